@@ -1,0 +1,36 @@
+# The two commands of the README:  make lab  and  make test.
+# Both create .venv (if missing), install the project into it and build the course.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup course lab test test-fast benchmarks clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+course: setup
+	$(BIN)/trainingkit build
+
+lab: course
+	$(BIN)/trainingkit lab
+
+test: course
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not pipeline and not browser"
+
+benchmarks: course
+	$(BIN)/python benchmarks/autograde.py
+
+clean:
+	rm -rf $(VENV) .exchange .jupyter coursework/release coursework/submitted \
+	       coursework/autograded coursework/feedback coursework/gradebook.db

@@ -1,0 +1,142 @@
+"""Trainee answers on disk: one JSON file beside the notebook, written atomically.
+
+The file travels with ``nbgrader submit``. Every change is written to a temporary
+file in the same folder and renamed over the old one, under a lock file, so a
+crash or two writers never leave a half-written or stale answers file. Files are
+created readable by their owner only. This module is imported in trainees'
+kernels: standard library only.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+ANSWERS_FILE = "answers.json"
+SCHEMA_VERSION = 1
+
+#: A single choice is an option id, a multiple select a list of ids, a reflection text.
+AnswerValue = Union[str, list[str]]
+
+
+class AnswersFileError(ValueError):
+    """The answers file exists but cannot be read; the message names file and problem."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a trainee recorded for one question, and when."""
+
+    question_id: str
+    value: AnswerValue
+    saved_at: str
+
+
+def answers_path(folder: Path | str | None = None) -> Path:
+    """The answers file of a folder (the kernel's working directory by default)."""
+    return Path(folder if folder is not None else os.getcwd()) / ANSWERS_FILE
+
+
+def parse_answers(data: str | bytes, path: Path) -> dict[str, Answer]:
+    """The answers in the text of an answers file; ``path`` only names it in errors."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise AnswersFileError(f"{path}: not UTF-8 text ({error})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswersFileError(
+            f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("answers"), dict):
+        raise AnswersFileError(f"{path}: expected an object with an 'answers' object")
+    answers: dict[str, Answer] = {}
+    for question_id, entry in document["answers"].items():
+        value = entry.get("value") if isinstance(entry, dict) else None
+        valid = isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value))
+        if not valid:
+            raise AnswersFileError(
+                f"{path}: question {question_id!r}: 'value' must be text or a list of option ids")
+        answers[question_id] = Answer(question_id, value, str(entry.get("saved_at", "")))
+    return answers
+
+
+def read_answers(path: Path | str) -> dict[str, Answer]:
+    """Every recorded answer in an answers file; an absent file means no answers yet."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise AnswersFileError(f"{path}: cannot be read ({error})") from None
+    return parse_answers(text, path)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    lock_path = path.with_name(path.name + ".lock")
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one rename; the file is private (0600)."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _set_aside_unreadable(path: Path) -> Path:
+    """Keep an unreadable answers file under a new name instead of overwriting it."""
+    kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
+    os.replace(path, kept)
+    return kept
+
+
+def save_answer(path: Path | str, question_id: str, value: AnswerValue) -> Answer:
+    """Record one answer, keeping every other answer in the file.
+
+    An existing file that cannot be read is set aside under a new name (never
+    overwritten), so nothing a trainee saved is lost.
+    """
+    path = Path(path)
+    answer = Answer(question_id, value, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    with _locked(path):
+        try:
+            answers = read_answers(path)
+        except AnswersFileError:
+            _set_aside_unreadable(path)
+            answers = {}
+        answers[question_id] = answer
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "answers": {
+                key: {"value": item.value, "saved_at": item.saved_at}
+                for key, item in sorted(answers.items())
+            },
+        }
+        write_atomically(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    return answer

@@ -1,0 +1,102 @@
+"""Assignments as data: which vignettes each nbgrader assignment holds and how it gives feedback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trainingkit.bank.model import Kind, Vignette
+
+ASSIGNMENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class FeedbackMode(str, Enum):
+    """What returned feedback reveals."""
+
+    #: Practice: the best answer, why, and feedback on the chosen option.
+    PRACTICE = "practice"
+    #: Review (the renewal course): items and code sections to revisit, never the key.
+    REVIEW = "review"
+
+
+class AssignmentError(ValueError):
+    """The assignments file is wrong; the message names file, assignment and field."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One nbgrader assignment built from the bank."""
+
+    id: str
+    title: str
+    feedback: FeedbackMode
+    items: tuple[str, ...]
+    introduction: str = ""
+    pass_mark: float | None = None
+
+    def vignettes(self, bank: Mapping[str, Vignette]) -> list[Vignette]:
+        """The assignment's vignettes in the order trainees meet them: choices, then reflections."""
+        chosen = [bank[item] for item in self.items]
+        return ([v for v in chosen if v.kind is not Kind.REFLECTION]
+                + [v for v in chosen if v.kind is Kind.REFLECTION])
+
+    def automatic_points(self, bank: Mapping[str, Vignette]) -> float:
+        return sum(v.points for v in self.vignettes(bank) if v.kind.is_choice)
+
+
+def _parse(raw: Any, path: Path, bank: Mapping[str, Vignette]) -> Assignment:
+    name = raw.get("id") if isinstance(raw, dict) else None
+
+    def fail(field: str, message: str) -> None:
+        raise AssignmentError(f"{path}: assignment {name!r}: field {field!r}: {message}")
+
+    if not isinstance(raw, dict):
+        raise AssignmentError(f"{path}: each assignment must be a mapping")
+    if not isinstance(name, str) or not ASSIGNMENT_ID.match(name):
+        fail("id", "must be lower-case words joined by dashes, e.g. practice-foundations")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        fail("title", "must be non-empty text")
+    try:
+        mode = FeedbackMode(raw.get("feedback", "practice"))
+    except ValueError:
+        fail("feedback", "must be practice or review")
+    items = raw.get("items")
+    if not isinstance(items, list) or not items:
+        fail("items", "must list the vignette ids the assignment holds")
+    for item in items:
+        if item not in bank:
+            fail("items", f"{item!r} is not in the bank")
+    if len(set(items)) != len(items):
+        fail("items", "lists a vignette twice")
+    pass_mark = raw.get("pass_mark")
+    if pass_mark is not None and (isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float))
+                                  or not 0 < pass_mark <= 100):
+        fail("pass_mark", "must be a percentage above 0 and at most 100")
+    return Assignment(id=name, title=title.strip(), feedback=mode, items=tuple(items),
+                      introduction=str(raw.get("introduction", "")).strip(),
+                      pass_mark=float(pass_mark) if pass_mark is not None else None)
+
+
+def load_assignments(path: Path | str, bank: Mapping[str, Vignette]) -> dict[str, Assignment]:
+    """Read and check every assignment of the course against the bank."""
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AssignmentError(f"{path}: cannot be read: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("assignments"), list):
+        raise AssignmentError(f"{path}: must be a mapping with an 'assignments' list")
+    assignments: dict[str, Assignment] = {}
+    for raw in document["assignments"]:
+        assignment = _parse(raw, path, bank)
+        if assignment.id in assignments:
+            raise AssignmentError(f"{path}: assignment {assignment.id!r} is defined twice")
+        assignments[assignment.id] = assignment
+    return assignments

@@ -1,0 +1,108 @@
+"""The ``trainingkit`` command: a thin click layer over keyword-only functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from trainingkit.course import Course
+
+#: Exit status for bad input (a file, line or question is named in the message).
+BAD_INPUT = 2
+
+
+def _course() -> Course:
+    try:
+        return Course.locate()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(BAD_INPUT)
+
+
+@click.group()
+@click.version_option(package_name="trainingkit")
+def main() -> None:
+    """Build, grade and report on the trauma recovery coaching workbook."""
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--no-generate", is_flag=True, help="Only render notebooks; skip nbgrader generate_assignment.")
+def build(assignments: tuple[str, ...], no_generate: bool) -> None:
+    """Render the bank and lessons into notebooks and generate the trainee versions."""
+    from trainingkit.assignments import AssignmentError
+    from trainingkit.bank import BankError
+    from trainingkit.build import build as run_build
+    from trainingkit.lessons import LessonError
+
+    try:
+        report = run_build(_course(), generate=not no_generate, only=assignments)
+    except (BankError, AssignmentError, LessonError, KeyError) as error:
+        _fail(error)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(report.written)} notebooks written, {len(report.unchanged)} unchanged; "
+               f"generated: {', '.join(report.generated) or 'none'}")
+
+
+@main.group()
+def bank() -> None:
+    """Inspect the vignette bank."""
+
+
+@bank.command("stats")
+def bank_stats() -> None:
+    """Print CSV counts per domain: domain,items,single,multiple,reflection."""
+    from trainingkit.bank import BankError, load_bank
+    from trainingkit.bank.stats import stats_csv
+
+    try:
+        click.echo(stats_csv(load_bank(_course().bank_dir).values()), nl=False)
+    except BankError as error:
+        _fail(error)
+
+
+@bank.command("check")
+def bank_check() -> None:
+    """Validate the bank, assignments and lessons; name the first problem found."""
+    from trainingkit.assignments import AssignmentError
+    from trainingkit.bank import BankError
+    from trainingkit.build import load_course
+    from trainingkit.lessons import LessonError, load_lessons
+
+    course = _course()
+    try:
+        bank_items, assignments = load_course(course)
+        lessons = load_lessons(course.lessons_dir)
+    except (BankError, AssignmentError, LessonError) as error:
+        _fail(error)
+    click.echo(f"ok: {len(bank_items)} vignettes, {len(assignments)} assignments, {len(lessons)} lessons")
+
+
+@main.command("dry-run")
+@click.argument("assignment")
+@click.option("--trainees", default=8, show_default=True, help="How many simulated trainees.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the random answers.")
+def dry_run(assignment: str, trainees: int, seed: int) -> None:
+    """Autograde simulated trainees on a scratch copy; print trainee,pattern,score,max_score."""
+    from trainingkit.dryrun import dry_run as run_dry_run
+
+    try:
+        click.echo(run_dry_run(course=_course(), assignment_id=assignment, trainees=trainees, seed=seed),
+                   nl=False)
+    except KeyError as error:
+        _fail(error)
+
+
+@main.command()
+def lab() -> None:
+    """Open the workbook in JupyterLab on the welcome lesson (assignments released locally)."""
+    from trainingkit.lab import open_lab
+
+    open_lab(_course())

@@ -1,0 +1,71 @@
+"""Where everything lives: one object owns every path convention of the course."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+COURSE_ID = "trauma-recovery-coaching"
+
+
+def _find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / "coursework" / "nbgrader_config.py").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"no trainingkit course found at or above {start}: expected coursework/nbgrader_config.py "
+        "(run trainingkit from the project folder or set TRAININGKIT_ROOT)")
+
+
+@dataclass(frozen=True)
+class Course:
+    """The project folder and the course folders inside it."""
+
+    root: Path
+
+    @classmethod
+    def locate(cls, start: Path | str | None = None) -> "Course":
+        """The course at ``TRAININGKIT_ROOT``, or the nearest project folder above ``start``."""
+        if start is None and os.environ.get("TRAININGKIT_ROOT"):
+            return cls(Path(os.environ["TRAININGKIT_ROOT"]).resolve())
+        return cls(_find_root(Path(start or os.getcwd()).resolve()))
+
+    @property
+    def coursework(self) -> Path:
+        return self.root / "coursework"
+
+    @property
+    def bank_dir(self) -> Path:
+        return self.coursework / "bank"
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.coursework / "lessons"
+
+    @property
+    def assignments_file(self) -> Path:
+        return self.coursework / "assignments.yaml"
+
+    @property
+    def clauses_file(self) -> Path:
+        return self.coursework / "clauses.yaml"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.coursework / "source"
+
+    @property
+    def release_dir(self) -> Path:
+        return self.coursework / "release"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def exchange_dir(self) -> Path:
+        return Path(os.environ.get("TRAININGKIT_EXCHANGE", self.root / ".exchange"))
+
+    def source_notebook(self, assignment_id: str) -> Path:
+        return self.source_dir / assignment_id / f"{assignment_id}.ipynb"

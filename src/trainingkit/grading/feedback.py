@@ -1,0 +1,87 @@
+"""Feedback a trainee reads after grading: strengths first, then what to revisit. Pure."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from trainingkit.assignments import FeedbackMode
+from trainingkit.bank.model import Vignette
+from trainingkit.scoring import ItemResult
+
+
+def _esc(text: str) -> str:
+    return html.escape(text.strip())
+
+
+def _chosen_text(vignette: Vignette, result: ItemResult) -> str:
+    if not result.chosen:
+        return "no answer recorded"
+    return "; ".join(f"{key.upper()}) {vignette.option(key).text}" for key in result.chosen)
+
+
+def _verdict(result: ItemResult) -> str:
+    if result.full_marks:
+        return "Full marks"
+    if result.earned > 0:
+        return "Partly right"
+    return "Not yet" if result.answered else "Not answered"
+
+
+def item_feedback_html(vignette: Vignette, result: ItemResult, mode: FeedbackMode) -> str:
+    """Feedback on one choice item: the verdict in words (never by colour alone)."""
+    parts = [
+        f"<div class='tk-item-feedback' data-question='{_esc(vignette.id)}'>",
+        f"<p><strong>{_verdict(result)}: {result.earned:g} of {result.possible:g} "
+        f"point{'s' if result.possible != 1 else ''}.</strong></p>",
+        f"<p>Your answer: {_esc(_chosen_text(vignette, result))}</p>",
+    ]
+    if result.problem:
+        parts.append(f"<p>Note: {_esc(result.problem)}.</p>")
+    if mode is FeedbackMode.PRACTICE:
+        notes = [f"<li><strong>{key.upper()})</strong> {_esc(vignette.option(key).feedback)}</li>"
+                 for key in result.chosen]
+        if notes:
+            parts.append(f"<p>About your choice:</p><ul>{''.join(notes)}</ul>")
+        if not result.full_marks:
+            best = "; ".join(f"{key.upper()}) {vignette.option(key).text}" for key in sorted(vignette.key))
+            parts.append(f"<p>The best answer: {_esc(best)}</p>")
+        parts.append(f"<p>Why: {_esc(vignette.rationale)}</p>")
+    elif not result.full_marks:
+        parts.append("<p>Revisit this question's topic before you try again.</p>")
+    parts.append(f"<p>Code section: <em>{_esc(vignette.code_section)}</em></p></div>")
+    return "".join(parts)
+
+
+def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *,
+                 pass_mark: float | None, problem: str = "") -> str:
+    """The assignment summary: what went well first, then what to revisit."""
+    by_id = {v.id: v for v in vignettes}
+    earned = sum(r.earned for r in results)
+    possible = sum(r.possible for r in results)
+    strong = [r for r in results if r.full_marks]
+    revisit = [r for r in results if not r.full_marks]
+    parts = ["<div class='tk-summary'><h3>Your feedback</h3>"]
+    if problem:
+        parts.append(f"<p><strong>Note:</strong> {_esc(problem)}</p>")
+    parts.append("<h4>What you did well</h4>")
+    if strong:
+        items = "".join(f"<li>{_esc(by_id[r.question_id].title)} "
+                        f"(<em>{_esc(by_id[r.question_id].domain_title)}</em>)</li>" for r in strong)
+        parts.append(f"<p>You gave the best answer on {len(strong)} of {len(results)} questions:</p><ul>{items}</ul>")
+    else:
+        answered = sum(1 for r in results if r.answered)
+        parts.append(f"<p>You worked through the vignettes and recorded {answered} answer"
+                     f"{'s' if answered != 1 else ''}; that is the first step, and every question "
+                     "below comes with a pointer to what to read.</p>")
+    if revisit:
+        items = "".join(f"<li>{_esc(by_id[r.question_id].title)}: "
+                        f"<em>{_esc(by_id[r.question_id].code_section)}</em></li>" for r in revisit)
+        parts.append(f"<h4>What to revisit</h4><ul>{items}</ul>")
+    percent = 100 * earned / possible if possible else 0.0
+    parts.append(f"<p>Automatically graded questions: {earned:g} of {possible:g} points ({percent:.0f}%).")
+    if pass_mark is not None:
+        outcome = "at or above" if percent >= pass_mark else "below"
+        parts.append(f" The pass mark is {pass_mark:g}%; this part of your score is {outcome} it.")
+    parts.append(" Written reflections are graded by your supervisor.</p></div>")
+    return "".join(parts)

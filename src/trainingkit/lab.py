@@ -1,0 +1,90 @@
+"""Set up and open JupyterLab as a trainee meets it: lessons first, assignments in the panel.
+
+Everything lives inside the project folder (``.jupyter/``, ``.exchange/``), so the
+workbook never touches the user's own Jupyter settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from trainingkit.build import load_course, run_nbgrader, write_if_changed
+from trainingkit.course import Course
+
+START_PAGE = "notebooks/00-welcome.ipynb"
+
+#: JupyterLab settings: no news toast; widget state saved so answers show after a reload.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
+}
+
+
+def jupyter_environment(course: Course, config_dir: Path | None = None) -> dict[str, str]:
+    """Environment variables that point Jupyter at the workbook's own settings."""
+    config_dir = config_dir or course.root / ".jupyter"
+    return {
+        "JUPYTER_CONFIG_DIR": str(config_dir),
+        "JUPYTERLAB_SETTINGS_DIR": str(config_dir / "lab" / "user-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(config_dir / "lab" / "workspaces"),
+        "TRAININGKIT_EXCHANGE": str(course.exchange_dir),
+    }
+
+
+def write_jupyter_config(course: Course, config_dir: Path | None = None) -> dict[str, str]:
+    """Write nbgrader and JupyterLab settings for the workbook; return the environment to use."""
+    env = jupyter_environment(course, config_dir)
+    config = Path(env["JUPYTER_CONFIG_DIR"])
+    nbgrader_config = (
+        "# Written by `trainingkit lab`: the Assignments panel and formgrader use this course.\n"
+        "from pathlib import Path\n"
+        "from trainingkit.course import Course\n"
+        "from trainingkit.grading.config import configure\n\n"
+        f"configure(get_config(), course=Course(Path({str(course.root)!r})))  # noqa: F821\n")
+    write_if_changed(config / "nbgrader_config.py", nbgrader_config.encode())
+    for name, settings in LAB_SETTINGS.items():
+        write_if_changed(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / name, json.dumps(settings).encode())
+    return env
+
+
+def release_all(course: Course) -> list[str]:
+    """Release every generated assignment to the local exchange, for the Assignments panel."""
+    _, assignments = load_course(course)
+    course.exchange_dir.mkdir(parents=True, exist_ok=True)
+    released = []
+    for assignment_id in assignments:
+        if (course.release_dir / assignment_id).is_dir():
+            run_nbgrader(course, "release_assignment", assignment_id, "--force",
+                         f"--Exchange.root={course.exchange_dir}")
+            released.append(assignment_id)
+    return released
+
+
+def lab_command(course: Course, *, port: int | None = None, token: str | None = None,
+                open_browser: bool = True) -> list[str]:
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course.root}",
+               "--ip=127.0.0.1"]
+    if port:
+        command.append(f"--port={port}")
+    if token is not None:
+        command.append(f"--IdentityProvider.token={token}")
+    if not open_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    command.append(START_PAGE)
+    return command
+
+
+def open_lab(course: Course) -> None:
+    """Configure, release and replace this process with JupyterLab on the welcome lesson."""
+    env = {**os.environ, **write_jupyter_config(course)}
+    os.environ.update(env)
+    release_all(course)
+    command = lab_command(course, open_browser=shutil.which("xdg-open") is not None)
+    os.chdir(course.root)
+    os.execvpe(command[0], command, env)

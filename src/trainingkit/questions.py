@@ -1,0 +1,195 @@
+"""Question widgets a trainee answers by clicking and typing, never by editing code.
+
+Each widget loads the trainee's saved answer, saves every change at once (see
+:mod:`trainingkit.answers`) and says on screen when the answer was saved. Under
+nbgrader (``NBGRADER_EXECUTION`` set) no widget is drawn: the recorded answer is
+printed as plain text so feedback and the formgrader show what was graded.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from trainingkit.answers import AnswersFileError, AnswerValue, answers_path, read_answers, save_answer
+
+#: Class names on every widget: steady hooks for styling and browser tests.
+CSS_CLASS = "tk-question"
+
+
+def _under_nbgrader() -> bool:
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str]:
+    """The saved answer for a question and a note for the trainee if it could not be read."""
+    try:
+        answer = read_answers(path).get(question_id)
+    except AnswersFileError as error:
+        return None, (f"Your answers file could not be read ({error}). It will be kept under a new "
+                      "name when you answer, and nothing else is changed.")
+    return (answer.value if answer else None), ""
+
+
+def _describe(value: AnswerValue | None, options: Mapping[str, str]) -> str:
+    if value is None or value == [] or value == "":
+        return "no answer recorded"
+    if isinstance(value, list):
+        return "; ".join(f"{key.upper()}) {options.get(key, '?')}" for key in value)
+    if options:
+        return f"{value.upper()}) {options.get(value, '?')}"
+    return value
+
+
+def _status_text(saved_at: str | None, note: str = "") -> str:
+    if note:
+        return f"<span class='tk-status-note'>&#9888; {html.escape(note)}</span>"
+    if saved_at:
+        return f"<span class='tk-status-saved'>&#10003; Saved at {html.escape(saved_at)}. Your answer is kept even if you close this page.</span>"
+    return "<span class='tk-status-empty'>Not answered yet. Your answer is saved as soon as you choose.</span>"
+
+
+def _frame(question_id: str, question: str, control: Any, status: Any, kind: str) -> Any:
+    import ipywidgets as widgets
+
+    prompt = widgets.HTML(f"<p class='tk-prompt' id='tk-prompt-{html.escape(question_id)}'><strong>{html.escape(question)}</strong></p>")
+    box = widgets.VBox([prompt, control, status])
+    for widget, name in ((box, CSS_CLASS), (box, f"tk-{kind}"), (box, f"tk-id-{question_id}"),
+                         (status, "tk-status")):
+        widget.add_class(name)
+    return box
+
+
+def _saver(question_id: str, path: Path, status: Any) -> Callable[[AnswerValue], None]:
+    def save(value: AnswerValue) -> None:
+        try:
+            answer = save_answer(path, question_id, value)
+        except OSError as error:
+            status.value = _status_text(None, f"Could not save: {error}. Please tell your supervisor.")
+            return
+        status.value = _status_text(answer.saved_at[11:19])
+    return save
+
+
+def single_choice(question_id: str, *, question: str, options: Mapping[str, str],
+                  folder: Path | str | None = None) -> Any:
+    """One best answer, chosen with radio buttons."""
+    path = answers_path(folder)
+    saved, note = _load(question_id, path)
+    if _under_nbgrader():
+        print(f"Recorded answer for {question_id}: {_describe(saved, options)}")
+        return None
+    import ipywidgets as widgets
+
+    labels = [f"{key.upper()}) {text}" for key, text in options.items()]
+    keys = list(options)
+    index = keys.index(saved) if isinstance(saved, str) and saved in keys else None
+    if saved is not None and index is None and not note:
+        note = "Your saved answer does not match these options; please choose again."
+    control = widgets.RadioButtons(options=labels, index=index, description="",
+                                   layout=widgets.Layout(width="auto"))
+    control.add_class("tk-options")
+    status = widgets.HTML(_status_text(None, note))
+    save = _saver(question_id, path, status)
+    if index is not None:
+        status.value = _status_text("an earlier visit")
+
+    def on_change(change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            save(keys[change["new"]])
+
+    control.observe(on_change, names="index")
+    return _frame(question_id, question, control, status, "single")
+
+
+def multiple_select(question_id: str, *, question: str, options: Mapping[str, str],
+                    folder: Path | str | None = None) -> Any:
+    """Every answer that applies, ticked with check boxes."""
+    path = answers_path(folder)
+    saved, note = _load(question_id, path)
+    if _under_nbgrader():
+        print(f"Recorded answer for {question_id}: {_describe(saved, options)}")
+        return None
+    import ipywidgets as widgets
+
+    chosen = set(saved) if isinstance(saved, list) else set()
+    if saved is not None and not isinstance(saved, list) and not note:
+        note = "Your saved answer does not match these options; please choose again."
+    boxes = {key: widgets.Checkbox(value=key in chosen, description=f"{key.upper()}) {text}",
+                                   indent=False, layout=widgets.Layout(width="auto"))
+             for key, text in options.items()}
+    control = widgets.VBox(list(boxes.values()))
+    control.add_class("tk-options")
+    hint = widgets.HTML("<p class='tk-hint'>Tick every answer that applies.</p>")
+    status = widgets.HTML(_status_text("an earlier visit" if chosen else None, note))
+    save = _saver(question_id, path, status)
+
+    def on_change(_: dict[str, Any]) -> None:
+        save(sorted(key for key, box in boxes.items() if box.value))
+
+    for box in boxes.values():
+        box.observe(on_change, names="value")
+    return _frame(question_id, question, widgets.VBox([hint, control]), status, "multiple")
+
+
+def reflection(question_id: str, *, question: str, folder: Path | str | None = None,
+               rows: int = 8) -> Any:
+    """A written reflection, saved as the trainee types."""
+    path = answers_path(folder)
+    saved, note = _load(question_id, path)
+    if _under_nbgrader():
+        text = saved if isinstance(saved, str) and saved.strip() else "(no reflection written)"
+        print(f"Recorded reflection for {question_id}:\n\n{text}")
+        return None
+    import ipywidgets as widgets
+
+    control = widgets.Textarea(value=saved if isinstance(saved, str) else "",
+                               placeholder="Write your reflection here.", rows=rows,
+                               description="", continuous_update=True,
+                               layout=widgets.Layout(width="95%"))
+    control.add_class("tk-text")
+    status = widgets.HTML(_status_text("an earlier visit" if saved else None, note))
+    save = _saver(question_id, path, status)
+    control.observe(lambda change: save(change["new"]), names="value")
+    return _frame(question_id, question, control, status, "reflection")
+
+
+def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[str, Any]],
+                    multiple: bool = False, folder: Path | str | None = None) -> Any:
+    """An ungraded check with instant, strengths-first feedback on the chosen option(s).
+
+    ``options`` are mappings with ``text``, ``correct`` and ``feedback``.
+    """
+    letters = "abcdefgh"
+    texts = {letters[number]: option["text"] for number, option in enumerate(options)}
+    widget = (multiple_select if multiple else single_choice)(
+        check_id, question=question, options=texts, folder=folder)
+    if widget is None:
+        return None
+    import ipywidgets as widgets
+
+    feedback = widgets.HTML()
+    feedback.add_class("tk-feedback")
+    button = widgets.Button(description="Check my answer", tooltip=f"Check my answer: {question}")
+    button.add_class("tk-check")
+    correct = {letters[number] for number, option in enumerate(options) if option["correct"]}
+
+    def show(_: Any = None) -> None:
+        saved, _note = _load(check_id, answers_path(folder))
+        chosen = set(saved) if isinstance(saved, list) else ({saved} if saved else set())
+        if not chosen:
+            feedback.value = "<p>Choose an answer first, then check it.</p>"
+            return
+        verdict = ("That is right." if chosen == correct else
+                   "Good thinking so far; have another look at the notes below.")
+        notes = "".join(
+            f"<li><strong>{key.upper()})</strong> {html.escape(options[letters.index(key)]['feedback'])}</li>"
+            for key in sorted(chosen))
+        feedback.value = f"<div role='status'><p><strong>{verdict}</strong></p><ul>{notes}</ul></div>"
+
+    button.on_click(show)
+    widget.children = (*widget.children, button, feedback)
+    return widget

@@ -1,0 +1,126 @@
+"""Render an assignment's vignettes into its nbgrader source notebook.
+
+Layout of the notebook, chosen so nbgrader grades it soundly:
+
+* a welcome cell, then per vignette a read-only markdown cell (content note,
+  scenario, question) and a locked, graded widget cell whose ``grade_id`` is the
+  vignette id; choice items first, reflections last;
+* a reflection is an ungraded widget cell followed by a markdown *task* cell that
+  the supervisor grades against the rubric;
+* a closing summary cell that grading fills with strengths-first feedback.
+
+No answer key is written into the notebook: grading reads the key from the bank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import nbformat
+
+from trainingkit.assignments import Assignment, FeedbackMode
+from trainingkit.bank.model import CONTENT_NOTES, Kind, Vignette
+from trainingkit.render.cells import GENERATED_NOTICE, call, markdown, new_notebook, widget_code
+
+WIDGET_FUNCTION = {
+    Kind.SINGLE: "single_choice",
+    Kind.MULTIPLE: "multiple_select",
+    Kind.REFLECTION: "reflection",
+}
+HOW_TO_ANSWER = {
+    Kind.SINGLE: "choose one answer",
+    Kind.MULTIPLE: "tick every answer that applies",
+    Kind.REFLECTION: "write a short reflection",
+}
+
+
+def _points(value: float) -> str:
+    return f"{value:g} point" + ("" if value == 1 else "s")
+
+
+def _welcome(assignment: Assignment, vignettes: list[Vignette]) -> str:
+    choices = sum(1 for v in vignettes if v.kind.is_choice)
+    reflections = len(vignettes) - choices
+    feedback = ("After grading you will see, for every question, the best answer and why."
+                if assignment.feedback is FeedbackMode.PRACTICE else
+                "After grading you will see which questions and which sections of the Code of "
+                "Ethics to revisit.")
+    pass_line = (f"\n* The pass mark is **{assignment.pass_mark:g}%** of the points."
+                 if assignment.pass_mark is not None else "")
+    intro = f"\n{assignment.introduction}\n" if assignment.introduction else ""
+    return f"""
+# {assignment.title}
+{intro}
+This assignment has **{len(vignettes)} questions**: {choices} case vignettes to answer by choosing,
+and {reflections} short written reflection{'s' if reflections != 1 else ''}.
+
+**How to answer**
+
+1. Choose **Run ▸ Run All Cells** once, so the answer boxes appear.
+2. Click an answer, or type your reflection. Every answer is **saved as soon as you give it**; a line
+   under the question tells you when. Closing the page or restarting does not lose anything.
+3. When you are done, save the notebook and press **Submit** in the *Assignments* panel.
+   You can submit again later; your supervisor grades the last submission.
+
+**Look after yourself.** There is no timer. Some vignettes describe difficult experiences; each of
+those starts with a short content note, and you can skip it and come back whenever you like.
+
+* {feedback}{pass_line}
+
+<small>This notebook is {GENERATED_NOTICE}.</small>
+"""
+
+
+def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
+    header = (f"## Question {number} of {total}: {vignette.title}\n\n"
+              f"*{vignette.domain_title} · {_points(vignette.points)} · {HOW_TO_ANSWER[vignette.kind]}*\n")
+    scenario = vignette.scenario.strip()
+    if vignette.content_notes:
+        topics = ", ".join(CONTENT_NOTES[note] for note in vignette.content_notes)
+        body = (f"> **Content note:** this vignette mentions {topics}. You can read it now, or skip "
+                "to the next question and come back later; nothing you have saved is lost.\n\n"
+                "<details>\n<summary>Show the scenario</summary>\n\n"
+                f"{scenario}\n\n</details>\n")
+    else:
+        body = scenario + "\n"
+    return f"{header}\n{body}\n**{vignette.question.strip()}**\n"
+
+
+def _widget_source(vignette: Vignette) -> str:
+    function = WIDGET_FUNCTION[vignette.kind]
+    kwargs: dict[str, object] = {"question": vignette.question.strip()}
+    if vignette.kind.is_choice:
+        kwargs["options"] = {option.id: option.text for option in vignette.options}
+    return ("# This cell only draws the answer box below; there is nothing to edit here.\n"
+            f"from trainingkit.questions import {function}\n\n"
+            + call(function, vignette.id, **kwargs))
+
+
+def _rubric_markdown(vignette: Vignette) -> str:
+    rows = "\n".join(f"| {criterion.criterion} | {criterion.points:g} |" for criterion in vignette.rubric)
+    return (f"**Supervisor's grade for this reflection** ({_points(vignette.points)}). "
+            "Your supervisor reads what you wrote and gives feedback against these points:\n\n"
+            f"| What your supervisor looks for | Points |\n|---|---|\n{rows}\n")
+
+
+def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> nbformat.NotebookNode:
+    """The nbgrader source notebook of an assignment."""
+    vignettes = assignment.vignettes(bank)
+    cells = [markdown("welcome", _welcome(assignment, vignettes))]
+    for number, vignette in enumerate(vignettes, start=1):
+        cells.append(markdown(f"{vignette.id}-scenario",
+                              _vignette_markdown(number, len(vignettes), vignette)))
+        meta = {"question": vignette.id, "kind": vignette.kind.value}
+        if vignette.kind.is_choice:
+            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette), trainingkit=meta,
+                                     grade_id=vignette.id, grade=True, locked=True, points=vignette.points))
+        else:
+            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette), trainingkit=meta))
+            cells.append(markdown(f"{vignette.id}-grade", _rubric_markdown(vignette),
+                                  grade_id=vignette.id, task=True, locked=True,
+                                  points=vignette.points))
+    cells.append(widget_code("summary", "# Your feedback summary appears here after grading.\n"
+                             "print('Your feedback summary appears here after your work is graded.')",
+                             trainingkit={"role": "summary"}))
+    return new_notebook(cells, trainingkit={"assignment": assignment.id,
+                                            "feedback": assignment.feedback.value})

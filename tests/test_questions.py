@@ -1,0 +1,119 @@
+"""Question widgets: answered by clicking, saved at once, restored on the next visit."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainingkit.answers import read_answers
+from trainingkit.questions import knowledge_check, multiple_select, reflection, single_choice
+
+OPTIONS = {"a": "Refer", "b": "Continue", "c": "Stop"}
+
+
+@pytest.fixture(autouse=True)
+def _not_under_nbgrader(monkeypatch) -> None:
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+
+def _find(widget, cls):
+    found = []
+    stack = [widget]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cls):
+            found.append(current)
+        stack.extend(getattr(current, "children", ()))
+    return found
+
+
+def test_choosing_an_option_saves_it_and_says_so(tmp_path: Path) -> None:
+    """Clicking a radio option saves its id and shows a 'Saved' confirmation."""
+    import ipywidgets
+
+    widget = single_choice("scope-001", question="What next?", options=OPTIONS, folder=tmp_path)
+    (radio,) = _find(widget, ipywidgets.RadioButtons)
+    radio.index = 2
+    assert read_answers(tmp_path / "answers.json")["scope-001"].value == "c"
+    assert any("Saved at" in w.value for w in _find(widget, ipywidgets.HTML))
+
+
+def test_a_saved_choice_comes_back_on_the_next_visit(tmp_path: Path) -> None:
+    """A new widget (after a restart or reload) shows the answer saved before."""
+    import ipywidgets
+
+    first = single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path)
+    _find(first, ipywidgets.RadioButtons)[0].index = 1
+    again = single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path)
+    assert _find(again, ipywidgets.RadioButtons)[0].index == 1
+
+
+def test_ticking_boxes_saves_the_sorted_selection(tmp_path: Path) -> None:
+    """Ticking check boxes saves every ticked option id, and unticking removes it."""
+    import ipywidgets
+
+    widget = multiple_select("scope-002", question="q", options=OPTIONS, folder=tmp_path)
+    boxes = _find(widget, ipywidgets.Checkbox)
+    boxes_by_label = {b.description[0].lower(): b for b in boxes}
+    boxes_by_label["c"].value = True
+    boxes_by_label["a"].value = True
+    assert read_answers(tmp_path / "answers.json")["scope-002"].value == ["a", "c"]
+    boxes_by_label["c"].value = False
+    assert read_answers(tmp_path / "answers.json")["scope-002"].value == ["a"]
+    again = multiple_select("scope-002", question="q", options=OPTIONS, folder=tmp_path)
+    assert [b.value for b in _find(again, ipywidgets.Checkbox)].count(True) == 1
+
+
+def test_typing_a_reflection_saves_it(tmp_path: Path) -> None:
+    """Text typed in a reflection box is saved and shown again next time."""
+    import ipywidgets
+
+    widget = reflection("scope-020", question="Reflect", folder=tmp_path)
+    (box,) = _find(widget, ipywidgets.Textarea)
+    box.value = "I would seek supervision first."
+    again = reflection("scope-020", question="Reflect", folder=tmp_path)
+    assert _find(again, ipywidgets.Textarea)[0].value == "I would seek supervision first."
+
+
+def test_a_corrupt_answers_file_is_explained_on_screen(tmp_path: Path) -> None:
+    """When the answers file cannot be read, the widget says so instead of failing."""
+    import ipywidgets
+
+    (tmp_path / "answers.json").write_text("{broken")
+    widget = single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path)
+    assert any("could not be read" in w.value for w in _find(widget, ipywidgets.HTML))
+
+
+def test_a_knowledge_check_gives_feedback_on_the_choice(tmp_path: Path) -> None:
+    """Pressing 'Check my answer' shows the feedback written for the chosen option."""
+    import ipywidgets
+
+    widget = knowledge_check("l00-c9", question="q", folder=tmp_path, options=[
+        {"text": "One", "correct": False, "feedback": "Kind words about one."},
+        {"text": "Two", "correct": True, "feedback": "Two is right because."},
+    ])
+    _find(widget, ipywidgets.RadioButtons)[0].index = 1
+    (button,) = _find(widget, ipywidgets.Button)
+    button.click()
+    feedback = [w for w in _find(widget, ipywidgets.HTML) if "tk-feedback" in w._dom_classes][0]
+    assert "That is right" in feedback.value and "Two is right because." in feedback.value
+
+
+def test_under_nbgrader_the_recorded_answer_is_printed(tmp_path: Path, monkeypatch, capsys) -> None:
+    """During grading no widget is drawn; the recorded answer is printed as text."""
+    single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    from trainingkit.answers import save_answer
+
+    save_answer(tmp_path / "answers.json", "scope-001", "a")
+    assert single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path) is None
+    assert "Recorded answer for scope-001: A) Refer" in capsys.readouterr().out
+
+
+def test_importing_trainingkit_questions_does_not_import_pandas_or_matplotlib() -> None:
+    """A trainee's kernel importing the widgets stays light: no pandas, no matplotlib."""
+    code = ("import sys, trainingkit, trainingkit.questions, trainingkit.answers; "
+            "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"
