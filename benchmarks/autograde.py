@@ -10,6 +10,7 @@ kernel and nbgrader cost by themselves), and their ratio. Target: ratio at most 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -46,6 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args()
+    os.environ.pop("TRAININGKIT_DB_URL", None)  # the scratch course keeps its own SQLite gradebook
     project = Course.locate(Path(__file__).parent)
     bank, assignments = load_course(project)
     vignettes = assignments[ASSIGNMENT].vignettes(bank)

@@ -64,6 +64,11 @@ class Course:
         return self.root / "notebooks"
 
     @property
+    def db_url(self) -> str:
+        """The gradebook: ``TRAININGKIT_DB_URL`` (any SQLAlchemy URL) or SQLite in coursework/."""
+        return os.environ.get("TRAININGKIT_DB_URL") or f"sqlite:///{self.coursework / 'gradebook.db'}"
+
+    @property
     def exchange_dir(self) -> Path:
         return Path(os.environ.get("TRAININGKIT_EXCHANGE", self.root / ".exchange"))
 

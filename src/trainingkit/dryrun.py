@@ -25,11 +25,11 @@ def scratch_copy(course: Course, destination: Path) -> Course:
     return target
 
 
-def code_scores(course: Course, assignment_id: str) -> dict[str, tuple[float, float]]:
+def code_scores(db_url: str, assignment_id: str) -> dict[str, tuple[float, float]]:
     """Automatic score and maximum of every graded trainee, from the gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course.coursework / 'gradebook.db'}") as gradebook:
+    with Gradebook(db_url) as gradebook:
         return {submission.student_id: (submission.code_score, submission.max_code_score)
                 for submission in gradebook.assignment_submissions(assignment_id)}
 
@@ -43,14 +43,16 @@ def dry_run(*, course: Course, assignment_id: str, trainees: int, seed: int = 0)
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="trainingkit-dry-run-") as scratch:
         copy = scratch_copy(course, Path(scratch) / "course")
-        run_nbgrader(copy, "generate_assignment", assignment_id, "--force")
+        # Always a private SQLite gradebook: a dry run never touches the course's own.
+        db_url = f"sqlite:///{copy.coursework / 'gradebook.db'}"
+        run_nbgrader(copy, "generate_assignment", assignment_id, "--force", f"--CourseDirectory.db_url={db_url}")
         patterns = {f"trainee-{n:03d}": PATTERNS[(n - 1) % len(PATTERNS)] for n in range(1, trainees + 1)}
         for student, pattern in patterns.items():
             write_submission(copy.coursework, student=student, assignment_id=assignment_id,
                              release_dir=copy.release_dir / assignment_id,
                              answers=answers_for(pattern, vignettes, rng))
-        run_nbgrader(copy, "autograde", assignment_id, "--force")
-        scores = code_scores(copy, assignment_id)
+        run_nbgrader(copy, "autograde", assignment_id, "--force", f"--CourseDirectory.db_url={db_url}")
+        scores = code_scores(db_url, assignment_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["trainee", "pattern", "score", "max_score"])

@@ -94,7 +94,7 @@ def graded(course_run: CourseRun, bank_and_items):
 def _automatic_score(course_run: CourseRun, trainee: str) -> tuple[float, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_run.course.coursework / 'gradebook.db'}") as gradebook:
+    with Gradebook(course_run.course.db_url) as gradebook:
         submission = gradebook.find_submission(ASSIGNMENT, trainee)
         return submission.code_score, submission.max_code_score
 
@@ -169,7 +169,7 @@ def test_reflections_wait_for_the_supervisor_and_show_the_text(course_run: Cours
     assert "A simulated key reflection" in autograded
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_run.course.coursework / 'gradebook.db'}") as gradebook:
+    with Gradebook(course_run.course.db_url) as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "ada").needs_manual_grade
 
 

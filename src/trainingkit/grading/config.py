@@ -23,6 +23,7 @@ def configure(c: Any, *, course: Course) -> None:
 
     c.CourseDirectory.root = str(course.coursework)
     c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.db_url = course.db_url
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                                 "answers.json.lock", ".answers.json.*.tmp"]
     c.Exchange.root = str(course.exchange_dir)
