@@ -106,3 +106,47 @@ def lab() -> None:
     from trainingkit.lab import open_lab
 
     open_lab(_course())
+
+
+@main.command()
+def coverage() -> None:
+    """Print which lessons and vignettes cover each clause; exit 1 if any clause is uncovered."""
+    from trainingkit.bank import BankError, load_bank
+    from trainingkit.coverage import CoverageError, coverage_csv, coverage_map, load_clauses
+    from trainingkit.lessons import LessonError, load_lessons
+
+    course = _course()
+    try:
+        rows = coverage_map(load_clauses(course.clauses_file), load_lessons(course.lessons_dir),
+                            load_bank(course.bank_dir))
+    except (BankError, CoverageError, LessonError) as error:
+        _fail(error)
+    click.echo(coverage_csv(rows), nl=False)
+    missing = [row.clause.id for row in rows if not row.complete]
+    if missing:
+        click.echo(f"Not yet covered by both a lesson and a vignette: {', '.join(missing)}", err=True)
+        sys.exit(1)
+
+
+@main.command("review-form")
+@click.option("--cycle", type=int, help="Renewal cycle to preview (default: the one in assignments.yaml).")
+def review_form(cycle: int | None) -> None:
+    """Print the ethics review form's items for a renewal cycle: id,domain,title."""
+    from dataclasses import replace
+
+    from trainingkit.assignments import AssignmentError, draw_form, review_pools
+    from trainingkit.bank import BankError
+    from trainingkit.build import load_course
+
+    try:
+        bank_items, assignments = load_course(_course())
+    except (BankError, AssignmentError) as error:
+        _fail(error)
+    review = next((a for a in assignments.values() if a.draw), None)
+    if review is None or review.draw is None:
+        raise click.ClickException("no assignment in assignments.yaml draws a review form")
+    draw = replace(review.draw, cycle=cycle) if cycle else review.draw
+    practice = {item for a in assignments.values() if a.draw is None for item in a.items}
+    click.echo("id,domain,title")
+    for item in draw_form(bank_items, review_pools(bank_items, practice), draw):
+        click.echo(f"{item},{bank_items[item].domain},\"{bank_items[item].title}\"")

@@ -1,0 +1,59 @@
+"""Feedback text: strengths first, and what it reveals depends on the assignment."""
+
+from html import escape as html_escape
+
+from trainingkit.assignments import FeedbackMode
+from trainingkit.bank import load_bank
+from trainingkit.course import Course
+from trainingkit.grading.feedback import item_feedback_html, summary_html
+from trainingkit.scoring import score_choice
+
+
+def _wrong_answer(project: Course):
+    vignette = load_bank(project.bank_dir)["scope-001"]
+    wrong = next(o.id for o in vignette.options if o.id not in vignette.key)
+    return vignette, score_choice(vignette, wrong)
+
+
+def test_practice_feedback_explains_the_best_answer(project: Course) -> None:
+    """Practice feedback names the best answer, why, and what was wrong with the choice."""
+    vignette, result = _wrong_answer(project)
+    html = item_feedback_html(vignette, result, FeedbackMode.PRACTICE)
+    best = vignette.option(next(iter(vignette.key)))
+    assert "The best answer" in html and best.text[:30] in html
+    assert vignette.option(result.chosen[0]).feedback[:30] in html
+
+
+def test_review_feedback_names_the_section_but_not_the_key(project: Course) -> None:
+    """Review feedback points to the code section and hides the key, rationale and option feedback."""
+    vignette, result = _wrong_answer(project)
+    html = item_feedback_html(vignette, result, FeedbackMode.REVIEW)
+    assert html_escape(vignette.code_section) in html and "Revisit" in html
+    best = vignette.option(next(iter(vignette.key)))
+    assert best.text[:30] not in html and vignette.rationale[:30] not in html
+    assert all(option.feedback[:30] not in html for option in vignette.options)
+
+
+def test_the_verdict_is_in_words_not_only_colour(project: Course) -> None:
+    """Right and wrong are stated in words."""
+    vignette, result = _wrong_answer(project)
+    right = score_choice(vignette, next(iter(vignette.key)))
+    assert "Not yet" in item_feedback_html(vignette, result, FeedbackMode.REVIEW)
+    assert "Full marks" in item_feedback_html(vignette, right, FeedbackMode.REVIEW)
+
+
+def test_the_summary_puts_strengths_first_and_states_the_pass_mark(project: Course) -> None:
+    """The summary lists what went well before what to revisit, and compares with the pass mark."""
+    vignette, wrong = _wrong_answer(project)
+    other = load_bank(project.bank_dir)["scope-003"]
+    right = score_choice(other, next(iter(other.key)))
+    html = summary_html([vignette, other], [wrong, right], pass_mark=80)
+    assert html.index("What you did well") < html.index("What to revisit")
+    assert "pass mark is 80%" in html and "below it" in html
+
+
+def test_a_summary_with_no_right_answer_still_opens_with_a_strength(project: Course) -> None:
+    """Even with no full marks, the summary opens by naming what the trainee did."""
+    vignette, wrong = _wrong_answer(project)
+    html = summary_html([vignette], [wrong], pass_mark=None)
+    assert html.index("What you did well") < html.index("recorded 1 answer")
