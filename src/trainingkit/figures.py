@@ -22,19 +22,19 @@ def renewal_timeline(certified_on: date = date(2025, 4, 10)) -> Any:
         (expires_on, grace_ends, "Lapsed: six months\nto renew", "#dd8452", ".."),
         (grace_ends, after, "Six hours of one-to-one\nsupervision needed", "#c44e52", "xx"),
     ]
-    figure, axes = plt.subplots(figsize=(10, 2.6))
+    figure, axes = plt.subplots(figsize=(10, 3.6))
     for start, end, label, colour, hatch in bands:
         axes.barh(0, (end - start).days, left=start.toordinal(), color=colour, hatch=hatch,
-                  edgecolor="black", height=0.5)
-        axes.text((start.toordinal() + end.toordinal()) / 2, 0, label, ha="center", va="center",
-                  fontsize=8, color="white" if colour != "#55a868" else "black",
-                  bbox={"facecolor": "black", "alpha": 0.35, "pad": 2, "edgecolor": "none"})
+                  edgecolor="black", height=0.5, label=label.replace("\n", " "))
     ticks = [certified_on, window_opens, expires_on, grace_ends]
+    names = ["certified", "window opens", "expires", "six months end"]
     axes.set_xticks([d.toordinal() for d in ticks],
-                    [f"{d:%d %b %Y}\n{name}" for d, name in
-                     zip(ticks, ["certified", "window opens", "expires", "six months end"])], fontsize=8)
+                    [("\n\n" if n % 2 else "") + f"{d:%d %b %Y}\n{name}"
+                     for n, (d, name) in enumerate(zip(ticks, names))], fontsize=8)
     axes.set_yticks([])
-    axes.set_title("An example renewal cycle (patterns and labels, not only colour, mark each stage)")
-    figure.tight_layout()
+    axes.set_ylim(-0.5, 0.5)
+    figure.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
+    axes.set_title("An example renewal cycle (each stage has its own pattern and label)")
+    figure.subplots_adjust(left=0.05, right=0.97, top=0.88, bottom=0.45)
     plt.show()
     return None
