@@ -150,3 +150,12 @@ def review_form(cycle: int | None) -> None:
     click.echo("id,domain,title")
     for item in draw_form(bank_items, review_pools(bank_items, practice), draw):
         click.echo(f"{item},{bank_items[item].domain},\"{bank_items[item].title}\"")
+
+
+from trainingkit.items.cli import items as items_command  # noqa: E402 - registered after main
+
+main.add_command(items_command)
+
+from trainingkit.renewal.cli import renewal as renewal_command  # noqa: E402 - registered after main
+
+main.add_command(renewal_command)

@@ -1,0 +1,54 @@
+"""What counts as a healthy item: named thresholds, and the flags an item outside them gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["DEFAULT_RANGES", "Flag", "HealthyRanges"]
+
+
+class Flag(StrEnum):
+    """Why an item deserves a second look, as written in the ``flags`` column."""
+
+    TOO_HARD = "too_hard"
+    """Facility index below ``HealthyRanges.min_facility``: few trainees earn its points."""
+    TOO_EASY = "too_easy"
+    """Facility index above ``HealthyRanges.max_facility``: nearly everyone earns its points."""
+    LOW_DISCRIMINATION = "low_discrimination"
+    """Discrimination index below ``HealthyRanges.min_discrimination``: the item barely agrees
+    with the rest of the assignment (a negative value means stronger trainees do worse on it)."""
+    NO_SPREAD = "no_spread"
+    """Every trainee scored the same on the item (or on the rest of the assignment), so its
+    discrimination cannot be computed."""
+
+
+@dataclass(frozen=True)
+class HealthyRanges:
+    """The ranges an item should fall in; values are fractions (Moodle shows them as percents).
+
+    A flag needs at least ``min_trainees`` fully graded trainees: with fewer, the numbers
+    are printed but say too little to act on.
+    """
+
+    #: Facility index (mean score / maximum) below this: the item is too hard.
+    min_facility: float = 0.2
+    #: Facility index above this: the item is too easy.
+    max_facility: float = 0.95
+    #: Discrimination index (correlation with the rest of the test) below this: weak item.
+    min_discrimination: float = 0.2
+    #: Fewest fully graded trainees before any item is flagged.
+    min_trainees: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_facility < self.max_facility <= 1:
+            raise ValueError("healthy ranges need 0 <= min_facility < max_facility <= 1, "
+                             f"got {self.min_facility} and {self.max_facility}")
+        if not -1 <= self.min_discrimination <= 1:
+            raise ValueError(f"min_discrimination must lie between -1 and 1, got {self.min_discrimination}")
+        if self.min_trainees < 2:
+            raise ValueError(f"min_trainees must be at least 2, got {self.min_trainees}")
+
+
+#: The ranges used unless a caller passes others.
+DEFAULT_RANGES = HealthyRanges()

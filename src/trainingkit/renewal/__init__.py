@@ -1,0 +1,61 @@
+"""Certification renewal tracking: pure rules over an append-only event log.
+
+The rules (:func:`status_on`, :func:`replay`) are pure functions of a coach's
+events, a date and a :class:`RenewalRules`. Reading a log file
+(:func:`read_event_log`, :func:`read_statuses`) needs pandas and is imported
+on first use, so importing this package stays light.
+
+Modules, by concept: ``dates`` (clamped calendar arithmetic), ``settings``
+(:class:`RenewalRules`), ``cycle``, ``events``, ``status``, ``rules``,
+``eventlog`` and ``logfile`` (the CSV edge), ``gradebook`` (nbgrader reviews),
+``history``, ``report`` and ``plots`` (the office's tables and figures),
+``private_files``, ``commands`` and ``cli``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .cycle import Cycle, cycle_starting_on
+from .eventlog import EventLog, EventLogError
+from .events import EVENT_COLUMNS, Decision, Event, EventKind, Verdict
+from .rules import RuleViolation, replay, status_on
+from .settings import DEFAULT_RULES, RenewalRules
+from .status import CoachStatus, Flag, Status, StatusTable
+
+if TYPE_CHECKING:
+    from .logfile import read_event_log, read_statuses
+
+__all__ = [
+    "DEFAULT_RULES",
+    "EVENT_COLUMNS",
+    "CoachStatus",
+    "Cycle",
+    "Decision",
+    "Event",
+    "EventKind",
+    "EventLog",
+    "EventLogError",
+    "Flag",
+    "RenewalRules",
+    "RuleViolation",
+    "Status",
+    "StatusTable",
+    "Verdict",
+    "cycle_starting_on",
+    "read_event_log",
+    "read_statuses",
+    "replay",
+    "status_on",
+]
+
+_LAZY = {"read_event_log", "read_statuses"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pandas-backed readers on first use."""
+    if name in _LAZY:
+        from . import logfile
+
+        return getattr(logfile, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

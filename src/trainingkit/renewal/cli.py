@@ -1,0 +1,124 @@
+"""``trainingkit renewal``: a thin click layer over :mod:`trainingkit.renewal.commands`.
+
+Register it on the main group with ``main.add_command(renewal)``. Importing
+this module is cheap: pandas, matplotlib and nbgrader load only when a
+command runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from .eventlog import EventLogError
+from .gradebook import DEFAULT_ASSIGNMENT, GradebookError
+
+__all__ = ["renewal"]
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class RenewalInputError(click.ClickException):
+    """Input that breaks a rule: the message names the file and line; exit status 2."""
+
+    exit_code = 2
+
+
+def _events_option(function):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--events", "events", required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Event log CSV: coach_id,date,event,supervisor,hours,score,outcome.",
+    )(function)
+
+
+def _gradebook_options(function):  # type: ignore[no-untyped-def]
+    function = click.option(
+        "--assignment", default=DEFAULT_ASSIGNMENT, show_default=True,
+        help="The gradebook assignment that is the ethics review course.",
+    )(function)
+    return click.option(
+        "--gradebook", "gradebook_url", metavar="DB_URL",
+        help="nbgrader gradebook (SQLAlchemy URL) to add review results from.",
+    )(function)
+
+
+def _day(value: datetime | None) -> date:
+    return date.today() if value is None else value.date()
+
+
+@click.group(name="renewal")
+def renewal() -> None:
+    """Track coaches' two-year certification cycles and what each needs next."""
+
+
+@renewal.command("status")
+@_events_option
+@click.option("--on", "on", required=True, type=_DATE, help="Date to read the status on.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the CSV here (private, atomically) instead of printing it.")
+@_gradebook_options
+def status_command(
+    events: Path, on: datetime, output: Path | None, gradebook_url: str | None, assignment: str
+) -> None:
+    """Print coach_id,status,expires_on,grace_ends_on,flags for every coach."""
+    from .commands import run_status
+
+    try:
+        text = run_status(events=events, on=on.date(), output=output,
+                          gradebook_url=gradebook_url, assignment=assignment)
+    except (EventLogError, GradebookError) as error:
+        raise RenewalInputError(str(error)) from None
+    if output is None:
+        click.echo(text, nl=False)
+
+
+@renewal.command("report")
+@_events_option
+@click.option("--on", "on", required=True, type=_DATE, help="Date to report on.")
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the CSV and Markdown summaries and the PNG plot.")
+@click.option("--months", default=24, show_default=True, type=click.IntRange(1, 120),
+              help="Months ahead in the expiring-per-month plot.")
+@click.option("--pseudonymise", is_flag=True, help="Replace coach ids with coach-0001, ...")
+@_gradebook_options
+def report_command(
+    events: Path, on: datetime, output_dir: Path, months: int, pseudonymise: bool,
+    gradebook_url: str | None, assignment: str,
+) -> None:
+    """Write the office report: who is due, lapsed, past grace, referred; counts; plot."""
+    from .commands import run_report
+
+    try:
+        paths = run_report(events=events, on=on.date(), output_dir=output_dir, months=months,
+                           pseudonymise=pseudonymise, gradebook_url=gradebook_url,
+                           assignment=assignment)
+    except (EventLogError, GradebookError) as error:
+        raise RenewalInputError(str(error)) from None
+    for path in paths:
+        click.echo(str(path))
+
+
+@renewal.command("timeline")
+@_events_option
+@click.option("--coach", "coach_id", required=True, help="The coach_id to plot.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="PNG file to write (private, atomically).")
+@click.option("--on", "on", type=_DATE, default=None, help="Last day shown [default: today].")
+@click.option("--pseudonym", default=None, help="Name shown instead of the coach id.")
+@_gradebook_options
+def timeline_command(
+    events: Path, coach_id: str, output: Path, on: datetime | None, pseudonym: str | None,
+    gradebook_url: str | None, assignment: str,
+) -> None:
+    """Plot one coach's status over time, with every event marked."""
+    from .commands import run_timeline
+
+    try:
+        run_timeline(events=events, coach_id=coach_id, output=output, until=_day(on),
+                     pseudonym=pseudonym, gradebook_url=gradebook_url, assignment=assignment)
+    except (EventLogError, GradebookError) as error:
+        raise RenewalInputError(str(error)) from None
+    click.echo(str(output))

@@ -1,0 +1,136 @@
+"""What each ``trainingkit renewal`` command does, as keyword-only functions.
+
+The click layer in :mod:`.cli` only parses options and calls these. Every
+function reads and checks all of its input before it writes anything, and
+writes each file privately and atomically (:mod:`.private_files`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .eventlog import EventLogError
+from .events import Event
+from .gradebook import DEFAULT_ASSIGNMENT, review_events
+from .history import status_history
+from .logfile import read_event_log, read_statuses
+from .private_files import make_private_directory, write_private
+from .settings import DEFAULT_RULES, RenewalRules
+from .status import StatusTable
+
+__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline"]
+
+#: What :func:`run_report` writes into its output directory.
+REPORT_FILES = {
+    "status": "renewal-status.csv",
+    "counts": "renewal-counts.csv",
+    "due_per_month": "renewals-due-per-month.csv",
+    "summary": "renewal-summary.md",
+    "due_plot": "renewals-due-per-month.png",
+}
+
+
+def load_statuses(
+    *,
+    events: Path,
+    on: date,
+    gradebook_url: str | None = None,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    rules: RenewalRules = DEFAULT_RULES,
+) -> StatusTable:
+    """Read the event log (plus gradebook reviews, if a gradebook is given) and read it on ``on``."""
+    return read_statuses(events, on, rules=rules, reviews=_reviews(gradebook_url, assignment))
+
+
+def run_status(
+    *,
+    events: Path,
+    on: date,
+    output: Path | None = None,
+    gradebook_url: str | None = None,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    rules: RenewalRules = DEFAULT_RULES,
+) -> str:
+    """Return the status CSV for every coach on ``on``; also write it to ``output`` if given."""
+    from .report import status_csv
+
+    table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
+                          assignment=assignment, rules=rules)
+    text = status_csv(table)
+    if output is not None:
+        write_private(output, text)
+    return text
+
+
+def run_report(
+    *,
+    events: Path,
+    on: date,
+    output_dir: Path,
+    gradebook_url: str | None = None,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    rules: RenewalRules = DEFAULT_RULES,
+    months: int = 24,
+    pseudonymise: bool = False,
+) -> list[Path]:
+    """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths."""
+    from .plots import png_bytes, renewals_due_figure
+    from .report import office_summary, pseudonymised, renewals_due_per_month, status_counts, status_csv
+
+    table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
+                          assignment=assignment, rules=rules)
+    if pseudonymise:
+        table = pseudonymised(table)
+    due_per_month = renewals_due_per_month(table, months=months)
+    contents: dict[str, str | bytes] = {
+        "status": status_csv(table),
+        "counts": status_counts(table).to_csv(lineterminator="\n"),
+        "due_per_month": due_per_month.to_csv(lineterminator="\n"),
+        "summary": office_summary(table, source=Path(events).name, due_per_month=due_per_month),
+        "due_plot": png_bytes(renewals_due_figure(due_per_month, on=on)),
+    }
+    directory = make_private_directory(output_dir)
+    return [write_private(directory / REPORT_FILES[name], content)
+            for name, content in contents.items()]
+
+
+def run_timeline(
+    *,
+    events: Path,
+    coach_id: str,
+    output: Path,
+    until: date,
+    gradebook_url: str | None = None,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    rules: RenewalRules = DEFAULT_RULES,
+    pseudonym: str | None = None,
+) -> Path:
+    """Plot one coach's history through ``until`` to the PNG ``output``.
+
+    The whole log is checked first, as for the other commands. ``pseudonym``,
+    if given, is shown instead of the coach id.
+    """
+    from .plots import png_bytes, timeline_figure
+
+    log = read_event_log(events, reviews=_reviews(gradebook_url, assignment))
+    log.check(rules)
+    coach_events = log.events(coach_id)
+    if not coach_events:
+        raise EventLogError(events, None, f"no events for coach {coach_id}")
+    spans = status_history(coach_events, until=until, rules=rules)
+    if not spans:
+        raise EventLogError(
+            events, None, f"coach {coach_id} has no events on or before {until.isoformat()}"
+        )
+    shown = [event for event in coach_events if event.on <= until]
+    title = f"Certification history of {pseudonym or coach_id}, through {until.isoformat()}"
+    figure = timeline_figure(title=title, spans=spans, events=shown, rules=rules)
+    return write_private(output, png_bytes(figure))
+
+
+def _reviews(gradebook_url: str | None, assignment: str) -> list[Event]:
+    """Return the gradebook's review events, or none without a gradebook."""
+    if gradebook_url is None:
+        return []
+    return review_events(gradebook_url, assignment=assignment)

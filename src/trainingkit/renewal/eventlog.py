@@ -1,0 +1,144 @@
+"""A whole event log, checked, grouped by coach and ready for the renewal rules.
+
+:func:`.logfile.read_event_log` is the file edge (pandas, vectorised checks);
+an :class:`EventLog` holds its result as columns and runs the one rule fold,
+:func:`.rules.replay`, over every coach at once.
+"""
+
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .events import Event, EventKind
+from .rules import RuleViolation, replay
+from .settings import DEFAULT_RULES, RenewalRules
+from .status import StatusTable
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["EventLog", "EventLogError", "paused_garbage_collection"]
+
+
+class EventLogError(ValueError):
+    """An event log breaks a rule: ``path``, its ``line`` (header is line 1) and what is wrong.
+
+    ``line`` is ``None`` when the problem is not on one line (an empty file) or
+    the event came from elsewhere (the gradebook).
+    """
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        where = f"{path}" if line is None else f"{path}, line {line}"
+        super().__init__(f"{where}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, eq=False)
+class EventLog:
+    """Every coach's events in rule order, as columns the fold reads.
+
+    ``coach_ids`` is sorted; the events of ``coach_ids[i]`` are at positions
+    ``starts[i]`` up to ``starts[i + 1]`` of ``whens`` (dates), ``kinds``,
+    ``details`` (see :func:`.rules.detail_of`) and ``lines`` (the log line,
+    or -1 for gradebook reviews; see :meth:`line_of`). Build one with
+    :func:`trainingkit.renewal.logfile.read_event_log`.
+    """
+
+    path: str
+    coach_ids: Sequence[str]
+    starts: Sequence[int]
+    whens: Sequence[date]
+    kinds: Sequence[EventKind]
+    details: Sequence[Any]
+    lines: Sequence[int] | np.ndarray
+
+    def __post_init__(self) -> None:
+        columns = {len(self.whens), len(self.kinds), len(self.details), len(self.lines)}
+        if len(self.starts) != len(self.coach_ids) + 1 or len(columns) != 1:
+            raise ValueError("an EventLog needs equal columns and one start per coach plus the end")
+
+    def statuses_on(self, on: date, rules: RenewalRules = DEFAULT_RULES) -> StatusTable:
+        """Return every coach's status on ``on``, sorted by ``coach_id``.
+
+        Raises :class:`EventLogError` naming the line of the first event (of the
+        first coach, in ``coach_id`` order) that breaks a rule, whatever its date.
+        """
+        try:
+            return replay(self.coach_ids, self.starts, self.whens, self.kinds, self.details,
+                          on, rules)
+        except RuleViolation as violation:
+            raise EventLogError(
+                self.path,
+                self.line_of(violation.index),
+                f"coach {violation.coach_id}: {violation.message}",
+            ) from None
+
+    def line_of(self, index: int) -> int | None:
+        """Return the log line of event ``index``, or ``None`` if it came from the gradebook."""
+        line = int(self.lines[index])
+        return None if line < 0 else line
+
+    def check(self, rules: RenewalRules = DEFAULT_RULES) -> None:
+        """Raise :class:`EventLogError` if any coach's history breaks a rule."""
+        self.statuses_on(date.max, rules)
+
+    def events(self, coach_id: str) -> list[Event]:
+        """Return one coach's events in rule order (empty if the log never names them)."""
+        index = _bisect(self.coach_ids, coach_id)
+        if index is None:
+            return []
+        rows = range(self.starts[index], self.starts[index + 1])
+        return [
+            _event_from_detail(coach_id, self.whens[row], self.kinds[row], self.details[row],
+                               self.line_of(row))
+            for row in rows
+        ]
+
+
+@contextmanager
+def paused_garbage_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Reading a log of 600,000 events builds lists of that length and tens of
+    thousands of small tuples, none of which form cycles; every collection
+    would walk them all again. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _bisect(sorted_ids: Sequence[str], coach_id: str) -> int | None:
+    """Return the position of ``coach_id`` in ``sorted_ids``, or ``None``."""
+    index = bisect_left(sorted_ids, coach_id)
+    if index < len(sorted_ids) and sorted_ids[index] == coach_id:
+        return index
+    return None
+
+
+def _event_from_detail(
+    coach_id: str, on: date, kind: EventKind, detail: Any, line: int | None
+) -> Event:
+    """Rebuild the :class:`Event` from its column entries (see :func:`.rules.detail_of`)."""
+    if kind is EventKind.REVIEW:
+        return Event(coach_id, on, kind, score=detail, line=line)
+    if kind is EventKind.SUPERVISION:
+        return Event(coach_id, on, kind, supervisor=detail[0], hours=detail[1], line=line)
+    if kind is EventKind.VERDICT:
+        return Event(coach_id, on, kind, supervisor=detail[0], outcome=detail[1], line=line)
+    if kind is EventKind.COMMITTEE:
+        return Event(coach_id, on, kind, outcome=detail, line=line)
+    return Event(coach_id, on, kind, line=line)

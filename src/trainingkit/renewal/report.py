@@ -1,0 +1,192 @@
+"""Tables for the certification office: the status CSV, counts, lists and the Markdown summary.
+
+pandas lives at this edge only; the rules hand over a :class:`StatusTable`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from .cycle import Cycle
+from .dates import add_months
+from .status import Status, StatusTable
+
+__all__ = [
+    "STATUS_COLUMNS",
+    "office_summary",
+    "pseudonymised",
+    "renewals_due_per_month",
+    "status_counts",
+    "status_csv",
+    "status_frame",
+]
+
+#: The columns of the status CSV, in order.
+STATUS_COLUMNS = ("coach_id", "status", "expires_on", "grace_ends_on", "flags")
+
+#: The lists the office works from, in the order the summary shows them.
+OFFICE_LISTS: tuple[tuple[Status, str], ...] = (
+    (Status.RENEWAL_DUE, "Renewal due: window open, no passed review yet"),
+    (Status.READY_TO_RENEW, "Ready to renew: review passed, renewal not recorded yet"),
+    (Status.LAPSED, "Lapsed: expired, within the six months of grace"),
+    (Status.SUPERVISION_REQUIRED, "Past the six months: supervision and a verdict required"),
+    (Status.REFERRED, "Referred to the Professional Standards Committee"),
+    (Status.SUSPENDED, "Suspended by the committee"),
+)
+
+
+def status_csv(table: StatusTable) -> str:
+    """Return the status CSV text: header, then one row per coach in the table's order.
+
+    Dates are ISO (empty without a cycle), flags are joined by ``;``. Each
+    distinct status, cycle and set of flags is formatted once and looked up.
+    """
+    status_text = {status: status.value for status in Status}
+    cycle_text = {cycle: _cycle_fields(cycle) for cycle in set(table.cycles)}
+    flag_text = {flags: ";".join(flags) for flags in set(table.flags)}
+    coach_ids: Iterable[str] = table.coach_ids
+    if any(character in "".join(table.coach_ids) for character in _NEEDS_QUOTES):
+        coach_ids = map(_csv_field, table.coach_ids)
+    rows = map(",".join, zip(
+        coach_ids,
+        map(status_text.__getitem__, table.statuses),
+        map(cycle_text.__getitem__, table.cycles),
+        map(flag_text.__getitem__, table.flags),
+        strict=True,
+    ))
+    return "\n".join([",".join(STATUS_COLUMNS), *rows]) + "\n"
+
+
+_NEEDS_QUOTES = ',"\r\n'
+
+
+def _csv_field(text: str) -> str:
+    """Quote ``text`` for CSV if it needs it (as the csv module's minimal quoting does)."""
+    if any(character in text for character in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _cycle_fields(cycle: Cycle | None) -> str:
+    """Return ``expires_on,grace_ends_on`` of a cycle, or two empty fields."""
+    if cycle is None:
+        return ","
+    return f"{cycle.expires_on.isoformat()},{cycle.grace_ends_on.isoformat()}"
+
+
+def status_frame(table: StatusTable) -> pd.DataFrame:
+    """Return the status table as a DataFrame (dates as ``datetime.date`` or ``None``)."""
+    return pd.DataFrame({
+        "coach_id": pd.Series(table.coach_ids, dtype=object),
+        "status": pd.Series([status.value for status in table.statuses], dtype=object),
+        "expires_on": pd.Series([None if c is None else c.expires_on for c in table.cycles],
+                                dtype=object),
+        "grace_ends_on": pd.Series([None if c is None else c.grace_ends_on for c in table.cycles],
+                                   dtype=object),
+        "flags": pd.Series([";".join(flags) for flags in table.flags], dtype=object),
+    })
+
+
+def status_counts(table: StatusTable) -> pd.Series:
+    """Return the number of coaches in each status, every status listed, in rule order."""
+    counts = pd.Series([status.value for status in table.statuses], dtype=object).value_counts()
+    return pd.Series(
+        [int(counts.get(status.value, 0)) for status in Status],
+        index=pd.Index([status.value for status in Status], name="status"),
+        name="coaches",
+    )
+
+
+def renewals_due_per_month(table: StatusTable, *, months: int = 24) -> pd.Series:
+    """Count certifications expiring in each of ``months`` calendar months from ``table.on``.
+
+    The first month is the month of ``table.on``; expiries before ``table.on``
+    are past (those coaches are lapsed or beyond) and are not counted. Revoked
+    certifications have no expiry. The index is the month as ``YYYY-MM``.
+    """
+    expiring = Counter(
+        _month(cycle.expires_on) for cycle in table.cycles
+        if cycle is not None and cycle.expires_on >= table.on
+    )
+    labels = [_month(add_months(table.on.replace(day=1), offset)) for offset in range(months)]
+    return pd.Series(
+        [expiring.get(label, 0) for label in labels],
+        index=pd.Index(labels, name="month"),
+        name="expiring",
+        dtype="int64",
+    )
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def pseudonymised(table: StatusTable) -> StatusTable:
+    """Return the table with each coach_id replaced by ``coach-0001``, ``coach-0002``, ...
+
+    Pseudonyms follow the table's order and hold within one report only.
+    """
+    width = max(4, len(str(len(table))))
+    names = [f"coach-{number:0{width}d}" for number in range(1, len(table) + 1)]
+    return replace(table, coach_ids=names)
+
+
+def office_summary(table: StatusTable, *, source: str, due_per_month: pd.Series) -> str:
+    """Return the Markdown summary for the office: counts, the working lists, flags."""
+    frame = status_frame(table)
+    counts = status_counts(table)
+    lines = [
+        f"# Certification renewal report, {table.on.isoformat()}",
+        "",
+        f"Generated by `trainingkit renewal report` from `{source}`; do not edit, regenerate.",
+        "",
+        "## Coaches per status",
+        "",
+        "| status | coaches |",
+        "|---|---:|",
+        *[f"| {status} | {count} |" for status, count in counts.items()],
+        f"| **all** | **{int(counts.sum())}** |",
+        "",
+    ]
+    for status, heading in OFFICE_LISTS:
+        chosen = frame[frame["status"] == status.value].sort_values(["expires_on", "coach_id"])
+        lines += [f"## {heading} ({len(chosen)})", ""]
+        lines += _markdown_rows(chosen) if len(chosen) else ["None.", ""]
+    flagged = frame[frame["flags"] != ""]
+    lines += ["## Conduct flags (charges reported late or not reported)"
+              f" ({len(flagged)})", ""]
+    lines += _markdown_rows(flagged) if len(flagged) else ["None.", ""]
+    lines += [
+        f"## Certifications expiring per month (next {len(due_per_month)} months)",
+        "",
+        "| month | expiring |",
+        "|---|---:|",
+        *[f"| {month} | {count} |" for month, count in due_per_month.items()],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _markdown_rows(frame: pd.DataFrame) -> list[str]:
+    """Return a Markdown table of coaches: id, status, expiry, end of grace, flags."""
+    rows = ["| coach_id | status | expires_on | grace_ends_on | flags |", "|---|---|---|---|---|"]
+    for record in frame.itertuples(index=False):
+        rows.append(
+            f"| {_cell(record.coach_id)} | {record.status} | {_iso(record.expires_on)} | "
+            f"{_iso(record.grace_ends_on)} | {record.flags} |"
+        )
+    return [*rows, ""]
+
+
+def _iso(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def _cell(text: str) -> str:
+    """Escape a value for a Markdown table cell."""
+    return text.replace("|", "\\|")

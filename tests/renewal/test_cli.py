@@ -1,0 +1,173 @@
+"""``trainingkit renewal`` driven through click's CliRunner (trainingkit.renewal.cli)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainingkit.renewal.cli import renewal
+from trainingkit.renewal.commands import REPORT_FILES
+
+from .conftest import WriteLog
+
+GOOD = (
+    "C2,2023-01-01,certified,,,,",
+    "C1,2024-02-29,certified,,,,",
+    "C1,2025-12-01,review,,,85,",
+    "C2,2024-06-01,charged,,,,",
+)
+BAD_RENEWAL = ("C1,2024-02-29,certified,,,,", "C1,2025-12-01,renewed,,,,")
+
+
+def run(*arguments: str) -> tuple[int, str, str]:
+    """Run the command group; return exit code, stdout and stderr."""
+    result = CliRunner().invoke(renewal, list(arguments))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_status_prints_one_csv_row_per_coach_sorted_by_coach(write_log: WriteLog) -> None:
+    """The CSV goes to stdout when no --output is given."""
+    code, out, _ = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02")
+    assert code == 0
+    assert out.splitlines() == [
+        "coach_id,status,expires_on,grace_ends_on,flags",
+        "C1,ready_to_renew,2026-02-28,2026-08-28,",
+        "C2,supervision_required,2025-01-01,2025-07-01,unreported_charge",
+    ]
+
+
+def test_status_writes_a_private_file_with_output(write_log: WriteLog, tmp_path: Path) -> None:
+    """--output writes the same CSV, mode 0600, and prints nothing."""
+    target = tmp_path / "status.csv"
+    code, out, _ = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02",
+                       "--output", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("coach_id,status") and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,180,"), 3, "outside 0 to 100"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,sabbatical,,,,"), 3, "unknown event"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-1,review,,,90,"), 3, "YYYY-MM-DD"),
+        (BAD_RENEWAL, 3, "renewed without a review passed"),
+        (("C1,2024-02-29,review,,,90,",), 2, "before the coach's first certification"),
+    ],
+)
+def test_input_that_breaks_a_rule_exits_2_naming_the_line_and_writes_nothing(
+    write_log: WriteLog, tmp_path: Path, rows: tuple[str, ...], line: int, message: str
+) -> None:
+    """Exit status 2, the file and line in the message, and no output file."""
+    events = write_log(*rows)
+    target = tmp_path / "status.csv"
+    code, out, err = run("status", "--events", str(events), "--on", "2025-12-02", "--output", str(target))
+    assert code == 2 and out == ""
+    assert f"{events}, line {line}: " in err and message in err
+    assert not target.exists()
+
+
+def test_a_failed_status_run_keeps_the_previous_output_file(write_log: WriteLog, tmp_path: Path) -> None:
+    """Nothing already saved is lost when the input is bad."""
+    target = tmp_path / "status.csv"
+    target.write_text("yesterday's status\n")
+    code, _, _ = run("status", "--events", str(write_log(*BAD_RENEWAL)), "--on", "2025-12-02",
+                     "--output", str(target))
+    assert code == 2 and target.read_text() == "yesterday's status\n"
+
+
+def test_a_malformed_on_date_is_a_usage_error(write_log: WriteLog) -> None:
+    """--on must be YYYY-MM-DD."""
+    code, _, err = run("status", "--events", str(write_log(*GOOD)), "--on", "02/12/2025")
+    assert code == 2 and "--on" in err
+
+
+def test_gradebook_reviews_count_toward_renewal(write_log: WriteLog, gradebook_url: str) -> None:
+    """--gradebook adds the ethics review results: C1 passed with 85% on 2025-12-01."""
+    events = write_log("C1,2024-02-29,certified,,,,", "C2,2024-01-01,certified,,,,")
+    code, out, _ = run("status", "--events", str(events), "--on", "2025-12-02",
+                       "--gradebook", gradebook_url, "--assignment", "ethics-review")
+    assert code == 0
+    assert "C1,ready_to_renew,2026-02-28,2026-08-28," in out.splitlines()
+    assert "C2,lapsed,2026-01-01,2026-07-01," not in out  # 30% does not pass
+    assert "C2,renewal_due,2026-01-01,2026-07-01," in out.splitlines()
+
+
+def test_a_bad_gradebook_exits_2_and_writes_nothing(write_log: WriteLog, gradebook_url: str,
+                                                     tmp_path: Path) -> None:
+    """A gradebook score outside 0 to 100 is input that breaks a rule."""
+    target = tmp_path / "status.csv"
+    code, _, err = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02",
+                       "--gradebook", gradebook_url, "--assignment", "ethics-extra", "--output", str(target))
+    assert code == 2 and "outside 0 to 100" in err and not target.exists()
+
+
+def test_report_writes_the_summaries_and_the_plot_privately(write_log: WriteLog, tmp_path: Path) -> None:
+    """CSV and Markdown summaries and a PNG, each mode 0600, in a 0700 directory."""
+    out_dir = tmp_path / "report"
+    code, out, _ = run("report", "--events", str(write_log(*GOOD)), "--on", "2025-12-02",
+                       "--output-dir", str(out_dir))
+    assert code == 0
+    assert sorted(path.name for path in out_dir.iterdir()) == sorted(REPORT_FILES.values())
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in out_dir.iterdir())
+    assert stat.S_IMODE(out_dir.stat().st_mode) == 0o700
+    assert (out_dir / REPORT_FILES["due_plot"]).read_bytes().startswith(b"\x89PNG")
+    assert "## Lapsed" in (out_dir / REPORT_FILES["summary"]).read_text()
+    assert len(out.splitlines()) == len(REPORT_FILES)
+
+
+def test_a_pseudonymised_report_names_no_coach(write_log: WriteLog, tmp_path: Path) -> None:
+    """--pseudonymise keeps real coach ids out of every file."""
+    out_dir = tmp_path / "report"
+    run("report", "--events", str(write_log(*GOOD)), "--on", "2025-12-02", "--output-dir", str(out_dir),
+        "--pseudonymise")
+    for path in out_dir.glob("*.[cm][sd]*"):
+        text = path.read_text()
+        assert "C1" not in text and "C2" not in text
+
+
+def test_a_report_on_bad_input_creates_no_directory(write_log: WriteLog, tmp_path: Path) -> None:
+    """Exit 2 and nothing written."""
+    out_dir = tmp_path / "report"
+    code, _, err = run("report", "--events", str(write_log(*BAD_RENEWAL)), "--on", "2025-12-02",
+                       "--output-dir", str(out_dir))
+    assert code == 2 and "line 3" in err and not out_dir.exists()
+
+
+def test_timeline_writes_one_coachs_history_as_a_private_png(write_log: WriteLog, tmp_path: Path) -> None:
+    """The timeline command draws the coach's history through --on."""
+    target = tmp_path / "c1.png"
+    code, _, _ = run("timeline", "--events", str(write_log(*GOOD)), "--coach", "C1",
+                     "--output", str(target), "--on", "2026-06-01")
+    assert code == 0 and target.read_bytes().startswith(b"\x89PNG")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_timeline_of_an_unknown_coach_exits_2(write_log: WriteLog, tmp_path: Path) -> None:
+    """A coach the log never names is reported, and no PNG is written."""
+    target = tmp_path / "c9.png"
+    code, _, err = run("timeline", "--events", str(write_log(*GOOD)), "--coach", "C9",
+                       "--output", str(target), "--on", "2026-06-01")
+    assert code == 2 and "C9" in err and not target.exists()
+
+
+def test_timeline_checks_the_whole_log_first(write_log: WriteLog, tmp_path: Path) -> None:
+    """A broken renewal anywhere in the log stops the timeline too."""
+    target = tmp_path / "c1.png"
+    code, _, err = run("timeline", "--events", str(write_log(*BAD_RENEWAL)), "--coach", "C1",
+                       "--output", str(target), "--on", "2026-06-01")
+    assert code == 2 and "line 3" in err and not target.exists()
+
+
+def test_registering_the_command_group_imports_no_heavy_library() -> None:
+    """Importing the click group (done by every `trainingkit` call) stays cheap."""
+    import subprocess
+    import sys
+
+    code = ("import sys, trainingkit.renewal.cli; "
+            "print(*(name in sys.modules for name in ('numpy', 'pandas', 'matplotlib', 'nbgrader')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False"] * 4

@@ -1,0 +1,70 @@
+"""Events and what makes one well formed (trainingkit.renewal.events)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from trainingkit.renewal.events import Decision, Event, EventKind, Verdict, event_problem, same_day_rank
+
+
+def test_plain_strings_become_enum_members() -> None:
+    """An event built from strings stores its kind and outcome as enum members."""
+    event = Event("C1", date(2024, 1, 1), "verdict", supervisor="Dr A", outcome="competent")  # type: ignore[arg-type]
+    assert event.kind is EventKind.VERDICT and event.outcome is Verdict.COMPETENT
+
+
+@pytest.mark.parametrize(
+    ("kind", "details", "message"),
+    [
+        (EventKind.REVIEW, {}, "a review needs a score"),
+        (EventKind.REVIEW, {"score": 100.5}, "outside 0 to 100"),
+        (EventKind.REVIEW, {"score": -1}, "outside 0 to 100"),
+        (EventKind.SUPERVISION, {"hours": 2}, "needs a supervisor"),
+        (EventKind.SUPERVISION, {"supervisor": "Dr A", "hours": 0}, "more than 0"),
+        (EventKind.SUPERVISION, {"supervisor": "Dr A"}, "needs hours"),
+        (EventKind.VERDICT, {"supervisor": "Dr A", "outcome": "fine"}, "competent or not_competent"),
+        (EventKind.VERDICT, {"outcome": "competent"}, "needs a supervisor"),
+        (EventKind.COMMITTEE, {}, "suspended, revoked or cleared"),
+    ],
+)
+def test_an_event_that_breaks_a_row_rule_cannot_be_made(
+    kind: EventKind, details: dict[str, object], message: str
+) -> None:
+    """Each row rule of the issue is enforced when an Event is built, with a clear message."""
+    with pytest.raises(ValueError, match=message):
+        Event("C1", date(2024, 1, 1), kind, **details)  # type: ignore[arg-type]
+
+
+def test_scores_at_the_ends_of_the_range_are_allowed() -> None:
+    """0 and 100 are valid scores."""
+    assert event_problem(EventKind.REVIEW, supervisor=None, hours=None, score=0, outcome=None) is None
+    assert event_problem(EventKind.REVIEW, supervisor=None, hours=None, score=100, outcome=None) is None
+
+
+def test_details_a_kind_does_not_use_are_ignored() -> None:
+    """A certification with a stray supervisor is still a certification."""
+    assert Event("C1", date(2024, 1, 1), EventKind.CERTIFIED, supervisor="x").kind is EventKind.CERTIFIED
+
+
+def test_an_event_needs_a_coach() -> None:
+    """An empty coach_id is refused."""
+    with pytest.raises(ValueError, match="coach_id"):
+        Event("", date(2024, 1, 1), EventKind.CERTIFIED)
+
+
+def test_on_one_day_certification_comes_first_and_the_committee_last() -> None:
+    """Same-day order: certified, evidence, charge reports, renewal, committee."""
+    order = sorted(EventKind, key=same_day_rank)
+    assert order[0] is EventKind.CERTIFIED and order[-1] is EventKind.COMMITTEE
+    assert same_day_rank(EventKind.REVIEW) < same_day_rank(EventKind.RENEWED)
+    assert same_day_rank(EventKind.CHARGED) < same_day_rank(EventKind.CHARGE_REPORTED)
+
+
+def test_events_sort_by_date_then_same_day_rank_then_line() -> None:
+    """A renewal logged before that day's review still sorts after it."""
+    renewal = Event("C1", date(2026, 1, 5), EventKind.RENEWED, line=3)
+    review = Event("C1", date(2026, 1, 5), EventKind.REVIEW, score=90, line=4)
+    earlier = Event("C1", date(2026, 1, 4), EventKind.COMMITTEE, outcome=Decision.CLEARED, line=9)
+    assert sorted([renewal, review, earlier], key=Event.sort_key) == [earlier, review, renewal]

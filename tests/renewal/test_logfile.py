@@ -1,0 +1,302 @@
+"""Reading an event log file, and naming the line of whatever is wrong (trainingkit.renewal.logfile)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trainingkit.renewal.eventlog import EventLogError
+from trainingkit.renewal.events import EVENT_COLUMNS, Event, EventKind
+from trainingkit.renewal.logfile import read_event_log, read_statuses
+from trainingkit.renewal.rules import detail_of_event, status_on
+from trainingkit.renewal.status import Status
+
+from .conftest import HEADER, WriteLog
+from .strategies import histories
+
+PROPERTY = settings(deadline=None, max_examples=60)
+
+
+def error_of(path: Path) -> EventLogError:
+    """Read ``path`` on a date and return the error it must raise."""
+    with pytest.raises(EventLogError) as caught:
+        read_statuses(path, date(2030, 1, 1))
+    return caught.value
+
+
+def test_a_good_log_gives_every_coach_a_status_sorted_by_coach(write_log: WriteLog) -> None:
+    """Coaches come out in coach_id order, whatever order the log has."""
+    path = write_log(
+        "C2,2024-01-01,certified,,,,",
+        "C1,2024-02-29,certified,,,,",
+        "C1,2025-12-01,review,,,85,",
+    )
+    table = read_statuses(path, date(2025, 12, 2))
+    assert list(table.coach_ids) == ["C1", "C2"]
+    assert list(table.statuses) == [Status.READY_TO_RENEW, Status.RENEWAL_DUE]
+
+
+def test_trailing_empty_fields_may_be_left_out_and_blank_lines_are_skipped(write_log: WriteLog) -> None:
+    """A row ``C1,2024-01-01,certified`` and an empty line are both fine."""
+    path = write_log("C1,2024-01-01,certified", "", "C1,2025-11-01,review,,,90")
+    assert read_statuses(path, date(2025, 11, 2)).statuses[0] is Status.READY_TO_RENEW
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path: Path) -> None:
+    """Files saved by spreadsheet programs read the same."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + "\r\nC1,2024-01-01,certified,,,,\r\n").encode())
+    assert read_statuses(path, date(2024, 6, 1)).statuses[0] is Status.CERTIFIED
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,promoted,,,,"], 3, "unknown event 'promoted'"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-30,review,,,90,"], 3, "not a calendar date"),
+        (["C1,01/02/2024,certified,,,,"], 2, "YYYY-MM-DD"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,ninety,"], 3,
+         "score 'ninety' is not a number"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,100.5,"], 3, "outside 0 to 100"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,-3,"], 3, "outside 0 to 100"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,0,,"], 3, "more than 0"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,-1,,"], 3, "more than 0"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,,3,,"], 3, "needs a supervisor"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,1e999,,"], 3, "not a number"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,verdict,Dr A,,,ok"], 3, "competent or not_competent"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,committee,,,,"], 3, "suspended, revoked or cleared"),
+        (["C1,2024-01-01,certified,,,,", ",2024-02-01,certified,,,,"], 3, "coach_id is empty"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,certified,,,,,"], 3, "expected 7 fields, found 8"),
+    ],
+)
+def test_a_row_that_breaks_a_rule_is_named_by_its_line(
+    write_log: WriteLog, rows: list[str], line: int, message: str
+) -> None:
+    """The error names the file, the line (header is line 1) and what is wrong."""
+    path = write_log(*rows)
+    error = error_of(path)
+    assert (error.path, error.line) == (str(path), line)
+    assert message in error.message
+    assert f"{path}, line {line}: " in str(error)
+
+
+def test_the_first_problem_in_the_file_is_the_one_reported(write_log: WriteLog) -> None:
+    """With a bad date on line 4 and an unknown event on line 3, line 3 is named."""
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,oops,,,,", "C1,2024-13-01,review,,,90,")
+    assert error_of(path).line == 3
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        (["C1,2024-01-01,review,,,90,", "C1,2024-02-01,certified,,,,"], 2,
+         "before the coach's first certification"),
+        (["C1,2024-01-01,supervision,Dr A,2,,"], 2, "before the coach's first certification"),
+        (["C1,2024-01-01,certified,,,,", "C1,2025-11-01,renewed,,,,"], 3, "renewed without a review passed"),
+        (["C1,2024-01-01,certified,,,,", "C1,2025-11-01,review,,,79,", "C1,2025-11-02,renewed,,,,"],
+         4, "renewed without a review passed"),
+        (["C1,2024-01-01,certified,,,,", "C1,2026-09-01,review,,,90,", "C1,2026-09-02,renewed,,,,"],
+         4, "supervision hours"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-05-01,charge_reported,,,,"], 3, "without an earlier"),
+    ],
+)
+def test_a_history_that_breaks_a_rule_is_named_by_the_line_of_the_offending_event(
+    write_log: WriteLog, rows: list[str], line: int, message: str
+) -> None:
+    """Rules across rows (first certification, renewals, charges) also name their line."""
+    error = error_of(write_log(*rows))
+    assert error.line == line and message in error.message and "coach C1" in error.message
+
+
+def test_a_broken_renewal_is_reported_even_when_dated_after_the_date_read(write_log: WriteLog) -> None:
+    """The file is checked as a whole, whatever --on is."""
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2025-11-01,renewed,,,,")
+    with pytest.raises(EventLogError):
+        read_statuses(path, date(2024, 6, 1))
+
+
+def test_the_wrong_header_is_named_as_line_one(write_log: WriteLog) -> None:
+    """A file that does not start with the expected header is refused at line 1."""
+    path = write_log("C1,2024-01-01,certified,,,,", header="coach,date,event")
+    error = error_of(path)
+    assert error.line == 1 and ",".join(EVENT_COLUMNS) in error.message
+
+
+def test_an_empty_file_is_refused_at_line_one(tmp_path: Path) -> None:
+    """Even the header is missing."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"")
+    assert error_of(path).line == 1
+
+
+def test_text_that_is_not_utf8_is_named_by_its_line(tmp_path: Path) -> None:
+    """A Latin-1 byte on line 3 is reported there."""
+    path = tmp_path / "events.csv"
+    path.write_bytes((HEADER + "\nC1,2024-01-01,certified,,,,\n").encode()
+                     + b"C\xe9,2024-01-01,certified,,,,\n")
+    error = error_of(path)
+    assert error.line == 3 and "UTF-8" in error.message
+
+
+def test_line_numbers_stay_right_after_a_quoted_field_that_spans_lines(tmp_path: Path) -> None:
+    """A multi-line supervisor name is itself reported, at the line where its row starts."""
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + '\nC1,2024-01-01,certified,,,,\nC1,2024-02-01,supervision,"Dr\nA",2,,\n',
+                    encoding="utf-8")
+    error = error_of(path)
+    assert error.line == 3 and "more than one line" in error.message
+
+
+def test_a_missing_file_is_reported_without_a_line(tmp_path: Path) -> None:
+    """Reading a file that is not there names it."""
+    error = error_of(tmp_path / "nothing.csv")
+    assert error.line is None and "cannot read" in error.message
+
+
+def test_gradebook_reviews_join_the_log_and_count_toward_renewal(write_log: WriteLog) -> None:
+    """A review from elsewhere makes the coach ready to renew."""
+    path = write_log("C1,2024-02-29,certified,,,,")
+    reviews = [Event("C1", date(2025, 12, 1), EventKind.REVIEW, score=85.0)]
+    assert read_statuses(path, date(2025, 12, 2), reviews=reviews).statuses[0] is Status.READY_TO_RENEW
+
+
+def test_gradebook_reviews_of_people_not_certified_by_then_are_left_out(write_log: WriteLog) -> None:
+    """Trainees' results, and results before a coach's certification, are not events of the log."""
+    path = write_log("C1,2024-02-29,certified,,,,")
+    reviews = [Event("T9", date(2025, 12, 1), EventKind.REVIEW, score=85.0),
+               Event("C1", date(2024, 1, 1), EventKind.REVIEW, score=85.0)]
+    log = read_event_log(path, reviews=reviews)
+    assert list(log.coach_ids) == ["C1"] and len(log.events("C1")) == 1
+
+
+def test_gradebook_reviews_have_no_line_and_follow_the_file_on_the_same_day(write_log: WriteLog) -> None:
+    """A gradebook review sorts after the file's events of the same date and rank."""
+    path = write_log("C1,2024-02-29,certified,,,,", "C1,2025-12-01,charged,,,,")
+    log = read_event_log(path, reviews=[Event("C1", date(2025, 12, 1), EventKind.REVIEW, score=85.0)])
+    assert [log.line_of(index) for index in range(3)] == [2, 3, None]
+    assert log.events("C1")[2].kind is EventKind.REVIEW
+
+
+# The vectorised reader and the pure rules agree ----------------------------------------------
+
+def write_events(path: Path, events: list[Event], seed: int) -> list[Event]:
+    """Write ``events`` in a shuffled order; return them with the lines they were written on."""
+    shuffled = events[:]
+    random.Random(seed).shuffle(shuffled)
+    rows, placed = [HEADER], []
+    for number, event in enumerate(shuffled, start=2):
+        rows.append(",".join([
+            event.coach_id, event.on.isoformat(), event.kind.value, event.supervisor or "",
+            "" if event.hours is None else repr(event.hours),
+            "" if event.score is None else repr(event.score),
+            "" if event.outcome is None else str(event.outcome),
+        ]))
+        placed.append(Event(event.coach_id, event.on, event.kind, event.supervisor, event.hours,
+                            event.score, event.outcome, line=number))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return placed
+
+
+@PROPERTY
+@given(st.lists(histories(), min_size=1, max_size=6), st.dates(date(2015, 1, 1), date(2032, 1, 1)),
+       st.integers(0, 1000))
+def test_reading_a_whole_log_agrees_with_the_rules_coach_by_coach(
+    tmp_path_factory: pytest.TempPathFactory, coach_histories, on: date, seed: int  # type: ignore[no-untyped-def]
+) -> None:
+    """read_statuses gives each coach exactly what status_on gives from that coach's events."""
+    events = [Event(f"K{number:02d}", e.on, e.kind, e.supervisor, e.hours, e.score, e.outcome)
+              for number, history in enumerate(coach_histories) for e in history]
+    path = tmp_path_factory.mktemp("log") / "events.csv"
+    placed = write_events(path, events, seed)
+    table = read_statuses(path, on)
+    for reading in table:
+        mine = [event for event in placed if event.coach_id == reading.coach_id]
+        assert reading == status_on(mine, on)
+
+
+@PROPERTY
+@given(st.lists(histories(), min_size=1, max_size=4), st.integers(0, 1000))
+def test_the_log_holds_each_event_as_the_rules_read_it(
+    tmp_path_factory: pytest.TempPathFactory, coach_histories, seed: int  # type: ignore[no-untyped-def]
+) -> None:
+    """The reader's columns give back every event, its line, and detail_of's detail for it."""
+    events = [Event(f"K{number:02d}", e.on, e.kind, e.supervisor, e.hours, e.score, e.outcome)
+              for number, history in enumerate(coach_histories) for e in history]
+    path = tmp_path_factory.mktemp("log") / "events.csv"
+    placed = write_events(path, events, seed)
+    log = read_event_log(path)
+    for coach_id in log.coach_ids:
+        expected = sorted((e for e in placed if e.coach_id == coach_id), key=Event.sort_key)
+        index = list(log.coach_ids).index(coach_id)
+        start = log.starts[index]
+        assert log.events(coach_id) == [
+            Event(e.coach_id, e.on, e.kind, *_used_details(e), line=e.line) for e in expected
+        ]
+        assert list(log.details[start:start + len(expected)]) == [detail_of_event(e) for e in expected]
+
+
+def _used_details(event: Event) -> tuple[object, object, object, object]:
+    """The supervisor, hours, score and outcome an event's kind uses (others are dropped)."""
+    kind = event.kind
+    return (
+        event.supervisor if kind in (EventKind.SUPERVISION, EventKind.VERDICT) else None,
+        event.hours if kind is EventKind.SUPERVISION else None,
+        event.score if kind is EventKind.REVIEW else None,
+        event.outcome if kind in (EventKind.VERDICT, EventKind.COMMITTEE) else None,
+    )
+
+
+ROW_TEXT = st.sampled_from(["", "0", "2", "6.5", "80", "100", "100.5", "-1", "abc", "1e3", "nan", "inf"])
+
+
+@PROPERTY
+@given(st.sampled_from([k.value for k in EventKind]), st.sampled_from(["", "Dr A"]), ROW_TEXT, ROW_TEXT,
+       st.sampled_from(["", "competent", "not_competent", "suspended", "revoked", "cleared", "maybe"]))
+def test_the_reader_refuses_a_row_exactly_when_the_event_could_not_be_made(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, supervisor: str, hours: str, score: str,
+    outcome: str,
+) -> None:
+    """The vectorised row check and the Event's own check accept the same rows."""
+    path = tmp_path_factory.mktemp("row") / "events.csv"
+    path.write_text(f"{HEADER}\nC1,2020-01-01,certified,,,,\n"
+                    f"C1,2020-01-02,{kind},{supervisor},{hours},{score},{outcome}\n", encoding="utf-8")
+    try:
+        Event("C1", date(2020, 1, 2), EventKind(kind), supervisor or None, _number(hours),
+              _number(score), outcome or None)
+        event_ok = True
+    except ValueError:
+        event_ok = False
+    try:
+        read_event_log(path)
+        file_ok = True
+    except EventLogError as error:
+        assert error.line == 3
+        file_ok = False
+    assert file_ok == event_ok
+
+
+def _number(text: str) -> float | None:
+    """Parse a number field the way the log format defines it (finite decimals only)."""
+    if text == "":
+        return None
+    if text in ("abc", "nan", "inf"):
+        raise ValueError(text)
+    return float(text)
+
+
+def test_old_mac_line_ends_still_give_the_right_line(tmp_path: Path) -> None:
+    """A file whose lines end in a bare CR names its lines correctly."""
+    path = tmp_path / "events.csv"
+    path.write_bytes((HEADER + "\rC1,2024-01-01,certified,,,,\rC1,2024-01-02,bogus,,,,\r").encode())
+    error = error_of(path)
+    assert error.line == 3 and "bogus" in error.message
+
+
+def test_a_log_with_only_its_header_has_no_coaches(write_log: WriteLog) -> None:
+    """An empty log is valid and gives an empty status table."""
+    assert len(read_statuses(write_log(), date(2025, 1, 1))) == 0
