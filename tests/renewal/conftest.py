@@ -10,8 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from trainingkit.renewal.events import EVENT_COLUMNS
+
+# CI runs the property tests with a fixed seed, so a run is repeatable; locally they explore.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 
 HEADER = ",".join(EVENT_COLUMNS)
 
