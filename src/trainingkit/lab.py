@@ -17,9 +17,11 @@ from trainingkit.course import Course
 
 START_PAGE = "notebooks/00-welcome.ipynb"
 
-#: JupyterLab settings: no news toast; widget state saved so answers show after a reload.
+#: JupyterLab settings: no news toast or update check (trainees' labs never call out to the
+#: internet); widget state saved so answers show after a reload.
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
     "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
 }
 

@@ -4,6 +4,12 @@ Each widget loads the trainee's saved answer, saves every change at once (see
 :mod:`trainingkit.answers`) and says on screen when the answer was saved. Under
 nbgrader (``NBGRADER_EXECUTION`` set) no widget is drawn: the recorded answer is
 printed as plain text so feedback and the formgrader show what was graded.
+
+ipywidgets draws plain form controls with no group names and lets JupyterLab's notebook
+shortcuts take the arrow keys, so each question also displays :data:`BROWSER_SUPPORT`, a
+small script that gives every question an accessible name and ordinary keyboard use.
+JupyterLab runs scripts in output only when it trusts it: output the trainee has just
+produced by running the notebook, or a notebook JupyterLab saved with such output.
 """
 
 from __future__ import annotations
@@ -18,6 +24,63 @@ from trainingkit.answers import AnswersFileError, AnswerValue, answers_path, rea
 
 #: Class names on every widget: steady hooks for styling and browser tests.
 CSS_CLASS = "tk-question"
+
+#: Runs in the browser and watches for question widgets as they are drawn. For each one it
+#: names the group of options by the question (``aria-labelledby``), or ties a reflection's
+#: ``<label>`` to its text box; describes both by the hint and the "Saved at" line
+#: (``aria-describedby``); gives a question's radio buttons one ``name``, so Tab stops once
+#: and the arrow keys move between the options; announces a choice's "Saved at" line and a
+#: check's feedback (``role=status``; not a reflection's, which saves at every key); names
+#: "Check my answer" by its question; and keeps unmodified keys pressed inside a question
+#: from JupyterLab's notebook shortcuts (the arrows would select another cell, Enter would
+#: open the hidden code). A question it has finished is marked ``data-tk-ready``.
+BROWSER_SUPPORT = """
+(() => {
+  if (window.trainingkitQuestions) { window.trainingkitQuestions.scan(); return; }
+  let count = 0;
+  const idOf = (element) => element.id || (element.id = `tk-question-part-${++count}`);
+  const keepKeys = (event) => {
+    if (!event.ctrlKey && !event.metaKey && !event.altKey && event.key !== "Escape") {
+      event.stopPropagation();
+    }
+  };
+  const enhance = (box) => {
+    const prompt = box.querySelector(".tk-prompt");
+    const status = box.querySelector(".tk-status");
+    const control = box.querySelector(".tk-options, textarea");
+    if (!prompt || !status || !control) { return false; }
+    const typed = control.tagName === "TEXTAREA";
+    if (!typed && !control.querySelector("input")) { return false; }
+    if (!box.dataset.tkKeys) { box.dataset.tkKeys = "1"; box.addEventListener("keydown", keepKeys); }
+    const hint = box.querySelector(".tk-hint");
+    control.setAttribute("aria-describedby", [hint, status].filter(Boolean).map(idOf).join(" "));
+    if (typed) {
+      prompt.htmlFor = idOf(control);
+    } else {
+      control.setAttribute("aria-labelledby", idOf(prompt));
+      control.setAttribute("role", box.classList.contains("tk-single") ? "radiogroup" : "group");
+      status.setAttribute("role", "status");
+      control.querySelectorAll("input[type=radio]").forEach((radio) => { radio.name = `${prompt.id}-options`; });
+    }
+    if (box.classList.contains("tk-knowledge-check")) {
+      const check = box.querySelector(".tk-check");
+      const feedback = box.querySelector(".tk-feedback");
+      if (!check || !feedback) { return false; }
+      check.setAttribute("aria-label", `Check my answer: ${prompt.textContent.trim()}`);
+      feedback.setAttribute("role", "status");
+    }
+    return true;
+  };
+  const scan = () => {
+    document.querySelectorAll(".tk-question:not([data-tk-ready])").forEach((box) => {
+      if (enhance(box)) { box.dataset.tkReady = "1"; }
+    });
+  };
+  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  window.trainingkitQuestions = { scan };
+  scan();
+})();
+"""
 
 
 def _under_nbgrader() -> bool:
@@ -52,10 +115,26 @@ def _status_text(saved_at: str | None, note: str = "") -> str:
     return "<span class='tk-status-empty'>Not answered yet. Your answer is saved as soon as you choose.</span>"
 
 
+def _browser_support() -> None:
+    """Display :data:`BROWSER_SUPPORT` in the running notebook (nothing outside IPython)."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(f"<script>{BROWSER_SUPPORT}</script>"))
+
+
 def _frame(question_id: str, question: str, control: Any, status: Any, kind: str) -> Any:
     import ipywidgets as widgets
 
-    prompt = widgets.HTML(f"<p class='tk-prompt' id='tk-prompt-{html.escape(question_id)}'><strong>{html.escape(question)}</strong></p>")
+    _browser_support()
+
+    # A reflection's prompt is a <label>, tied to its text box in the browser; a choice's
+    # prompt names its group of options there (see BROWSER_SUPPORT).
+    tag = "label" if kind == "reflection" else "span"
+    prompt = widgets.HTML(f"<p><{tag} class='tk-prompt'><strong>{html.escape(question)}</strong></{tag}></p>")
     box = widgets.VBox([prompt, control, status])
     for widget, name in ((box, CSS_CLASS), (box, f"tk-{kind}"), (box, f"tk-id-{question_id}"),
                          (status, "tk-status")):
@@ -188,8 +267,9 @@ def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[s
         notes = "".join(
             f"<li><strong>{key.upper()})</strong> {html.escape(options[letters.index(key)]['feedback'])}</li>"
             for key in sorted(chosen))
-        feedback.value = f"<div role='status'><p><strong>{verdict}</strong></p><ul>{notes}</ul></div>"
+        feedback.value = f"<p><strong>{verdict}</strong></p><ul>{notes}</ul>"
 
     button.on_click(show)
     widget.children = (*widget.children, button, feedback)
+    widget.add_class("tk-knowledge-check")
     return widget

@@ -2,7 +2,8 @@
 
 Cells get stable ids derived from their content's role, so regeneration gives no
 diff. Code cells that only draw widgets have their input collapsed and cannot be
-edited or deleted in JupyterLab.
+edited or deleted in JupyterLab. Their source starts with an empty line because
+JupyterLab shows the first line of a collapsed input: so the trainee sees no code.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def widget_code(cell_id: str, source: str, *, trainingkit: dict[str, Any],
     }
     if nbgrader:
         metadata["nbgrader"] = _nbgrader(**{"grade_id": cell_id, **nbgrader})
-    return nbformat.v4.new_code_cell(source=source.strip() + "\n", id=cell_id, metadata=metadata)
+    return nbformat.v4.new_code_cell(source="\n" + source.strip() + "\n", id=cell_id, metadata=metadata)
 
 
 def _nbgrader(*, grade_id: str, grade: bool = False, solution: bool = False, locked: bool = False,

@@ -1,0 +1,246 @@
+"""The trainee's and the supervisor's journey through one assignment, in a real browser.
+
+The trainee fetches the assignment from the Assignments panel, answers every vignette by
+clicking and typing, reloads, submits; the supervisor collects and autogrades with
+nbgrader's commands, grades the reflection in the formgrader and releases feedback; the
+trainee fetches it and reads the score and the strengths-first comments.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from trainingkit.answers import AnswerValue, read_answers
+from trainingkit.assignments import load_assignments
+from trainingkit.bank import load_bank
+from trainingkit.bank.model import Kind, Vignette
+
+from tests.browser.conftest import (
+    ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
+    option_label, question, run_all, shot, wait_for_answers,
+)
+
+pytestmark = pytest.mark.browser
+
+REFLECTION = ("Coaching works beside therapy: it looks at the present and builds on strengths. "
+              "I would not process trauma memories or diagnose, and I would help anyone in crisis "
+              "reach a therapist.")
+REFLECTION_POINTS = 5
+COMMENT = ("What you did well: you named what coaching offers and where it stops. "
+           "To revisit: say how a client can come back to coaching after therapy.")
+
+
+@pytest.fixture(scope="module")
+def items(lab) -> list[Vignette]:
+    bank = load_bank(lab.course.bank_dir)
+    return load_assignments(lab.course.assignments_file, bank)[ASSIGNMENT].vignettes(bank)
+
+
+@pytest.fixture(scope="module")
+def plan(items: list[Vignette]) -> dict[str, AnswerValue]:
+    """What the trainee answers: the best answer everywhere but one single-choice item."""
+    answers: dict[str, AnswerValue] = {}
+    missed = next(v.id for v in items if v.kind is Kind.SINGLE)
+    for vignette in items:
+        if vignette.kind is Kind.REFLECTION:
+            answers[vignette.id] = REFLECTION
+        elif vignette.kind is Kind.MULTIPLE:
+            answers[vignette.id] = sorted(vignette.key)
+        elif vignette.id == missed:
+            answers[vignette.id] = next(o.id for o in vignette.options if o.id not in vignette.key)
+        else:
+            answers[vignette.id] = next(iter(vignette.key))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def fetched(page, lab, items: list[Vignette]) -> Path:
+    """The trainee fetches the assignment in the Assignments panel, opens it and runs it once."""
+    page.goto(lab.address("journey-trainee"))
+    assignments_panel(page)
+    shot(page, "journey-01-assignments-panel")
+    page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
+        "button", name="Fetch").click()
+    page.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
+    page.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
+    page.get_by_text(IDLE).wait_for()
+    run_all(page, len(items))
+    shot(page, "journey-02-assignment-open")
+    return lab.course.root / "trauma-recovery-coaching" / ASSIGNMENT
+
+
+def _scenario_cell(page, vignette: Vignette):
+    return page.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=page.locator("h2", has_text=vignette.title))
+
+
+@pytest.fixture(scope="module")
+def answered(page, fetched: Path, items: list[Vignette], plan: dict[str, AnswerValue]) -> Path:
+    """The trainee answers every vignette by clicking options and typing the reflection."""
+    for vignette in items:
+        if vignette.content_notes:
+            _scenario_cell(page, vignette).locator("summary", has_text="Show the scenario").click()
+        box = question(page, vignette.id)
+        answer = plan[vignette.id]
+        if vignette.kind is Kind.REFLECTION:
+            box.locator("textarea").click()
+            page.keyboard.type(answer)
+        else:
+            for key in [answer] if isinstance(answer, str) else answer:
+                click_option(box, key, vignette.option(key).text)
+        box.locator(".tk-status", has_text="Saved at").wait_for()
+        if vignette.content_notes:
+            shot(page, "journey-03-content-note-answered")
+    wait_for_answers(fetched, plan)
+    shot(page, "journey-04-reflection-typed")
+    return fetched
+
+
+def test_every_vignette_is_answered_by_clicking_and_typing(answered: Path, page, plan) -> None:
+    """Every click and every typed word is saved in the answers file, and each question says so."""
+    assert {key: answer.value for key, answer in read_answers(answered / "answers.json").items()} == plan
+    statuses = page.locator(f"{NOTEBOOK} .tk-status").all_text_contents()
+    assert len(statuses) == len(plan) and all("Saved at" in status for status in statuses)
+
+
+def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[Vignette], plan) -> None:
+    """After a reload (leaving the page unsaved) and Run All, every answer is shown as it was given."""
+    page.reload()
+    page.get_by_text(IDLE).wait_for()
+    shot(page, "journey-05-reloaded")
+    run_all(page, len(items))
+    for vignette in items:
+        box = question(page, vignette.id)
+        answer = plan[vignette.id]
+        if vignette.kind is Kind.REFLECTION:
+            assert box.locator("textarea").input_value() == answer
+        else:
+            role = "radio" if vignette.kind is Kind.SINGLE else "checkbox"
+            chosen = {option.id for option in vignette.options
+                      if box.get_by_role(role, name=option_label(option.id, option.text), exact=True).is_checked()}
+            assert chosen == ({answer} if isinstance(answer, str) else set(answer)), vignette.id
+        assert "earlier visit" in box.locator(".tk-status").text_content()
+    shot(page, "journey-06-answers-kept")
+
+
+@pytest.fixture(scope="module")
+def submitted(page, answered: Path, lab) -> Path:
+    """The trainee saves the notebook and presses Submit in the Assignments panel."""
+    page.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    page.locator(".jp-mod-current.jp-mod-dirty").wait_for(state="detached")
+    assignments_panel(page)
+    page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
+        "button", name="Submit").first.click()
+    page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first.wait_for()
+    shot(page, "journey-07-submitted")
+    (submission,) = (lab.exchange / "trauma-recovery-coaching" / "inbound").iterdir()
+    return submission
+
+
+def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
+    """The submission in the exchange holds the notebook and every answer the trainee gave."""
+    assert (submitted / f"{ASSIGNMENT}.ipynb").is_file()
+    assert {key: answer.value for key, answer in read_answers(submitted / "answers.json").items()} == plan
+
+
+def _gradebook_url(lab) -> str:
+    return f"sqlite:///{lab.course.coursework / 'gradebook.db'}"
+
+
+def _reflection_grade(lab, vignette: Vignette) -> tuple[float | None, str | None]:
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import get_username
+
+    with Gradebook(_gradebook_url(lab)) as gradebook:
+        args = (vignette.id, ASSIGNMENT, ASSIGNMENT, get_username())
+        return gradebook.find_grade(*args).manual_score, gradebook.find_comment(*args).manual_comment
+
+
+@pytest.fixture(scope="module")
+def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, object]:
+    """The supervisor collects and autogrades, grades the reflection in the formgrader, releases feedback."""
+    lab.supervisor("collect", ASSIGNMENT)
+    lab.supervisor("autograde", ASSIGNMENT, "--force")
+    reflection = next(v for v in items if v.kind is Kind.REFLECTION)
+    supervisor = new_page(browser, lab)
+    try:
+        supervisor.goto(lab.address("journey-supervisor"))
+        menu(supervisor, "Nbgrader", "Formgrader")
+        formgrader = supervisor.frame_locator(".jp-MainAreaWidget:not(.lm-mod-hidden) iframe")
+        formgrader.get_by_role("link", name="Manual Grading").click()
+        formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
+        formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
+        formgrader.get_by_role("link", name="Submission #1").click()
+        score = formgrader.locator(f"input.score#{reflection.id}")
+        cell = formgrader.locator(".nbgrader_cell", has=score)
+        rubric = cell.inner_text()
+        cell.scroll_into_view_if_needed()
+        score.fill(str(REFLECTION_POINTS))
+        score.press("Tab")
+        comment = formgrader.locator(f"textarea#{reflection.id}-comment")
+        comment.fill(COMMENT)
+        comment.press("Tab")
+        deadline = time.monotonic() + 30
+        while _reflection_grade(lab, reflection) != (REFLECTION_POINTS, COMMENT) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        shot(supervisor, "journey-08-formgrader-reflection")
+    finally:
+        supervisor.context.close()
+    lab.supervisor("generate_feedback", ASSIGNMENT, "--force")
+    lab.supervisor("release_feedback", ASSIGNMENT)
+    return {"reflection": reflection, "rubric": rubric}
+
+
+def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) -> None:
+    """In the formgrader the supervisor sees the reflection's rubric and records a score and a comment."""
+    reflection = graded["reflection"]
+    for criterion in reflection.rubric:
+        assert criterion.criterion in graded["rubric"]
+    assert _reflection_grade(lab, reflection) == (REFLECTION_POINTS, COMMENT)
+
+
+@pytest.fixture(scope="module")
+def feedback(page, graded):
+    """The trainee fetches the feedback in the Assignments panel and opens it."""
+    assignments_panel(page)
+    page.locator("#refresh_assignments_list").click()
+    page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
+    page.locator("#submitted_assignments_list a", has_text="view feedback").click()
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
+    frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
+    frame.locator(".tk-summary").wait_for()
+    shot(page, "journey-09-feedback-top")
+    frame.locator(".tk-summary").scroll_into_view_if_needed()
+    shot(page, "journey-10-feedback-summary")
+    return frame
+
+
+def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, items: list[Vignette], plan) -> None:
+    """Returned feedback shows the total score, the supervisor's comment, and strengths before what to revisit."""
+    text = feedback.locator("body").inner_text()
+    automatic = sum(v.points for v in items if v.kind.is_choice and set(plan[v.id]) <= v.key)
+    total, possible = map(float, re.search(r"Score: ([\d.]+) / ([\d.]+)", text).groups())
+    assert total == pytest.approx(automatic + REFLECTION_POINTS)
+    assert possible == pytest.approx(sum(v.points for v in items))
+    assert COMMENT in text
+    summary = feedback.locator(".tk-summary").inner_text()
+    assert summary.index("What you did well") < summary.index("What to revisit")
+    assert "Not yet" in text and "Full marks" in text
+
+
+def test_returned_feedback_has_no_serious_or_critical_axe_violation(feedback, page, lab, axe_script: Path) -> None:
+    """The feedback the project writes (verdicts, summary, reflection) has no serious or critical axe violation."""
+    # JupyterLab's HTML viewer runs no script, so axe reads the same file where it is served.
+    (html,) = (lab.course.root / "trauma-recovery-coaching" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    viewer = page.context.new_page()
+    try:
+        viewer.goto(f"{lab.url}/files/{quote(str(html.relative_to(lab.course.root)))}?token={lab.token}")
+        violations = axe_violations(viewer, axe_script, [".tk-item-feedback", ".tk-summary", ".tk-reflection"])
+    finally:
+        viewer.close()
+    assert violations == [], violations
