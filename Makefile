@@ -30,6 +30,9 @@ test-fast: setup
 
 benchmarks: course
 	$(BIN)/python benchmarks/autograde.py
+	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/items.py
+	$(BIN)/python benchmarks/renewal.py
 
 clean:
 	rm -rf $(VENV) .exchange .jupyter coursework/release coursework/submitted \

@@ -1,8 +1,14 @@
-"""Shared fixtures: the project's own course, and scratch copies of it."""
+"""Shared fixtures: the project's own course, scratch copies of it, and the gradebook backends.
+
+Pipeline tests run once per gradebook backend: SQLite (the course's own file) and
+PostgreSQL (a throwaway server on 127.0.0.1, started once per session; its tests are
+skipped when PostgreSQL is not installed). Each test module gets a fresh database.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +35,46 @@ def course_copy(tmp_path: Path, project: Course) -> Course:
     shutil.copytree(project.notebooks_dir, copy.notebooks_dir,
                     ignore=shutil.ignore_patterns("answers.json*", ".ipynb_checkpoints"))
     return copy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outside_gradebook() -> Iterator[None]:
+    """No test reaches a gradebook named by the developer's own TRAININGKIT_DB_URL."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("TRAININGKIT_DB_URL", raising=False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on 127.0.0.1 in a temporary folder, for the whole session."""
+    from tests.pgserver import PostgresServer, find_postgres_bin
+
+    bindir = find_postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (no initdb; apt-get install -y postgresql)")
+    pytest.importorskip("psycopg2", reason="psycopg2 is not installed (pip install psycopg2-binary)")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def gradebook_backend(request: pytest.FixtureRequest) -> str:
+    """Which gradebook the pipeline tests use: the course's SQLite file, or PostgreSQL."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_server")
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def gradebook_url(gradebook_backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """TRAININGKIT_DB_URL for one test module: unset (SQLite in coursework/) or a fresh PostgreSQL database."""
+    with pytest.MonkeyPatch.context() as patch:
+        if gradebook_backend == "postgresql":
+            url = request.getfixturevalue("postgres_server").create_database()
+            patch.setenv("TRAININGKIT_DB_URL", url)
+        else:
+            url = None
+            patch.delenv("TRAININGKIT_DB_URL", raising=False)
+        yield url

@@ -159,3 +159,7 @@ main.add_command(items_command)
 from trainingkit.renewal.cli import renewal as renewal_command  # noqa: E402 - registered after main
 
 main.add_command(renewal_command)
+
+from trainingkit.grade import grade_command  # noqa: E402 - registered after main
+
+main.add_command(grade_command)

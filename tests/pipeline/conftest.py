@@ -71,8 +71,11 @@ def edit_notebook(folder: Path, change: Callable[[nbformat.NotebookNode], None])
 
 
 @pytest.fixture(scope="module")
-def course_run(tmp_path_factory: pytest.TempPathFactory) -> CourseRun:
-    """A fresh copy of the project's course, built and released to a private exchange."""
+def course_run(tmp_path_factory: pytest.TempPathFactory, gradebook_url: str | None) -> CourseRun:
+    """A fresh copy of the project's course, built and released to a private exchange.
+
+    Its gradebook is ``gradebook_url``: each module runs once on SQLite, once on PostgreSQL.
+    """
     import shutil
 
     from tests.conftest import PROJECT

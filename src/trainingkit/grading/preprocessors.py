@@ -53,6 +53,25 @@ class _Snapshot:
 _SNAPSHOTS: dict[tuple[str, str, str], _Snapshot] = {}
 
 
+def snapshot_key(bank_dir: str, submitted: Path, assignment_id: str) -> tuple[str, str, str]:
+    """The key under which ``_SNAPSHOTS`` keeps one assignment's bank and submitted answers."""
+    return (bank_dir, str(submitted), assignment_id)
+
+
+def preload_snapshot(*, bank_dir: str, assignments_file: str, submitted: Path,
+                     assignment_id: str) -> tuple[str, str, str]:
+    """Take the snapshot RecordAnswers would take, now, before any notebook executes.
+
+    A parent process calls this before it forks grading workers: each worker inherits
+    the snapshot and never reads answers from disk after trainee code has run.
+    ``submitted`` must be the resolved submitted folder; returns the snapshot's key.
+    """
+    key = snapshot_key(bank_dir, submitted, assignment_id)
+    if key not in _SNAPSHOTS:
+        _SNAPSHOTS[key] = _take_snapshot(bank_dir, assignments_file, submitted, assignment_id)
+    return key
+
+
 def _take_snapshot(bank_dir: str, assignments_file: str, submitted: Path, assignment_id: str) -> _Snapshot:
     bank = load_bank(bank_dir)
     try:
@@ -76,10 +95,8 @@ class RecordAnswers(NbGraderPreprocessor):
         assignment_id = resources["nbgrader"]["assignment"]
         student = resources["nbgrader"]["student"]
         folder = Path(resources["metadata"]["path"]).resolve()
-        cache_key = (self.bank_dir, str(folder.parent.parent), assignment_id)
-        if cache_key not in _SNAPSHOTS:
-            _SNAPSHOTS[cache_key] = _take_snapshot(self.bank_dir, self.assignments_file,
-                                                   folder.parent.parent, assignment_id)
+        cache_key = preload_snapshot(bank_dir=self.bank_dir, assignments_file=self.assignments_file,
+                                     submitted=folder.parent.parent, assignment_id=assignment_id)
         snapshot = _SNAPSHOTS[cache_key]
         bank = snapshot.bank
         assignment = snapshot.assignments.get(assignment_id)
