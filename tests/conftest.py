@@ -23,18 +23,23 @@ def project() -> Course:
     return Course(PROJECT)
 
 
-@pytest.fixture
-def course_copy(tmp_path: Path, project: Course) -> Course:
-    """A writable copy of the course's instructor files and lessons, without any gradebook."""
-    copy = Course(tmp_path / "course")
+def copy_course(root: Path) -> Course:
+    """A writable copy of the project's instructor files and lessons at ``root/course``, with no gradebook."""
+    copy = Course(root / "course")
     copy.coursework.mkdir(parents=True)
     for name in ("nbgrader_config.py", "assignments.yaml", "clauses.yaml"):
-        shutil.copy2(project.coursework / name, copy.coursework / name)
+        shutil.copy2(PROJECT / "coursework" / name, copy.coursework / name)
     for folder in ("bank", "lessons", "source"):
-        shutil.copytree(project.coursework / folder, copy.coursework / folder)
-    shutil.copytree(project.notebooks_dir, copy.notebooks_dir,
-                    ignore=shutil.ignore_patterns("answers.json*", ".ipynb_checkpoints"))
+        shutil.copytree(PROJECT / "coursework" / folder, copy.coursework / folder)
+    shutil.copytree(PROJECT / "notebooks", copy.notebooks_dir,
+                    ignore=shutil.ignore_patterns("answers.json*", ".*"))
     return copy
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> Course:
+    """A writable copy of the course's instructor files and lessons, without any gradebook."""
+    return copy_course(tmp_path)
 
 
 @pytest.fixture(scope="session", autouse=True)

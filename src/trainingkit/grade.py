@@ -493,6 +493,9 @@ def _command() -> Any:
     def grade(assignment: str, jobs: int | None, students: tuple[str, ...], force: bool,
               no_progress: bool) -> None:
         """Autograde every submitted trainee of ASSIGNMENT in parallel; run again to resume."""
+        # Ctrl-C must interrupt even when this process inherited SIGINT as ignored (a shell's
+        # background job, some CI runners): Python then never installs its own handler.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             course = Course.locate()
         except FileNotFoundError as error:

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, copy_course
 from trainingkit.build import build
 from trainingkit.course import Course
 from trainingkit.lab import lab_command, release_all, write_jupyter_config
@@ -129,25 +129,12 @@ def _wait_until_ready(url: str, token: str, process: subprocess.Popen, log: Path
     raise RuntimeError(f"JupyterLab did not answer /api/status within 90 s:\n{log.read_text()[-3000:]}")
 
 
-def _copy_course(root: Path) -> Course:
-    """A writable copy of the course's instructor files and lessons, like tests/conftest.py's course_copy."""
-    course = Course(root / "course")
-    course.coursework.mkdir(parents=True)
-    for name in ("nbgrader_config.py", "assignments.yaml", "clauses.yaml"):
-        shutil.copy2(PROJECT / "coursework" / name, course.coursework / name)
-    for folder in ("bank", "lessons", "source"):
-        shutil.copytree(PROJECT / "coursework" / folder, course.coursework / folder)
-    shutil.copytree(PROJECT / "notebooks", course.notebooks_dir,
-                    ignore=shutil.ignore_patterns("answers.json*", ".*"))
-    return course
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab on 127.0.0.1 over a built, released copy of the course, stopped with SIGTERM."""
     root = tmp_path_factory.mktemp("browser")
     (ARTIFACTS / "blocked-requests.txt").unlink(missing_ok=True)
-    course = _copy_course(root)
+    course = copy_course(root)
     for folder in ("home", "runtime"):
         (root / folder).mkdir()
     base = {name: value for name, value in os.environ.items()

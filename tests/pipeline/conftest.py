@@ -76,17 +76,10 @@ def course_run(tmp_path_factory: pytest.TempPathFactory, gradebook_url: str | No
 
     Its gradebook is ``gradebook_url``: each module runs once on SQLite, once on PostgreSQL.
     """
-    import shutil
-
-    from tests.conftest import PROJECT
+    from tests.conftest import copy_course
 
     root = tmp_path_factory.mktemp("pipeline")
-    course = Course(root / "course")
-    course.coursework.mkdir(parents=True)
-    for name in ("nbgrader_config.py", "assignments.yaml", "clauses.yaml"):
-        shutil.copy2(PROJECT / "coursework" / name, course.coursework / name)
-    for folder in ("bank", "lessons", "source"):
-        shutil.copytree(PROJECT / "coursework" / folder, course.coursework / folder)
+    course = copy_course(root)
     run = CourseRun(course, root / "exchange", root / "homes")
     run.exchange.mkdir()
     build(course, only=(ASSIGNMENT,))
