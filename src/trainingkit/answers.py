@@ -94,12 +94,18 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename; the file is private (0600)."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace ``path`` with ``content`` in one rename; the file is private (0600).
+
+    The content goes to a temporary file (mkstemp creates it 0600) in the same folder,
+    is flushed to disk, then replaces ``path``: a reader sees the old file or the whole
+    new one, never half of it. Text is written as UTF-8.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

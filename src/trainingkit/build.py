@@ -33,7 +33,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, data.decode("utf-8"))
+    write_atomically(path, data)
     path.chmod(0o644)
     return True
 
