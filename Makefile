@@ -29,7 +29,6 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not pipeline and not browser"
 
 benchmarks: course
-	$(BIN)/python benchmarks/autograde.py
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/items.py
 	$(BIN)/python benchmarks/renewal.py

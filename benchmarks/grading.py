@@ -1,32 +1,34 @@
-"""Benchmark: `trainingkit grade --jobs 2` against serial `nbgrader autograde`, 40 trainees.
+"""Benchmark: `trainingkit grade --jobs 2` against nbgrader's executing pipeline, 200 trainees.
 
-Simulates the same 40 submissions of practice-foundations (the four answer patterns in
-turn) in two scratch copies of the course, each with its own SQLite gradebook, then
-times, in this one run, `nbgrader autograde ASSIGNMENT --force` in one copy and
-`trainingkit grade ASSIGNMENT --jobs 2` in the other, both as the commands a supervisor
-types. Prints both times and the speed-up, and checks both gave every trainee the same
-score. Target: a speed-up of at least 1.7 on 2 cores.
+Simulates the same submissions of the ethics review (the four answer patterns in turn) in
+two scratch copies of the course, each with its own SQLite gradebook, then times, in this
+one run:
 
-`trainingkit grade` also stops each kernel as soon as its notebook has run, where nbgrader
-waits for it to wind down; ``--breakdown`` also times ``--jobs 1`` in a third copy, to
-show how much of the speed-up is that and how much is running trainees side by side.
+* **stock**: `nbgrader autograde ethics-review --force` with nbgrader's default Autograde
+  pipeline, which starts a kernel and executes every submitted notebook, plus the course's
+  scoring step right after execution so that it gives the same scores;
+* **trainingkit**: `trainingkit grade ethics-review --jobs 2 --force`, the course's own
+  pipeline, which executes nothing.
 
-With ``--repeats N`` both are timed N times, interleaved so that drift in the machine's
-load hits both alike (each repeat grades everyone again), and medians are printed.
+Prints both times, the cost per submission, the speed-up (target: at least 10) and whether
+both gave every trainee the same score; then, from a profile of the course's pipeline run
+in this process on a sample of trainees, where a submission's cost goes.
 
-    .venv/bin/python benchmarks/grading.py [--trainees 40] [--jobs 2] [--repeats 1] [--breakdown]
+    .venv/bin/python benchmarks/grading.py [--trainees 200] [--jobs 2] [--profile-sample 40]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from trainingkit.build import load_course, nbgrader_environment, run_nbgrader
@@ -34,13 +36,28 @@ from trainingkit.course import Course
 from trainingkit.dryrun import code_scores, scratch_copy
 from trainingkit.simulate import PATTERNS, answers_for, write_submission
 
-ASSIGNMENT = "practice-foundations"
+ASSIGNMENT = "ethics-review"
+
+#: The stock copy's configuration: the course's, with nbgrader's default pipeline put back.
+STOCK_CONFIG = """
+from trainingkit.grading.config import configure, course_from_config_file
+from trainingkit.grading.preprocessors import GradeFromAnswers
+from nbgrader.converters import Autograde
+
+configure(get_config(), course=course_from_config_file(__file__))
+c = get_config()
+c.Autograde.sanitize_preprocessors = Autograde.sanitize_preprocessors.default_value
+stock = list(Autograde.autograde_preprocessors.default_value)  # Execute first
+c.Autograde.autograde_preprocessors = stock[:1] + [GradeFromAnswers] + stock[1:]
+"""
 
 
-def _class(project: Course, destination: Path, trainees: int) -> Course:
+def _class(project: Course, destination: Path, trainees: int, config: str | None = None) -> Course:
     bank, assignments = load_course(project)
     vignettes = assignments[ASSIGNMENT].vignettes(bank)
     course = scratch_copy(project, destination)
+    if config:
+        (course.coursework / "nbgrader_config.py").write_text(config)
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     rng = random.Random(0)
     for n in range(1, trainees + 1):
@@ -50,53 +67,93 @@ def _class(project: Course, destination: Path, trainees: int) -> Course:
     return course
 
 
-def _timed(command: list[str], cwd: Path) -> float:
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    process = subprocess.run(command, cwd=cwd, env=nbgrader_environment(), capture_output=True, text=True)
+    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stdout}\n{process.stderr}")
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}")
     return elapsed
+
+
+def _area(filename: str) -> str:
+    for marker, area in (("trainingkit", "trainingkit: answers, scoring, graded notebook"),
+                         ("sqlalchemy", "gradebook (SQLAlchemy, SQLite)"), ("sqlite3", "gradebook (SQLAlchemy, SQLite)"),
+                         ("nbgrader/api", "gradebook (SQLAlchemy, SQLite)"),
+                         ("nbformat", "notebooks: read, validate, write (nbformat)"),
+                         ("jsonschema", "notebooks: read, validate, write (nbformat)"),
+                         ("fastjsonschema", "notebooks: read, validate, write (nbformat)"),
+                         ("nbconvert", "nbconvert exporter and writer"), ("traitlets", "traitlets set-up"),
+                         ("nbgrader", "nbgrader converter (copying, checks)"), ("yaml", "bank (YAML)"),
+                         ("shutil", "files: copy, remove"), ("posixpath", "files: copy, remove")):
+        if marker in filename:
+            return area
+    return "other (Python, logging, OS)"
+
+
+def _profile(course: Course, trainees: int) -> list[tuple[str, float]]:
+    """Seconds per trainee by area, from a profile of the course's pipeline run in this process."""
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    from trainingkit.grade import load_nbgrader_config
+
+    config = load_nbgrader_config(course)
+    students = [f"trainee-{n:03d}" for n in range(1, trainees + 1)]
+    profile = cProfile.Profile()
+    for student in students:
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id, coursedir.student_id = ASSIGNMENT, student
+        converter = Autograde(coursedir=coursedir, config=config)
+        converter.force = True
+        profile.enable()
+        result = capture_log(converter)
+        profile.disable()
+        if not result["success"]:
+            raise SystemExit(f"profiling {student} failed:\n{result.get('log')}\n{result.get('error')}")
+    areas: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own_time, _, _) in pstats.Stats(profile).stats.items():
+        areas[_area(filename)] += own_time
+    return sorted(((area, seconds / trainees) for area, seconds in areas.items()), key=lambda x: -x[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trainees", type=int, default=40)
+    parser.add_argument("--trainees", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--breakdown", action="store_true", help="also time --jobs 1")
+    parser.add_argument("--profile-sample", type=int, default=40)
     arguments = parser.parse_args()
     os.environ.pop("TRAININGKIT_DB_URL", None)  # each scratch course keeps its own SQLite gradebook
     os.environ.pop("TRAININGKIT_ROOT", None)
     project = Course.locate(Path(__file__).parent)
+    env = nbgrader_environment()
     with tempfile.TemporaryDirectory() as scratch:
-        serial = _class(project, Path(scratch) / "serial", arguments.trainees)
-        parallel = _class(project, Path(scratch) / "parallel", arguments.trainees)
-        one = _class(project, Path(scratch) / "one", arguments.trainees) if arguments.breakdown else None
-        serial_runs, parallel_runs, one_runs = [], [], []
-        for _ in range(arguments.repeats):
-            serial_runs.append(_timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
-                                      serial.coursework))
-            parallel_runs.append(_timed([sys.executable, "-m", "trainingkit.grade", ASSIGNMENT, "--force",
-                                         "--jobs", str(arguments.jobs), "--no-progress"], parallel.root))
-            if one is not None:
-                one_runs.append(_timed([sys.executable, "-m", "trainingkit.grade", ASSIGNMENT, "--force",
-                                        "--jobs", "1", "--no-progress"], one.root))
-        serial_s, parallel_s = statistics.median(serial_runs), statistics.median(parallel_runs)
-        one_s = statistics.median(one_runs) if one_runs else None
-        same = (code_scores(f"sqlite:///{serial.coursework / 'gradebook.db'}", ASSIGNMENT)
-                == code_scores(f"sqlite:///{parallel.coursework / 'gradebook.db'}", ASSIGNMENT))
-    print(f"{arguments.trainees} submissions of {ASSIGNMENT} on {os.cpu_count()} cores"
-          + (f", medians of {arguments.repeats} interleaved runs" if arguments.repeats > 1 else ""))
-    if arguments.repeats > 1:
-        print("runs (s): nbgrader " + " ".join(f"{t:.1f}" for t in serial_runs)
-              + f"; --jobs {arguments.jobs} " + " ".join(f"{t:.1f}" for t in parallel_runs))
-    print(f"nbgrader autograde (serial):             {serial_s:6.1f} s")
-    print(f"trainingkit grade --jobs {arguments.jobs}:             {parallel_s:6.1f} s")
-    if one_s is not None:
-        print(f"trainingkit grade --jobs 1:             {one_s:6.1f} s "
-              f"(serial/jobs 1: {serial_s / one_s:.2f}, jobs 1/jobs {arguments.jobs}: {one_s / parallel_s:.2f})")
-    print(f"speed-up: {serial_s / parallel_s:.2f} (target at least 1.7); same scores: {'yes' if same else 'NO'}")
+        stock = _class(project, Path(scratch) / "stock", arguments.trainees, STOCK_CONFIG)
+        ours = _class(project, Path(scratch) / "ours", arguments.trainees)
+        stock_s = _timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"],
+                         stock.coursework, env)
+        ours_s = _timed([sys.executable, "-m", "trainingkit.grade", ASSIGNMENT, "--force",
+                         "--jobs", str(arguments.jobs), "--no-progress"], ours.root,
+                        {**env, "TRAININGKIT_ROOT": str(ours.root)})
+        same = (code_scores(f"sqlite:///{stock.coursework / 'gradebook.db'}", ASSIGNMENT)
+                == code_scores(f"sqlite:///{ours.coursework / 'gradebook.db'}", ASSIGNMENT))
+        sample = min(arguments.profile_sample, arguments.trainees)
+        profile_copy = _class(project, Path(scratch) / "profile", sample)
+        os.chdir(profile_copy.coursework)
+        start = time.perf_counter()
+        areas = _profile(profile_copy, sample)
+        profiled_s = (time.perf_counter() - start) / sample
+    n = arguments.trainees
+    print(f"{n} submissions of {ASSIGNMENT} on {os.cpu_count()} cores, in one run")
+    print(f"stock nbgrader autograde (executes every notebook): {stock_s:7.1f} s  {stock_s / n:6.3f} s per submission")
+    print(f"trainingkit grade --jobs {arguments.jobs} (executes nothing):    {ours_s:7.1f} s  "
+          f"{ours_s / n:6.3f} s per submission")
+    print(f"speed-up: {stock_s / ours_s:.1f} (target at least 10); same scores: {'yes' if same else 'NO'}")
+    print(f"where one submission's {profiled_s * 1000:.0f} ms go (profile of {sample}, one process, "
+          "including the profiler's own cost):")
+    for area, seconds in areas:
+        print(f"  {seconds * 1000:7.1f} ms  {area}")
     if not same:
         raise SystemExit(1)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from trainingkit.answers import AnswersFileError, read_answers, save_answer
+from trainingkit.answers import (MAX_ANSWERS_BYTES, MAX_REFLECTION_CHARS, AnswersFileError, read_answers,
+                                 save_answer)
 
 
 def test_a_saved_answer_reads_back(tmp_path: Path) -> None:
@@ -84,3 +85,44 @@ def test_concurrent_writers_lose_no_answer(tmp_path: Path) -> None:
     with multiprocessing.get_context("fork").Pool(4) as pool:
         pool.map(_write_many, [(str(tmp_path), worker) for worker in range(4)])
     assert len(read_answers(tmp_path / "answers.json")) == 100
+
+
+def test_an_answers_file_nested_deep_is_refused_with_its_name(tmp_path: Path) -> None:
+    """An answers file nested 200,000 levels deep is refused with a message naming it, not a crash."""
+    path = tmp_path / "answers.json"
+    path.write_text('{"answers": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    with pytest.raises(AnswersFileError, match="answers.json: nested far deeper"):
+        read_answers(path)
+
+
+def test_an_answers_file_past_the_size_limit_is_refused(tmp_path: Path) -> None:
+    """An answers file larger than the limit is refused, and no more than the limit is read."""
+    path = tmp_path / "answers.json"
+    path.write_text('{"answers": {}, "padding": "' + "x" * MAX_ANSWERS_BYTES + '"}')
+    with pytest.raises(AnswersFileError, match="more than the 1,000,000"):
+        read_answers(path)
+
+
+def test_a_reflection_past_the_limit_is_cut_when_read(tmp_path: Path) -> None:
+    """A reflection longer than the limit is read as its first MAX_REFLECTION_CHARS characters."""
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": {"q-020": {"value": "y" * (MAX_REFLECTION_CHARS + 5)}}}))
+    assert len(read_answers(path)["q-020"].value) == MAX_REFLECTION_CHARS
+
+
+def test_an_answers_file_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    """A link named answers.json is refused, so it cannot point grading at someone else's file."""
+    other = tmp_path / "other.json"
+    save_answer(other, "q-001", "a")
+    (tmp_path / "answers.json").symlink_to(other)
+    with pytest.raises(AnswersFileError, match="a link, not a file"):
+        read_answers(tmp_path / "answers.json")
+
+
+def test_an_answers_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A named pipe in place of the answers file is refused at once instead of hanging the reader."""
+    import os
+
+    os.mkfifo(tmp_path / "answers.json")
+    with pytest.raises(AnswersFileError, match="not a regular file"):
+        read_answers(tmp_path / "answers.json")

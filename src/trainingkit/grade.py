@@ -1,15 +1,11 @@
 """Autograde every submitted trainee of an assignment in parallel, and resume after a stop.
 
-``trainingkit grade ASSIGNMENT [--jobs N]`` runs nbgrader's own Autograde converter, one
-trainee at a time, in worker processes forked from the command's process:
+``trainingkit grade ASSIGNMENT [--jobs N]`` runs nbgrader's own Autograde converter, with
+the course's configuration, one trainee at a time, in worker processes forked from the
+command's process. That configuration runs nothing a trainee submitted (see
+:mod:`trainingkit.grading`): each trainee costs reading two small files and writing the
+gradebook.
 
-* **Snapshot first.** Trainee code runs as the same OS user as grading, so while one
-  trainee is graded their code can rewrite any file, including the answers other trainees
-  submitted. RecordAnswers reads the bank and every submitted answers file once per
-  process, before any notebook executes. Here the parent process takes that snapshot
-  (:func:`~trainingkit.grading.preprocessors.preload_snapshot`) before the first worker
-  exists, and workers are forked from it, so each inherits the snapshot and none reads an
-  answers file after trainee code has run. A worker refuses to grade without it.
 * **A ledger per assignment** (``autograded/.trainingkit/ASSIGNMENT.json``, private, and
   gone if ``autograded/`` is deleted) names every trainee graded, with the submission
   timestamp and the gradebook graded into. It is rewritten atomically, under a lock,
@@ -21,14 +17,8 @@ trainee at a time, in worker processes forked from the command's process:
   supervisors grading the same folder at once never grade the same trainee together.
 * **SQLite waits.** Every gradebook connection waits up to a minute for a busy SQLite
   file instead of failing with "database is locked".
-* **Kernels stop at once** when a notebook has run (``Execute.shutdown_kernel``), unless
-  the course's nbgrader configuration says otherwise; nbgrader's default waits for them.
 * **Ctrl-C** stops handing out trainees, lets those being graded finish and be recorded,
   and exits with status 130; a second Ctrl-C stops the workers at once.
-
-The snapshot protects one run. Trainee code run by an earlier, interrupted run, or by
-another supervisor's run in the same folder, may already have rewritten submitted files
-before this run's snapshot: nothing on disk is safe from code run as the same user.
 """
 
 from __future__ import annotations
@@ -59,10 +49,6 @@ INTERRUPTED = 130
 #: How long a gradebook connection waits for a busy SQLite file.
 SQLITE_BUSY_SECONDS = 60
 LEDGER_FOLDER = ".trainingkit"
-#: A kernel that never answered when it started is started again this many times (the
-#: notebook has not run; nbgrader 0.9.6 defines ``Execute.execute_retries`` but never uses it).
-KERNEL_START_RETRIES = 1
-_KERNEL_START_FAILURES = ("Kernel didn't respond in", "Kernel died before replying to kernel_info")
 
 
 class GradeError(ValueError):
@@ -202,8 +188,6 @@ class _Plan:
     config: Any
     assignment_id: str
     ledger: Ledger
-    bank_dir: str
-    submitted: dict[str, Path]
     stop: Any  # a multiprocessing Event
 
 
@@ -213,8 +197,7 @@ _PLAN: _Plan | None = None
 def _worker_start() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what it means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # What workers and their kernels print (kernel warnings, nbgrader's SQLAlchemy warnings)
-    # goes to a private log beside the ledger, not through the progress bar.
+    # What workers print (nbgrader's SQLAlchemy warnings) goes to a private log beside the ledger, not through the progress bar.
     plan = _PLAN
     if plan is not None:
         descriptor = os.open(plan.ledger.workers_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -235,12 +218,10 @@ class Outcome:
 
 
 def _grade_one(student: str, stamp: str, force: bool) -> Outcome:
-    """Autograde one trainee in this (forked) worker, using the inherited snapshot."""
+    """Autograde one trainee in this (forked) worker."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
-
-    from trainingkit.grading.preprocessors import _SNAPSHOTS, snapshot_key
 
     plan = _PLAN
     assert plan is not None, "grading workers must be forked by grade_assignment"
@@ -254,24 +235,14 @@ def _grade_one(student: str, stamp: str, force: bool) -> Outcome:
     try:
         if not force and plan.ledger.is_current(student, stamp):
             return Outcome(student, "current")
-        folder = plan.submitted[student].resolve()
-        if snapshot_key(plan.bank_dir, folder.parent.parent, plan.assignment_id) not in _SNAPSHOTS:
-            return Outcome(student, "failed", "no snapshot of the submitted answers was taken before "
-                                              "grading started; not graded")
-        for attempt in range(1 + KERNEL_START_RETRIES):
-            coursedir = CourseDirectory(config=plan.config)
-            coursedir.assignment_id = plan.assignment_id
-            coursedir.student_id = student
-            converter = Autograde(coursedir=coursedir, config=plan.config)
-            converter.force = True
-            converter.create_student = True
-            converter.log.setLevel("INFO")
-            result = capture_log(converter)
-            text = f"{result.get('log', '')}{result.get('error', '')}"
-            if result["success"] or not any(sign in text for sign in _KERNEL_START_FAILURES):
-                break
-            if attempt < KERNEL_START_RETRIES:  # to the workers' log
-                print(f"{student}: the kernel did not start; starting it again", file=sys.stderr, flush=True)
+        coursedir = CourseDirectory(config=plan.config)
+        coursedir.assignment_id = plan.assignment_id
+        coursedir.student_id = student
+        converter = Autograde(coursedir=coursedir, config=plan.config)
+        converter.force = True
+        converter.create_student = True
+        converter.log.setLevel("INFO")
+        result = capture_log(converter)
         if not result["success"]:
             return Outcome(student, "failed", "\n".join(filter(None, [result.get("log"), result.get("error")])))
         plan.ledger.record(student, stamp)
@@ -332,8 +303,6 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     global _PLAN
     from nbgrader.coursedir import CourseDirectory
 
-    from trainingkit.grading.preprocessors import preload_snapshot
-
     # nbgrader runs `alembic` from PATH when it sets up a new gradebook.
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
@@ -364,18 +333,12 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     if not pending:
         return report
 
-    # The snapshot, before any worker exists and so before any trainee code runs.
-    bank_dir = config.RecordAnswers.bank_dir
-    for submitted in sorted({folder.resolve().parent.parent for folder in folders.values()}):
-        preload_snapshot(bank_dir=bank_dir, assignments_file=config.RecordAnswers.assignments_file,
-                         submitted=submitted, assignment_id=assignment_id)
-
-    _prepare_workers(config, folders[pending[0][0]])
+    _prepare_workers(config)
     ledger.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.close(os.open(ledger.workers_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # this run's only
     context = multiprocessing.get_context("fork")
     stop = context.Event()
-    _PLAN = _Plan(config, assignment_id, ledger, bank_dir, folders, stop)
+    _PLAN = _Plan(config, assignment_id, ledger, stop)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
     futures: dict[Future[Outcome], str] = {}
@@ -389,23 +352,12 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     return report
 
 
-def _prepare_workers(config: Any, example: Path) -> None:
-    """Settle, once in the parent, what every forked worker would otherwise redo for itself."""
-    import nbformat
-    from nbclient import NotebookClient  # noqa: F401
+def _prepare_workers(config: Any) -> None:
+    """Import, once in the parent, what every forked worker would otherwise import for itself."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
-    # A graded notebook's outputs are complete when its last cell has run: stop its kernel
-    # then, rather than wait for it to wind down (atexit hooks, history) as nbgrader does.
-    if "shutdown_kernel" not in config.Execute:
-        config.Execute.shutdown_kernel = "immediate"
     Autograde(coursedir=CourseDirectory(config=config), config=config)
-    for notebook in sorted(example.glob("*.ipynb"))[:1]:
-        try:
-            nbformat.validate(nbformat.read(notebook, as_version=4))
-        except Exception:  # nbgrader reports an invalid notebook when it grades it
-            pass
 
 
 def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: ProcessPoolExecutor,

@@ -1,9 +1,8 @@
 """Question widgets a trainee answers by clicking and typing, never by editing code.
 
 Each widget loads the trainee's saved answer, saves every change at once (see
-:mod:`trainingkit.answers`) and says on screen when the answer was saved. Under
-nbgrader (``NBGRADER_EXECUTION`` set) no widget is drawn: the recorded answer is
-printed as plain text so feedback and the formgrader show what was graded.
+:mod:`trainingkit.answers`) and says on screen when the answer was saved. Grading never
+runs these cells: it reads the answers file (see :mod:`trainingkit.grading`).
 
 ipywidgets draws plain form controls with no group names and lets JupyterLab's notebook
 shortcuts take the arrow keys, so each question also displays :data:`BROWSER_SUPPORT`, a
@@ -15,12 +14,12 @@ produced by running the notebook, or a notebook JupyterLab saved with such outpu
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from trainingkit.answers import AnswersFileError, AnswerValue, answers_path, read_answers, save_answer
+from trainingkit.answers import (MAX_REFLECTION_CHARS, AnswersFileError, AnswerValue, answers_path,
+                                 read_answers, save_answer)
 
 #: Class names on every widget: steady hooks for styling and browser tests.
 CSS_CLASS = "tk-question"
@@ -83,10 +82,6 @@ BROWSER_SUPPORT = """
 """
 
 
-def _under_nbgrader() -> bool:
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
-
-
 def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str]:
     """The saved answer for a question and a note for the trainee if it could not be read."""
     try:
@@ -95,16 +90,6 @@ def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str]:
         return None, (f"Your answers file could not be read ({error}). It will be kept under a new "
                       "name when you answer, and nothing else is changed.")
     return (answer.value if answer else None), ""
-
-
-def _describe(value: AnswerValue | None, options: Mapping[str, str]) -> str:
-    if value is None or value == [] or value == "":
-        return "no answer recorded"
-    if isinstance(value, list):
-        return "; ".join(f"{key.upper()}) {options.get(key, '?')}" for key in value)
-    if options:
-        return f"{value.upper()}) {options.get(value, '?')}"
-    return value
 
 
 def _status_text(saved_at: str | None, note: str = "") -> str:
@@ -158,9 +143,6 @@ def single_choice(question_id: str, *, question: str, options: Mapping[str, str]
     """One best answer, chosen with radio buttons."""
     path = answers_path(folder)
     saved, note = _load(question_id, path)
-    if _under_nbgrader():
-        print(f"Recorded answer for {question_id}: {_describe(saved, options)}")
-        return None
     import ipywidgets as widgets
 
     labels = [f"{key.upper()}) {text}" for key, text in options.items()]
@@ -189,9 +171,6 @@ def multiple_select(question_id: str, *, question: str, options: Mapping[str, st
     """Every answer that applies, ticked with check boxes."""
     path = answers_path(folder)
     saved, note = _load(question_id, path)
-    if _under_nbgrader():
-        print(f"Recorded answer for {question_id}: {_describe(saved, options)}")
-        return None
     import ipywidgets as widgets
 
     chosen = set(saved) if isinstance(saved, list) else set()
@@ -219,10 +198,6 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
     """A written reflection, saved as the trainee types."""
     path = answers_path(folder)
     saved, note = _load(question_id, path)
-    if _under_nbgrader():
-        text = saved if isinstance(saved, str) and saved.strip() else "(no reflection written)"
-        print(f"Recorded reflection for {question_id}:\n\n{text}")
-        return None
     import ipywidgets as widgets
 
     control = widgets.Textarea(value=saved if isinstance(saved, str) else "",
@@ -232,7 +207,14 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
     control.add_class("tk-text")
     status = widgets.HTML(_status_text("an earlier visit" if saved else None, note))
     save = _saver(question_id, path, status)
-    control.observe(lambda change: save(change["new"]), names="value")
+
+    def on_change(change: dict[str, Any]) -> None:
+        save(change["new"])
+        if len(change["new"]) > MAX_REFLECTION_CHARS:
+            status.value = _status_text(None, f"A reflection keeps its first {MAX_REFLECTION_CHARS:,} "
+                                              "characters; the text after that is not saved.")
+
+    control.observe(on_change, names="value")
     return _frame(question_id, question, control, status, "reflection")
 
 

@@ -1,7 +1,7 @@
-"""Grading: choice scores computed from the submitted answers file against the bank.
+"""Grading: every score computed from the submitted answers file, and nothing submitted run.
 
-nbgrader runs a trainee's own cells and the grading cells in one kernel, so no
-score is computed in that kernel. :mod:`trainingkit.grading.preprocessors` reads
-the submitted answers before any trainee code runs, scores them against the bank
-in the nbgrader process, and writes each score as the graded cell's output.
+:mod:`~trainingkit.grading.config` sets nbgrader's Autograde pipeline to one preprocessor,
+:mod:`~trainingkit.grading.preprocessors`, which reads the answers as data and builds the
+graded notebook from the trusted source notebook (:mod:`~trainingkit.grading.graded`),
+with strengths-first feedback (:mod:`~trainingkit.grading.feedback`).
 """

@@ -10,16 +10,10 @@ from trainingkit.course import COURSE_ID, Course
 
 def configure(c: Any, *, course: Course) -> None:
     """Set every nbgrader option the course relies on."""
-    from nbgrader.preprocessors import (
-        AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds,
-        Execute, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
-    )
-    from nbconvert.preprocessors import (
-        ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor, TagRemovePreprocessor,
-    )
-    from nbgrader.preprocessors import GetGrades
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, TagRemovePreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, ClearHiddenTests, GetGrades, SaveAutoGrades
 
-    from trainingkit.grading.preprocessors import RecordAnswers, ReportAnswers
+    from trainingkit.grading.preprocessors import GradeFromAnswers
 
     c.CourseDirectory.root = str(course.coursework)
     c.CourseDirectory.course_id = COURSE_ID
@@ -29,21 +23,14 @@ def configure(c: Any, *, course: Course) -> None:
     c.Exchange.root = str(course.exchange_dir)
     c.Exchange.path_includes_course = True
 
-    c.RecordAnswers.bank_dir = str(course.bank_dir)
-    c.RecordAnswers.assignments_file = str(course.assignments_file)
-    # The order is the point: answers are recorded while sanitizing, before Execute runs
-    # any trainee code, and reported right after Execute, before SaveAutoGrades reads them.
-    c.Autograde.sanitize_preprocessors = [
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, RecordAnswers,
-        CheckCellMetadata,
-    ]
-    c.Autograde.autograde_preprocessors = [
-        Execute, ReportAnswers, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
-    ]
-    c.OverwriteCells.add_missing_cells = True
-    c.Execute.timeout = 120
-    c.Execute.allow_errors = True
+    # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
+    # notebook by the source notebook with scores written from the answers file, and the
+    # grading stage only saves those scores. No Execute, so no kernel ever starts.
+    c.GradeFromAnswers.bank_dir = str(course.bank_dir)
+    c.GradeFromAnswers.assignments_file = str(course.assignments_file)
+    c.GradeFromAnswers.source_dir = str(course.source_dir)
+    c.Autograde.sanitize_preprocessors = [GradeFromAnswers]
+    c.Autograde.autograde_preprocessors = [SaveAutoGrades, AssignLatePenalties]
     # Feedback shows question text and results, not the code that draws the widgets.
     c.GenerateFeedback.preprocessors = [
         GetGrades, ClearHiddenTests, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor,

@@ -1,0 +1,96 @@
+"""The graded notebook, built from trusted material only. Pure.
+
+A graded notebook is the assignment's *source* notebook (instructor side, never touched
+by a trainee) with outputs written into its question cells from the submitted answers:
+each choice's score and feedback, each reflection's text (escaped), and the summary.
+Nothing from the submitted notebook is kept: cells a trainee added, edited markdown and
+forged nbgrader metadata all stay behind, so what supervisors and trainees see is the
+course's own text plus escaped answer text.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from trainingkit.answers import Answer, is_cut
+from trainingkit.assignments import Assignment, FeedbackMode
+from trainingkit.bank.model import Kind, Vignette
+from trainingkit.grading.feedback import item_feedback_html, summary_html
+from trainingkit.scoring import ItemResult, score_choice
+
+NO_REFLECTION = "(no reflection written)"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What grading reads from one submission: its parsed answers, or why there are none."""
+
+    answers: Mapping[str, Answer]
+    problem: str = ""
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    nbgrader = cell.metadata.get("nbgrader", {})
+    return nbgrader.get("grade_id") if nbgrader.get("grade") else None
+
+
+def _role(cell: NotebookNode) -> Mapping[str, str]:
+    return cell.metadata.get("trainingkit", {})
+
+
+def reflection_output(text: str, cut: bool) -> NotebookNode:
+    """A reflection as the supervisor reads it: plain text, escaped in the HTML view."""
+    text = text if text.strip() else NO_REFLECTION
+    note = ("\n\n[The reflection reached the length limit; anything written after it was not kept.]"
+            if cut else "")
+    return new_output("display_data", data={
+        "text/plain": f"Reflection:\n\n{text}{note}",
+        "text/html": "<div class='tk-reflection'><p><strong>Reflection:</strong></p>"
+                     f"<blockquote style='white-space: pre-wrap'>{html.escape(text)}</blockquote>"
+                     f"{'<p><em>' + html.escape(note.strip()) + '</em></p>' if cut else ''}</div>"})
+
+
+def graded_notebook(source: NotebookNode, *, bank: Mapping[str, Vignette], assignment: Assignment | None,
+                    submission: Submission) -> NotebookNode:
+    """The source notebook with every question cell's output computed from ``submission``.
+
+    A choice cell's output is its score (the number nbgrader saves) with feedback as HTML;
+    feedback follows the assignment's mode (review-style when the assignment is unknown).
+    """
+    mode = assignment.feedback if assignment else FeedbackMode.REVIEW
+    pass_mark = assignment.pass_mark if assignment else None
+    graded = copy.deepcopy(source)
+    results: list[ItemResult] = []
+    vignettes: list[Vignette] = []
+    for cell in graded.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        cell.outputs = []
+        grade_id = _grade_id(cell)
+        question = _role(cell).get("question")
+        if grade_id in bank and bank[grade_id].kind.is_choice:
+            vignette = bank[grade_id]
+            answer = submission.answers.get(grade_id)
+            result = score_choice(vignette, answer.value if answer else None)
+            results.append(result)
+            vignettes.append(vignette)
+            cell.outputs = [new_output("execute_result", execution_count=None, data={
+                "text/plain": repr(float(result.earned)),
+                "text/html": item_feedback_html(vignette, result, mode)})]
+        elif question in bank and bank[question].kind is Kind.REFLECTION:
+            answer = submission.answers.get(question)
+            text = answer.value if answer and isinstance(answer.value, str) else ""
+            cell.outputs = [reflection_output(text, is_cut(text))]
+    summary = summary_html(vignettes, results, pass_mark=pass_mark, problem=submission.problem)
+    for cell in graded.cells:
+        if cell.cell_type == "code" and _role(cell).get("role") == "summary":
+            cell.outputs = [new_output("display_data", data={"text/plain": "Feedback summary",
+                                                             "text/html": summary})]
+    return graded
