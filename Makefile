@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup course lab test test-fast benchmarks clean
+.PHONY: setup course lab hub test test-fast benchmarks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,17 @@ course: setup
 lab: course
 	$(BIN)/trainingkit lab
 
+# A class on JupyterHub (as root): make hub ROSTER=roster.csv PORT=8000
+ROSTER ?= roster.csv
+PORT   ?= 8000
+hub: setup
+	$(BIN)/trainingkit hub --roster $(ROSTER) --port $(PORT)
+
 test: course
 	$(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not pipeline and not browser"
+	$(BIN)/python -m pytest -m "not pipeline and not browser and not hub"
 
 benchmarks: course
 	$(BIN)/python benchmarks/grading.py

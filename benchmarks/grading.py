@@ -46,8 +46,9 @@ from nbgrader.converters import Autograde
 
 configure(get_config(), course=course_from_config_file(__file__))
 c = get_config()
-c.Autograde.sanitize_preprocessors = Autograde.sanitize_preprocessors.default_value
-stock = list(Autograde.autograde_preprocessors.default_value)  # Execute first
+defaults = Autograde.class_traits()  # nbgrader's own default lists
+c.Autograde.sanitize_preprocessors = defaults["sanitize_preprocessors"].make_dynamic_default()
+stock = defaults["autograde_preprocessors"].make_dynamic_default()  # Execute first
 c.Autograde.autograde_preprocessors = stock[:1] + [GradeFromAnswers] + stock[1:]
 """
 
@@ -83,6 +84,9 @@ def _area(filename: str) -> str:
                          ("nbformat", "notebooks: read, validate, write (nbformat)"),
                          ("jsonschema", "notebooks: read, validate, write (nbformat)"),
                          ("fastjsonschema", "notebooks: read, validate, write (nbformat)"),
+                         ("/json/", "notebooks: read, validate, write (nbformat)"),
+                         ("/copy.py", "notebook copies (nbconvert and the graded notebook)"),
+                         ("logging", "nbgrader's log"),
                          ("nbconvert", "nbconvert exporter and writer"), ("traitlets", "traitlets set-up"),
                          ("nbgrader", "nbgrader converter (copying, checks)"), ("yaml", "bank (YAML)"),
                          ("shutil", "files: copy, remove"), ("posixpath", "files: copy, remove")):

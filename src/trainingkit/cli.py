@@ -163,3 +163,7 @@ main.add_command(renewal_command)
 from trainingkit.grade import grade_command  # noqa: E402 - registered after main
 
 main.add_command(grade_command)
+
+from trainingkit.hub.run import hub as hub_command  # noqa: E402 - registered after main
+
+main.add_command(hub_command)

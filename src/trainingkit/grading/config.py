@@ -8,8 +8,12 @@ from typing import Any
 from trainingkit.course import COURSE_ID, Course
 
 
-def configure(c: Any, *, course: Course) -> None:
-    """Set every nbgrader option the course relies on."""
+def configure(c: Any, *, course: Course, shared: bool = False) -> None:
+    """Set every nbgrader option the course relies on.
+
+    ``shared`` is for a course whose trainees have accounts of their own (the hub): collect
+    then refuses a submission made by another account than the trainee it names.
+    """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, TagRemovePreprocessor
     from nbgrader.preprocessors import AssignLatePenalties, ClearHiddenTests, GetGrades, SaveAutoGrades
 
@@ -22,6 +26,8 @@ def configure(c: Any, *, course: Course) -> None:
                                 "answers.json.lock", ".answers.json.*.tmp"]
     c.Exchange.root = str(course.exchange_dir)
     c.Exchange.path_includes_course = True
+    if shared:
+        c.ExchangeFactory.collect = "trainingkit.hub.collect.OwnerCheckedCollect"
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the

@@ -1,0 +1,138 @@
+"""JupyterHub's configuration for the course, applied from ``PREFIX/hub/jupyterhub_config.py``.
+
+* People log in with their OS account's password (PAM); only the roster's accounts may.
+* Everyone's server and kernels run as their own account (LocalProcessSpawner), in their
+  own home, with their role's Jupyter configuration (:mod:`trainingkit.hub.roles`);
+  trainees and supervisors get their own copy of the lessons and open on lesson 00.
+* The course's formgrader is a hub service running as the grader account in the course's
+  ``coursework/``; only the ``formgrade-COURSE`` group (the supervisors) may reach it.
+* Idle servers are stopped after an hour by jupyterhub-idle-culler; answers are saved as
+  they are given, so stopping a server loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from trainingkit.hub.layout import HubLayout
+from trainingkit.hub.roles import VIEWS
+from trainingkit.hub.roster import Member, Role, read_roster
+
+IDLE_TIMEOUT_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    """What one hub run needs beyond the layout: where it listens and who is on the roster."""
+
+    prefix: str
+    grader: str
+    roster: str
+    ip: str
+    port: int
+    hub_port: int
+    proxy_api_port: int
+    service_port: int
+
+    @property
+    def layout(self) -> HubLayout:
+        return HubLayout(Path(self.prefix), self.grader)
+
+    def write(self, path: Path) -> None:
+        from trainingkit.answers import write_atomically
+
+        write_atomically(path, json.dumps(asdict(self), indent=1) + "\n")
+
+    @classmethod
+    def read(cls, path: Path) -> "HubSettings":
+        return cls(**json.loads(path.read_text()))
+
+
+def copy_lessons(source: Path, home: Path, owner: str) -> None:
+    """Give a person their own copy of the lessons (``~/lessons``) unless they have one."""
+    target = home / "lessons"
+    if target.exists():
+        return
+    entry = pwd.getpwnam(owner)
+    target.mkdir(mode=0o700)
+    for notebook in sorted(source.glob("[0-9][0-9]-*.ipynb")):
+        shutil.copy(notebook, target / notebook.name)
+    for path in [target, *target.iterdir()]:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role]) -> None:
+    """Set one person's server up as their role has it, just before it starts."""
+    name = spawner.user.name
+    role = roles[name]
+    view = VIEWS[role]
+    home = Path(pwd.getpwnam(name).pw_dir)
+    os.chmod(home, 0o700)
+    if view.lessons:
+        copy_lessons(layout.course.notebooks_dir, home, name)
+    spawner.default_url = view.default_url
+    spawner.environment.update({
+        "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
+        "TRAININGKIT_EXCHANGE": str(layout.exchange),
+        "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    })
+
+
+def configure_hub(c: Any, settings: HubSettings) -> None:
+    """Set every JupyterHub option the course relies on."""
+    from trainingkit.hub.deploy import grader_environment
+
+    layout = settings.layout
+    members: tuple[Member, ...] = read_roster(settings.roster)
+    roles = {member.username: member.role for member in members}
+    by_role = {role: sorted(m.username for m in members if m.role is role) for role in Role}
+
+    c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
+    c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_port}"
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
+    c.ConfigurableHTTPProxy.command = [str(layout.bin("configurable-http-proxy"))]
+    c.JupyterHub.db_url = f"sqlite:///{layout.hub_dir / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(layout.hub_dir / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(layout.hub_dir / "jupyterhub.pid")
+    c.JupyterHub.cleanup_servers = True
+
+    c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.open_sessions = False
+    c.Authenticator.allowed_users = set(roles)
+    c.Authenticator.admin_users = set()
+
+    c.JupyterHub.spawner_class = "localprocess"
+    c.Spawner.cmd = [str(layout.bin("jupyterhub-singleuser"))]
+    c.Spawner.notebook_dir = "~"
+    c.Spawner.http_timeout = 60
+    c.Spawner.start_timeout = 90
+    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, roles=roles)
+
+    c.JupyterHub.load_groups = {
+        layout.formgrade_group: {"users": by_role[Role.SUPERVISOR]},
+        **{f"{role.value}s" if role is not Role.OFFICE else "office": {"users": users}
+           for role, users in by_role.items()},
+    }
+    c.JupyterHub.load_roles = [
+        {"name": layout.formgrade_group, "groups": [layout.formgrade_group],
+         "scopes": [f"access:services!service={layout.course_id}"]},
+        {"name": "idle-culler", "services": ["idle-culler"],
+         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    ]
+    c.JupyterHub.services = [
+        {"name": layout.course_id, "url": f"http://127.0.0.1:{settings.service_port}",
+         "command": [str(layout.bin("jupyterhub-singleuser"))], "user": layout.grader,
+         "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
+         "environment": {**grader_environment(layout), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
+        {"name": "idle-culler",
+         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT_SECONDS}"]},
+    ]

@@ -1,0 +1,171 @@
+"""Put the course on this machine for a class: accounts, interpreter, course, settings. Needs root.
+
+Each step can run again: it makes what is missing and updates what the project changed,
+and never touches trainees' work, the gradebook or a password already given.
+
+1. the grader account, which owns the course (no password: nobody logs in as it);
+2. an interpreter every account can run (``PREFIX/venv``, from Debian's python3.11 by
+   default: pyenv's lives under ``/root``), with trainingkit installed from the project,
+   not linked to it, so no account needs to read the project folder;
+3. the course: the project's instructor files copied to ``PREFIX/course``, built and
+   released there as the grader; the folder is the grader's alone (0700);
+4. each role's Jupyter configuration, and the roster's accounts with first passwords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from trainingkit.build import write_if_changed
+from trainingkit.course import Course
+from trainingkit.hub import accounts
+from trainingkit.hub.layout import HubLayout
+from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
+from trainingkit.hub.roster import Member
+from trainingkit.lab import LAB_SETTINGS
+
+DEFAULT_PYTHON = Path("/usr/bin/python3.11")
+#: The course's instructor files copied from the project (what `trainingkit build` reads).
+COURSE_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml")
+COURSE_FOLDERS = ("bank", "lessons")
+#: The deployed course's nbgrader configuration: collect refuses forged submissions.
+SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
+                 "from trainingkit.grading.config import configure, course_from_config_file\n\n"
+                 "configure(get_config(), course=course_from_config_file(__file__), shared=True)"
+                 "  # noqa: F821\n")
+
+
+class DeployError(RuntimeError):
+    """A deployment step failed; the message names the step."""
+
+
+def _run(command: Sequence[str], what: str, *, user: str | None = None, env: dict[str, str] | None = None,
+         cwd: Path | None = None) -> str:
+    process = subprocess.run(list(command), capture_output=True, text=True, env=env, cwd=cwd, user=user,
+                             group=pwd.getpwnam(user).pw_gid if user else None, extra_groups=[] if user else None)
+    if process.returncode != 0:
+        raise DeployError(f"{what} failed ({process.returncode}):\n{process.stdout[-2000:]}\n{process.stderr[-3000:]}")
+    return process.stdout
+
+
+def project_fingerprint(project: Path) -> str:
+    """Changes whenever what would be installed from the project changes."""
+    digest = hashlib.sha256()
+    for path in sorted([project / "pyproject.toml", *(project / "src").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_venv(layout: HubLayout, project: Path, python: Path = DEFAULT_PYTHON) -> None:
+    """An interpreter every account can run, with this project's trainingkit installed in it."""
+    stamp = layout.venv / f".trainingkit-{project_fingerprint(project)}"
+    if stamp.exists():
+        return
+    if not os.access(python, os.X_OK):
+        raise DeployError(f"{python}: no interpreter there; install Debian's python3.11 "
+                          "(apt-get install -y python3.11-venv) or pass --python")
+    if not layout.bin("python").exists():
+        _run([str(python), "-m", "venv", str(layout.venv)], f"making {layout.venv}")
+    build_dir = layout.prefix / ".build"
+    shutil.rmtree(build_dir, ignore_errors=True)
+    shutil.copytree(project, build_dir, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".cache", "coursework", "notebooks", "tests", "test-artifacts", "*.egg-info",
+        "__pycache__", ".exchange", ".jupyter", "trauma-recovery-coaching"))
+    try:
+        _run([str(layout.bin("python")), "-m", "pip", "install", "--quiet", f"{build_dir}[hub]"],
+             f"installing trainingkit into {layout.venv}")
+    finally:
+        shutil.rmtree(build_dir, ignore_errors=True)
+    overrides = layout.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    merged: dict[str, dict] = {}
+    for name, values in LAB_SETTINGS.items():  # ".../apputils-extension/notification.jupyterlab-settings"
+        merged[":".join(name.removesuffix(".jupyterlab-settings").rsplit("/", 1))] = values
+    write_if_changed(overrides, json.dumps(merged, indent=1).encode())
+    for old in layout.venv.glob(".trainingkit-*"):
+        old.unlink()
+    stamp.touch()
+
+
+def _chown_tree(path: Path, user: str) -> None:
+    entry = pwd.getpwnam(user)
+    os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+    for root, folders, files in os.walk(path):
+        for name in folders + files:
+            os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+
+
+def grader_environment(layout: HubLayout) -> dict[str, str]:
+    """What the grader's commands and the formgrader service run with."""
+    home = accounts.home_of(layout.grader)
+    env = {"HOME": str(home), "USER": layout.grader, "LOGNAME": layout.grader,
+           "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+           "TRAININGKIT_ROOT": str(layout.course.root), "TRAININGKIT_EXCHANGE": str(layout.exchange),
+           "JUPYTER_CONFIG_DIR": str(layout.role_config("grader")),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
+           "LANG": "C.UTF-8"}
+    if os.environ.get("TRAININGKIT_DB_URL"):
+        env["TRAININGKIT_DB_URL"] = os.environ["TRAININGKIT_DB_URL"]
+    return env
+
+
+def ensure_course(layout: HubLayout, project: Course) -> list[str]:
+    """The grader's copy of the course, built and released; returns the assignments released."""
+    course = layout.course
+    course.coursework.mkdir(parents=True, exist_ok=True)
+    os.chmod(course.root, 0o700)
+    for name in COURSE_FILES[1:]:
+        shutil.copy2(project.coursework / name, course.coursework / name)
+    write_if_changed(course.coursework / "nbgrader_config.py", SHARED_CONFIG.encode())
+    for folder in COURSE_FOLDERS:
+        shutil.rmtree(course.coursework / folder, ignore_errors=True)
+        shutil.copytree(project.coursework / folder, course.coursework / folder)
+    shutil.copytree(project.notebooks_dir / "supervisor", course.notebooks_dir / "supervisor", dirs_exist_ok=True)
+    layout.exchange.mkdir(parents=True, exist_ok=True)
+    os.chmod(layout.exchange, 0o1777)  # nbgrader's exchange root: anyone may write, none remove others'
+    _chown_tree(course.root, layout.grader)
+    env = grader_environment(layout)
+    _run([str(layout.bin("trainingkit")), "build"], "building the course as the grader",
+         user=layout.grader, env=env, cwd=course.root)
+    released = []
+    for source in sorted(p.name for p in course.source_dir.iterdir() if p.is_dir()):
+        _run([str(layout.bin("nbgrader")), "release_assignment", source, "--force"],
+             f"releasing {source}", user=layout.grader, env=env, cwd=course.coursework)
+        released.append(source)
+    return released
+
+
+def ensure_role_configs(layout: HubLayout) -> None:
+    for role, view in VIEWS.items():
+        write_role_config(layout.role_config(role.value), view, exchange=layout.exchange,
+                          course_id=layout.course_id)
+    write_role_config(layout.role_config("grader"), GRADER_VIEW, exchange=layout.exchange,
+                      course_id=layout.course_id)
+
+
+def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member],
+           python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home")) -> list[accounts.NewAccount]:
+    """Every step above; returns the accounts made now (their passwords are in the passwords file)."""
+    if os.geteuid() != 0:
+        raise DeployError("the hub needs root: it makes accounts and runs each person's server as them")
+    layout.prefix.mkdir(parents=True, exist_ok=True)
+    os.chmod(layout.prefix, 0o755)
+    layout.hub_dir.mkdir(exist_ok=True)
+    os.chmod(layout.hub_dir, 0o700)
+    if not accounts.exists(layout.grader):
+        accounts.create(layout.grader, "trainingkit course grader", home_base=home_base)
+    ensure_venv(layout, project.root, python)
+    ensure_role_configs(layout)
+    ensure_course(layout, project)
+    made = accounts.ensure_accounts(members, home_base=home_base)
+    if made:
+        accounts.write_passwords(layout.passwords_file, made)
+    return made

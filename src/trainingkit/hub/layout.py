@@ -1,0 +1,74 @@
+"""Where a hub deployment keeps everything: one object owns every path and name. Pure.
+
+```
+PREFIX/                      root, 0755
+  venv/                      the interpreter every account runs (trainingkit installed, no keys)
+  course/                    the grader account's copy of the course, 0700: bank, source, gradebook,
+                             submitted, autograded, feedback; unreadable to anyone else
+  exchange/                  nbgrader's exchange, with nbgrader's own permissions
+  jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
+  hub/                       root only, 0700: the hub's database, secrets, settings, passwords.csv
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainingkit.course import COURSE_ID, Course
+
+DEFAULT_PREFIX = Path("/srv/trainingkit")
+DEFAULT_GRADER = "tk-grader"
+
+
+@dataclass(frozen=True)
+class HubLayout:
+    """A hub deployment of the course under ``prefix``, graded by the ``grader`` account."""
+
+    prefix: Path = DEFAULT_PREFIX
+    grader: str = DEFAULT_GRADER
+    course_id: str = COURSE_ID
+
+    @property
+    def venv(self) -> Path:
+        return self.prefix / "venv"
+
+    def bin(self, name: str) -> Path:
+        return self.venv / "bin" / name
+
+    @property
+    def course(self) -> Course:
+        return Course(self.prefix / "course")
+
+    @property
+    def exchange(self) -> Path:
+        return self.prefix / "exchange"
+
+    def role_config(self, role: str) -> Path:
+        return self.prefix / "jupyter" / role
+
+    @property
+    def hub_dir(self) -> Path:
+        return self.prefix / "hub"
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.hub_dir / "passwords.csv"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.hub_dir / "settings.json"
+
+    @property
+    def config_file(self) -> Path:
+        return self.hub_dir / "jupyterhub_config.py"
+
+    @property
+    def formgrade_group(self) -> str:
+        return f"formgrade-{self.course_id}"
+
+    @property
+    def service_prefix(self) -> str:
+        """Where the course's formgrader service lives on the hub."""
+        return f"/services/{self.course_id}/"

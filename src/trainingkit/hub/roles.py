@@ -1,0 +1,65 @@
+"""What each role sees in its own JupyterLab on the hub. Pure data and one writer.
+
+nbgrader switches all of its server extensions and lab plugins on for everyone. On the hub
+nobody grades in their own server: supervisors grade in the course's formgrader service,
+which runs as the grader account. So the formgrader, course list and create-assignment
+parts are off for every role, and the office (who submits nothing) has no assignment list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainingkit.build import write_if_changed
+from trainingkit.hub.roster import Role
+
+LESSON_00 = "/lab/tree/lessons/00-welcome.ipynb"
+GRADING_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                   "@jupyter/nbgrader:course-list")
+GRADING_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+ASSIGNMENT_PLUGINS = ("@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:validate-assignment")
+ASSIGNMENT_EXTENSIONS = ("nbgrader.server_extensions.assignment_list",
+                         "nbgrader.server_extensions.validate_assignment")
+
+
+@dataclass(frozen=True)
+class RoleView:
+    """One role's JupyterLab: where it opens, what it gets, what is switched off."""
+
+    default_url: str
+    lessons: bool
+    disabled_plugins: tuple[str, ...]
+    disabled_extensions: tuple[str, ...]
+
+
+VIEWS = {
+    Role.TRAINEE: RoleView(LESSON_00, True, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.SUPERVISOR: RoleView(LESSON_00, True, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.OFFICE: RoleView("/lab", False, GRADING_PLUGINS + ASSIGNMENT_PLUGINS,
+                          GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
+}
+
+#: The course's formgrader service, run as the grader account: opens on the formgrader.
+GRADER_VIEW = RoleView("/formgrader", False, (), ())
+
+
+def nbgrader_client_config(exchange: Path, course_id: str) -> str:
+    """The nbgrader settings of a trainee's (or anyone's own) server: the exchange and course only."""
+    return ("# Written by `trainingkit hub`: fetch and submit use the course's exchange.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"c.Exchange.root = {str(exchange)!r}\n"
+            "c.Exchange.path_includes_course = True\n"
+            f"c.CourseDirectory.course_id = {course_id!r}\n")
+
+
+def write_role_config(folder: Path, view: RoleView, *, exchange: Path, course_id: str) -> None:
+    """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
+    server = {"ServerApp": {"jpserver_extensions": {name: False for name in view.disabled_extensions}}}
+    page = {"disabledExtensions": {name: True for name in view.disabled_plugins}}
+    write_if_changed(folder / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
+    write_if_changed(folder / "labconfig" / "page_config.json", json.dumps(page, indent=1).encode())
+    write_if_changed(folder / "nbgrader_config.py", nbgrader_client_config(exchange, course_id).encode())
+    # jupyter_core writes this marker into the (read-only, shared) folder unless it exists
+    write_if_changed(folder / "migrated", b"written by trainingkit hub: nothing to migrate\n")

@@ -1,0 +1,98 @@
+"""``trainingkit hub``: deploy the course for a class and run JupyterHub until Ctrl-C. Needs root.
+
+Ctrl-C (or SIGTERM) stops JupyterHub, which stops the proxy, the formgrader service, the
+idle culler and every person's server before it exits; nothing it started is left behind.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from trainingkit.course import Course
+from trainingkit.hub.layout import DEFAULT_GRADER, DEFAULT_PREFIX, HubLayout
+
+CONFIG_FILE = ("# Written by `trainingkit hub`: every setting lives in trainingkit.hub.config (tested).\n"
+               "from pathlib import Path\n"
+               "from trainingkit.hub.config import HubSettings, configure_hub\n\n"
+               "configure_hub(get_config(), HubSettings.read(Path(__file__).with_name('settings.json')))"
+               "  # noqa: F821\n")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: int,
+            python: Path) -> Path:
+    """Deploy, write the hub's settings and configuration; return the configuration file."""
+    from trainingkit.answers import write_atomically
+    from trainingkit.hub.config import HubSettings
+    from trainingkit.hub.deploy import deploy
+    from trainingkit.hub.roster import read_roster
+
+    members = read_roster(roster, reserved=frozenset({"root", layout.grader}))
+    deploy(layout=layout, project=project, members=members, python=python)
+    kept_roster = layout.hub_dir / "roster.csv"
+    write_atomically(kept_roster, roster.read_bytes())
+    HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
+                free_port()).write(layout.settings_file)
+    write_atomically(layout.config_file, CONFIG_FILE)
+    return layout.config_file
+
+
+def run_hub(layout: HubLayout) -> int:
+    """Run JupyterHub in the foreground; Ctrl-C stops it and all it started."""
+    process = subprocess.Popen([str(layout.bin("jupyterhub")), "-f", str(layout.config_file)],
+                               cwd=layout.hub_dir)
+
+    def stop(signum: int, _frame: object) -> None:
+        process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    return process.wait()
+
+
+@click.command("hub")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="CSV with the header username,role,name (roles: trainee, supervisor, office).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Where the hub listens.")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
+@click.option("--course", "project", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="The trainingkit project to deploy [default: the one here].")
+@click.option("--prefix", type=click.Path(path_type=Path), default=DEFAULT_PREFIX, show_default=True,
+              help="Where the course, its interpreter and the hub's files are kept.")
+@click.option("--grader", default=DEFAULT_GRADER, show_default=True, help="The account that owns the course.")
+@click.option("--python", type=click.Path(path_type=Path), default=Path("/usr/bin/python3.11"),
+              show_default=True, help="An interpreter every account can run, for the hub's venv.")
+@click.option("--prepare-only", is_flag=True, help="Deploy and write the configuration; do not start.")
+def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, grader: str, python: Path,
+        prepare_only: bool) -> None:
+    """Run the course on JupyterHub for a class: an account per person on the roster."""
+    from trainingkit.hub.accounts import AccountError
+    from trainingkit.hub.deploy import DeployError
+    from trainingkit.hub.roster import RosterError
+
+    course = Course(project.resolve()) if project else Course.locate()
+    layout = HubLayout(prefix.resolve(), grader)
+    try:
+        prepare(layout=layout, project=course, roster=roster.resolve(), ip=ip, port=port, python=python)
+    except (RosterError, DeployError, AccountError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"Course deployed in {layout.prefix}; first passwords of new accounts: {layout.passwords_file} "
+               "(root only).")
+    if prepare_only:
+        return
+    click.echo(f"JupyterHub on http://{ip}:{port}/ ; supervisors grade at "
+               f"http://{ip}:{port}{layout.service_prefix}formgrader . Ctrl-C stops it.")
+    sys.exit(run_hub(layout))

@@ -1,0 +1,35 @@
+"""What each role's own JupyterLab switches off, as written to its configuration folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from trainingkit.hub.roles import GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, VIEWS, write_role_config
+from trainingkit.hub.roster import Role
+
+
+def test_no_role_grades_in_its_own_server() -> None:
+    """Every role has nbgrader's formgrader, course list and create-assignment switched off."""
+    for view in VIEWS.values():
+        assert set(GRADING_PLUGINS) <= set(view.disabled_plugins)
+        assert set(GRADING_EXTENSIONS) <= set(view.disabled_extensions)
+
+
+def test_trainees_open_on_their_lessons_and_keep_the_assignments_panel() -> None:
+    """A trainee opens on lesson 00, gets the lessons, and keeps the assignment list."""
+    view = VIEWS[Role.TRAINEE]
+    assert view.default_url == LESSON_00 and view.lessons
+    assert "@jupyter/nbgrader:assignment-list" not in view.disabled_plugins
+
+
+def test_a_role_folder_holds_server_lab_and_nbgrader_settings(tmp_path: Path) -> None:
+    """The folder switches the extensions off, names the exchange and course, and needs no migration."""
+    write_role_config(tmp_path, VIEWS[Role.TRAINEE], exchange=Path("/srv/x/exchange"), course_id="c1")
+    server = json.loads((tmp_path / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    nbgrader = (tmp_path / "nbgrader_config.py").read_text()
+    assert "'/srv/x/exchange'" in nbgrader and "'c1'" in nbgrader and "CourseDirectory.root" not in nbgrader
+    assert (tmp_path / "migrated").is_file()
