@@ -9,7 +9,7 @@ import pytest
 from trainingkit.bank import Kind, load_bank
 from trainingkit.bank.model import DOMAINS
 from trainingkit.course import Course
-from trainingkit.lessons import load_lessons
+from trainingkit.lessons import Lesson, load_lessons
 
 SENSITIVE = ("suicid", "self-harm", "self harm", "abuse", "alcohol", "drug", "substance")
 
@@ -42,14 +42,50 @@ def test_sensitive_vignettes_carry_a_content_note(project: Course) -> None:
     assert missing == []
 
 
+def _lesson_text(lesson: Lesson) -> str:
+    parts = [*lesson.questions, *lesson.objectives, *lesson.key_points]
+    for section in lesson.sections:
+        parts += [section.heading, section.body]
+        if section.check:
+            parts.append(section.check.question)
+            parts += [text for option in section.check.options for text in (option.text, option.feedback)]
+    return " ".join(parts).lower()
+
+
+#: Words that call for a content note in a lesson: suicide, self-harm, abuse, violence, substance use.
+LESSON_SENSITIVE = (*SENSITIVE, "violen", "sexual", "crime", "crisis line")
+
+
 def test_sensitive_lessons_open_with_a_content_note(project: Course) -> None:
-    """A lesson whose text mentions suicide, self-harm or substance use opens with a content note."""
-    missing = []
-    for lesson in load_lessons(project.lessons_dir):
-        text = " ".join(section.body for section in lesson.sections).lower()
-        if any(word in text for word in ("suicid", "self-harm", "substance")) and not lesson.content_note:
-            missing.append(lesson.id)
+    """A lesson whose text (body, checks or key points) touches suicide, self-harm, abuse, violence or
+    substance use opens with a content note."""
+    missing = [lesson.id for lesson in load_lessons(project.lessons_dir)
+               if any(word in _lesson_text(lesson) for word in LESSON_SENSITIVE) and not lesson.content_note]
     assert missing == []
+
+
+def test_walking_wounded_is_explained_where_it_is_used(project: Course) -> None:
+    """The phrase "walking wounded" is never used without saying where it comes from and what it means."""
+    for lesson in load_lessons(project.lessons_dir):
+        for section in lesson.sections:
+            if "walking wounded" in section.body.lower():
+                assert "triage" in section.body and "can still walk" in section.body, lesson.id
+
+
+def test_the_decision_model_comes_right_after_the_guiding_principles(project: Course) -> None:
+    """Lesson 04 teaches the six-step model with a worked example and checks; later lessons use it."""
+    lessons = load_lessons(project.lessons_dir)
+    ids = [lesson.id for lesson in lessons]
+    model = lessons[ids.index("03-guiding-principles") + 1]
+    assert model.id == "04-ethical-decision-making"
+    text = _lesson_text(model)
+    for step in ("name the issue", "find the governing clauses", "weigh the options and who is affected",
+                 "consult", "supervision", "act", "document", "worked example"):
+        assert step in text, step
+    assert sum(1 for section in model.sections if section.check) >= 2
+    for slug in ("confidentiality-and-records", "dual-relationships", "client-safety"):
+        later = next(lesson for lesson in lessons if lesson.id.endswith(slug))
+        assert "decision model from lesson 4" in _lesson_text(later), later.id
 
 
 def test_every_lesson_has_knowledge_checks(project: Course) -> None:

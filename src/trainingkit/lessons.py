@@ -3,12 +3,22 @@
 A lesson opens with the questions it answers and its objectives, teaches in short
 sections with ungraded knowledge checks, and closes with key points. The check
 for every lesson's front matter lives here, with errors naming file and field.
+
+Certification-office policy (the renewal window, the pass mark, how days are
+counted) is not the Code of Ethics. It lives in one file beside the lessons,
+``coursework/lessons/policy.yaml``; a section quotes entries by id (``policy:``)
+and they are drawn in a box headed :data:`POLICY_HEADING`, never as Code text.
+An entry that states one of the office's settings names it (``setting``) and
+gives its ``value``, which must equal that setting in
+:mod:`trainingkit.renewal.settings`, so a lesson never quotes a number the office
+does not use.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +30,12 @@ from trainingkit.render.cells import GENERATED_NOTICE, call, markdown, new_noteb
 
 LESSON_ID = re.compile(r"^[0-9]{2}-[a-z0-9-]+$")
 CHECK_ID = re.compile(r"^l[0-9]{2}-c[0-9]+$")
+POLICY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The office's policy file, kept beside the lessons (it travels wherever they do).
+POLICY_FILE = "policy.yaml"
+#: The heading of every box that quotes office policy in a lesson.
+POLICY_HEADING = "Certification office policy (not part of the Code)"
+POLICY_FIELDS = ("id", "title", "text", "setting", "value")
 #: Figures a lesson section may ask for, by name, and the call that draws each.
 FIGURES = {"renewal-timeline": ("trainingkit.figures", "renewal_timeline")}
 
@@ -44,11 +60,23 @@ class KnowledgeCheck:
 
 
 @dataclass(frozen=True)
+class PolicyItem:
+    """One rule of the certification office, in the words the lessons quote."""
+
+    id: str
+    title: str
+    text: str  # with {value} already filled in
+    setting: str | None = None
+    value: int | float | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     heading: str
     body: str
     check: KnowledgeCheck | None = None
     figure: str | None = None
+    policy: tuple[PolicyItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,9 +132,88 @@ def _check(raw: Any, where: str, fail: Any) -> KnowledgeCheck:
                           kind == "multiple", tuple(parsed))
 
 
-def load_lesson(path: Path | str) -> Lesson:
-    """Read and check one lesson file."""
+def _office_settings() -> dict[str, Any]:
+    from trainingkit.renewal.settings import DEFAULT_RULES, RenewalRules
+
+    return {f.name: getattr(DEFAULT_RULES, f.name) for f in fields(RenewalRules) if f.compare}
+
+
+def load_policy(path: Path | str) -> dict[str, PolicyItem]:
+    """Read and check the certification office's policy file: entries by id, in file order."""
     path = Path(path)
+
+    def fail(field: str, message: str) -> None:
+        raise LessonError(f"{path}: field {field!r}: {message}")
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LessonError(f"{path}: cannot be read: {error}") from None
+    entries = raw.get("policies") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        fail("policies", "must be a non-empty list of entries with id, title and text")
+    settings = _office_settings()
+    items: dict[str, PolicyItem] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"policies[{number}]"
+        if not isinstance(entry, dict):
+            fail(where, "must be a mapping with id, title and text")
+        unknown = sorted(set(entry) - set(POLICY_FIELDS))
+        if unknown:
+            fail(f"{where}.{unknown[0]}", f"is not a policy field (use {', '.join(POLICY_FIELDS)})")
+        policy_id = _text(entry, "id", lambda f, m: fail(f"{where}.{f}", m))
+        if not POLICY_ID.match(policy_id):
+            fail(f"{where}.id", "must be lower-case words joined by hyphens, like review-window")
+        if policy_id in items:
+            fail(f"{where}.id", f"{policy_id!r} is used by an earlier entry")
+        setting, value = entry.get("setting"), entry.get("value")
+        if setting is not None:
+            if setting not in settings:
+                fail(f"{where}.setting", f"must name a setting of trainingkit.renewal.settings.RenewalRules "
+                                         f"({', '.join(settings)})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                fail(f"{where}.value", f"must be the number the office uses for {setting}")
+            if value != settings[setting]:
+                fail(f"{where}.value", f"is {value:g} but the office's setting {setting} "
+                                       f"(src/trainingkit/renewal/settings.py) is {settings[setting]:g}: "
+                                       "make them agree")
+        elif value is not None:
+            fail(f"{where}.value", "needs a setting naming which office setting it states")
+        text = _text(entry, "text", lambda f, m: fail(f"{where}.{f}", m))
+        try:
+            filled = text.format_map({"value": f"{value:g}"} if value is not None else {})
+        except (KeyError, ValueError, IndexError):
+            fail(f"{where}.text", "may use only the placeholder {value}, and only when value is given")
+        items[policy_id] = PolicyItem(policy_id, _text(entry, "title", lambda f, m: fail(f"{where}.{f}", m)),
+                                      filled, setting, value)
+    return items
+
+
+def _section_policy(raw: Any, where: str, fail: Any, policy: Any) -> tuple[PolicyItem, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
+        fail(where, "must be a non-empty list of policy ids")
+    known = policy()
+    for policy_id in raw:
+        if policy_id not in known:
+            fail(where, f"{policy_id!r} is not in {POLICY_FILE} (it has {', '.join(known)})")
+    if len(set(raw)) != len(raw):
+        fail(where, "names the same policy twice")
+    return tuple(known[policy_id] for policy_id in raw)
+
+
+def load_lesson(path: Path | str, policy: Mapping[str, PolicyItem] | None = None) -> Lesson:
+    """Read and check one lesson file.
+
+    ``policy`` is the office's policy by id; when a section quotes policy and none is
+    given, it is read from :data:`POLICY_FILE` beside the lesson.
+    """
+    path = Path(path)
+    loaded: list[Mapping[str, PolicyItem]] = [policy] if policy is not None else []
+
+    def office_policy() -> Mapping[str, PolicyItem]:
+        if not loaded:
+            loaded.append(load_policy(path.parent / POLICY_FILE))
+        return loaded[0]
 
     def fail(field: str, message: str) -> None:
         raise LessonError(f"{path}: field {field!r}: {message}")
@@ -134,12 +241,21 @@ def load_lesson(path: Path | str) -> Lesson:
         figure = section.get("figure")
         if figure is not None and figure not in FIGURES:
             fail(f"{where}.figure", f"must be one of {', '.join(FIGURES)}")
+        check = _check(section["check"], f"{where}.check", fail) if "check" in section else None
+        if check and check.id[1:3] != lesson_id[:2]:
+            fail(f"{where}.check.id", f"must start with l{lesson_id[:2]}-, the number of this lesson")
         sections.append(Section(
             heading=_text(section, "heading", lambda f, m: fail(f"{where}.{f}", m)),
             body=_text(section, "body", lambda f, m: fail(f"{where}.{f}", m)),
-            check=_check(section["check"], f"{where}.check", fail) if "check" in section else None,
+            check=check,
             figure=figure,
+            policy=(_section_policy(section["policy"], f"{where}.policy", fail, office_policy)
+                    if "policy" in section else ()),
         ))
+    check_ids = [section.check.id for section in sections if section.check]
+    for check_id in check_ids:
+        if check_ids.count(check_id) > 1:
+            fail("sections", f"two checks share the id {check_id!r}")
     clauses = raw.get("clauses") or []
     if not isinstance(clauses, list):
         fail("clauses", "must be a list of clause ids")
@@ -152,7 +268,16 @@ def load_lesson(path: Path | str) -> Lesson:
 
 
 def load_lessons(directory: Path | str) -> list[Lesson]:
-    lessons = [load_lesson(path) for path in sorted(Path(directory).glob("*.yaml"))]
+    """Every lesson in ``directory`` (all ``*.yaml`` but the policy file), checked together.
+
+    Lesson numbers are unique and every check id carries its lesson's number, so check
+    ids (the keys of a trainee's saved answers) are unique across the lessons too.
+    """
+    directory = Path(directory)
+    policy_path = directory / POLICY_FILE
+    policy: dict[str, PolicyItem] | None = load_policy(policy_path) if policy_path.exists() else None
+    lessons = [load_lesson(path, policy) for path in sorted(directory.glob("*.yaml"))
+               if path.name != POLICY_FILE]
     ids = [lesson.id for lesson in lessons]
     for lesson_id in ids:
         if sum(other[:2] == lesson_id[:2] for other in ids) > 1:
@@ -162,6 +287,21 @@ def load_lessons(directory: Path | str) -> list[Lesson]:
 
 def _bullets(items: tuple[str, ...]) -> str:
     return "\n".join(f"* {item}" for item in items)
+
+
+def policy_box(items: tuple[PolicyItem, ...]) -> str:
+    """Markdown for a box of office policy, styled and headed so it is never read as the Code."""
+    rules = "\n".join(f"* **{item.title}.** {item.text}" for item in items)
+    return f"""<div class="alert alert-info" title="{POLICY_HEADING}">
+
+**{POLICY_HEADING}**
+
+*The certification office runs renewals and reports by these rules. They are its current
+settings, not words of the Code of Ethics, and the office may change them.*
+
+{rules}
+
+</div>"""
 
 
 def render_lesson(lesson: Lesson) -> nbformat.NotebookNode:
@@ -188,6 +328,8 @@ def render_lesson(lesson: Lesson) -> nbformat.NotebookNode:
     cells = [markdown(f"{lesson.id}-opening", opening)]
     for number, section in enumerate(lesson.sections, start=1):
         cells.append(markdown(f"{lesson.id}-s{number}", f"## {section.heading}\n\n{section.body}"))
+        if section.policy:
+            cells.append(markdown(f"{lesson.id}-s{number}-policy", policy_box(section.policy)))
         if section.figure:
             module, function = FIGURES[section.figure]
             cells.append(widget_code(f"{lesson.id}-s{number}-figure",
