@@ -36,6 +36,7 @@ test-fast: setup
 
 benchmarks: course
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/forms.py
 	$(BIN)/python benchmarks/items.py
 	$(BIN)/python benchmarks/renewal.py
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from trainingkit.course import Course
+from trainingkit.course import INSTRUCTOR_FILES, Course
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def copy_course(root: Path) -> Course:
     """A writable copy of the project's instructor files and lessons at ``root/course``, with no gradebook."""
     copy = Course(root / "course")
     copy.coursework.mkdir(parents=True)
-    for name in ("nbgrader_config.py", "assignments.yaml", "clauses.yaml"):
+    for name in INSTRUCTOR_FILES:
         shutil.copy2(PROJECT / "coursework" / name, copy.coursework / name)
     for folder in ("bank", "lessons", "source"):
         shutil.copytree(PROJECT / "coursework" / folder, copy.coursework / folder)
@@ -83,3 +83,22 @@ def gradebook_url(gradebook_backend: str, request: pytest.FixtureRequest) -> Ite
             url = None
             patch.delenv("TRAININGKIT_DB_URL", raising=False)
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, launched by Playwright: one for the session (the browser and hub suites).
+
+    Playwright's sync API allows one instance per thread, so every suite shares this one.
+    """
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable
+
+    reason = _unavailable()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

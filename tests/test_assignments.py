@@ -1,11 +1,10 @@
-"""Assignments: practice sets per domain and an ethics review drawn anew each renewal cycle."""
+"""Assignments: practice sets per domain and an ethics review that is a fixed form of the blueprint."""
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from trainingkit.assignments import AssignmentError, FeedbackMode, draw_form, load_assignments, review_pools
+from trainingkit.assignments import AssignmentError, FeedbackMode, load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.bank.model import DOMAINS
 from trainingkit.course import Course
@@ -17,13 +16,6 @@ def course_data(project: Course):
     return bank, load_assignments(project.assignments_file, bank)
 
 
-def _form(course_data, cycle: int) -> tuple[str, ...]:
-    bank, assignments = course_data
-    review = assignments["ethics-review"]
-    practice = {i for a in assignments.values() if a.draw is None for i in a.items}
-    return draw_form(bank, review_pools(bank, practice), replace(review.draw, cycle=cycle))
-
-
 def test_there_is_a_practice_assignment_per_domain(course_data) -> None:
     """Each domain has a practice assignment whose items all come from that domain."""
     bank, assignments = course_data
@@ -33,39 +25,31 @@ def test_there_is_a_practice_assignment_per_domain(course_data) -> None:
         assert practice, f"no practice assignment for {domain}"
 
 
-def test_the_review_has_an_80_percent_pass_mark_and_reveals_no_key(course_data) -> None:
-    """The ethics review passes at 80% and gives review feedback, not the key."""
-    _, assignments = course_data
-    review = assignments["ethics-review"]
-    assert review.pass_mark == 80 and review.feedback is FeedbackMode.REVIEW
+def test_the_review_is_cycle_1s_fixed_form_passing_at_its_cut_score(course_data, project: Course) -> None:
+    """The ethics review holds the fixed form of its cycle and passes at that form's cut score."""
+    from trainingkit.exam.forms import read_register
 
-
-def test_the_review_draws_from_every_domain(course_data) -> None:
-    """A review form holds the same number of choice items from every domain."""
     bank, assignments = course_data
     review = assignments["ethics-review"]
-    per_domain = {d: sum(bank[i].domain == d for i in review.items) for d in DOMAINS}
-    assert set(per_domain.values()) == {review.draw.per_domain}
-    assert all(bank[i].kind.is_choice for i in review.items)
+    fixed = read_register(project.forms_file, bank)[review.form_cycle]
+    assert review.items == fixed.form.items and review.pass_mark == fixed.cut.percent
+    assert review.feedback is FeedbackMode.REVIEW and all(bank[i].kind.is_choice for i in review.items)
 
 
 def test_review_items_are_never_shown_in_practice(course_data) -> None:
     """No review item appears in a practice assignment, whose feedback explains the key."""
     _, assignments = course_data
-    practice = {i for a in assignments.values() if a.draw is None for i in a.items}
-    for cycle in range(1, 6):
-        assert not practice & set(_form(course_data, cycle))
+    practice = {i for a in assignments.values() if a.feedback is FeedbackMode.PRACTICE for i in a.items}
+    assert not practice & set(assignments["ethics-review"].items)
 
 
-def test_a_form_is_reproducible_from_its_seed_and_cycle(course_data) -> None:
-    """Drawing the same cycle twice gives the same form."""
-    assert _form(course_data, 3) == _form(course_data, 3)
-
-
-@pytest.mark.parametrize("cycle", range(1, 9))
-def test_consecutive_cycles_share_no_item(course_data, cycle: int) -> None:
-    """Two consecutive renewal cycles get forms with no item in common."""
-    assert not set(_form(course_data, cycle)) & set(_form(course_data, cycle + 1))
+def test_a_form_not_yet_fixed_is_refused_with_the_command_to_fix_it(tmp_path: Path, course_data) -> None:
+    """A review naming a cycle with no fixed form says which command fixes it."""
+    bank, _ = course_data
+    path = tmp_path / "assignments.yaml"
+    path.write_text("assignments:\n  - {id: review, title: T, feedback: review, form: {cycle: 7}}\n")
+    with pytest.raises(AssignmentError, match=r"cycle 7's form is not fixed .*review-form --cycle 7 --fix"):
+        load_assignments(path, bank)
 
 
 def test_an_unknown_item_is_named(tmp_path: Path, course_data) -> None:
@@ -74,14 +58,4 @@ def test_an_unknown_item_is_named(tmp_path: Path, course_data) -> None:
     path = tmp_path / "assignments.yaml"
     path.write_text("assignments:\n  - {id: a-one, title: T, items: [scope-001, nope-001]}\n")
     with pytest.raises(AssignmentError, match=r"assignments\.yaml: assignment 'a-one': field 'items': 'nope-001'"):
-        load_assignments(path, bank)
-
-
-def test_a_draw_too_large_for_the_pool_is_refused(tmp_path: Path, course_data) -> None:
-    """A review that would repeat items between consecutive cycles is refused with the reason."""
-    bank, _ = course_data
-    path = tmp_path / "assignments.yaml"
-    path.write_text("assignments:\n  - {id: review, title: T, feedback: review,"
-                    " draw: {per_domain: 15, seed: 1, cycle: 1}}\n")
-    with pytest.raises(AssignmentError, match="at least 30 choice items"):
         load_assignments(path, bank)

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from trainingkit.answers import read_answers
 from trainingkit.questions import knowledge_check, multiple_select, reflection, single_choice

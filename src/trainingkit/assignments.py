@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -12,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from trainingkit.bank.model import DOMAINS, Kind, Vignette
+from trainingkit.bank.model import Kind, Vignette
 
 ASSIGNMENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 DEFAULT_PASS_MARK = 80.0
@@ -32,42 +31,6 @@ class AssignmentError(ValueError):
 
 
 @dataclass(frozen=True)
-class FormDraw:
-    """How a review form is drawn from the bank for one renewal cycle.
-
-    Each domain's pool (choice items no practice assignment uses) is shuffled once
-    with ``seed``; cycle ``n`` takes the ``per_domain`` items that start at position
-    ``n * per_domain``, wrapping round. The same seed and cycle always give the same
-    form, and consecutive cycles share no item while a pool holds at least
-    ``2 * per_domain`` items (checked when the file is read).
-    """
-
-    per_domain: int
-    seed: int
-    cycle: int
-
-
-def draw_form(bank: Mapping[str, Vignette], pools: Mapping[str, list[str]], draw: FormDraw) -> tuple[str, ...]:
-    """The item ids of one cycle's form, domain by domain."""
-    items: list[str] = []
-    for domain in sorted(pools):
-        pool = sorted(pools[domain])
-        random.Random(f"{draw.seed}:{domain}").shuffle(pool)
-        start = (draw.cycle * draw.per_domain) % len(pool)
-        items.extend((pool + pool)[start:start + draw.per_domain])
-    return tuple(items)
-
-
-def review_pools(bank: Mapping[str, Vignette], practice_items: set[str]) -> dict[str, list[str]]:
-    """Per domain, the choice items kept for review forms: those no practice assignment shows."""
-    pools: dict[str, list[str]] = {}
-    for vignette in bank.values():
-        if vignette.kind.is_choice and vignette.id not in practice_items:
-            pools.setdefault(vignette.domain, []).append(vignette.id)
-    return pools
-
-
-@dataclass(frozen=True)
 class Assignment:
     """One nbgrader assignment built from the bank."""
 
@@ -77,7 +40,8 @@ class Assignment:
     items: tuple[str, ...]
     introduction: str = ""
     pass_mark: float | None = None
-    draw: FormDraw | None = None
+    #: The renewal cycle whose fixed ethics review form (coursework/forms.yaml) this assignment is.
+    form_cycle: int | None = None
 
     def vignettes(self, bank: Mapping[str, Vignette]) -> list[Vignette]:
         """The assignment's vignettes in the order trainees meet them: choices, then reflections."""
@@ -107,36 +71,43 @@ def _parse(raw: Any, path: Path, bank: Mapping[str, Vignette]) -> Assignment:
     except ValueError:
         fail("feedback", "must be practice or review")
     items = raw.get("items")
-    draw = None
-    if "draw" in raw:
-        spec = raw["draw"]
+    form_cycle = None
+    if "form" in raw:
+        spec = raw["form"]
         if "items" in raw:
-            fail("draw", "an assignment either lists items or draws them, not both")
-        if not isinstance(spec, dict) or set(spec) != {"per_domain", "seed", "cycle"} or not all(
-                isinstance(spec[k], int) and not isinstance(spec[k], bool) for k in spec):
-            fail("draw", "must be a mapping of whole numbers per_domain, seed and cycle")
-        if spec["per_domain"] < 1 or spec["cycle"] < 1:
-            fail("draw", "per_domain and cycle must be at least 1")
-        draw = FormDraw(spec["per_domain"], spec["seed"], spec["cycle"])
-        items = ["(drawn)"]
+            fail("form", "an assignment either lists items or is a fixed review form, not both")
+        if (not isinstance(spec, dict) or set(spec) != {"cycle"} or isinstance(spec["cycle"], bool)
+                or not isinstance(spec["cycle"], int) or spec["cycle"] < 1):
+            fail("form", "must be {cycle: N}: the renewal cycle whose fixed form this is")
+        form_cycle = spec["cycle"]
+        items = ["(the fixed form)"]
     elif not isinstance(items, list) or not items:
         fail("items", "must list the vignette ids the assignment holds")
-    for item in items if draw is None else ():
+    for item in items if form_cycle is None else ():
         if item not in bank:
             fail("items", f"{item!r} is not in the bank")
     if len(set(items)) != len(items):
         fail("items", "lists a vignette twice")
-    pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK if mode is FeedbackMode.REVIEW else None)
+    if form_cycle is not None and "pass_mark" in raw:
+        fail("pass_mark", "a fixed review form passes at its own cut score (coursework/forms.yaml)")
+    pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK if mode is FeedbackMode.REVIEW and form_cycle is None
+                        else None)
     if pass_mark is not None and (isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float))
                                   or not 0 < pass_mark <= 100):
         fail("pass_mark", "must be a percentage above 0 and at most 100")
     return Assignment(id=name, title=title.strip(), feedback=mode, items=tuple(items),
                       introduction=str(raw.get("introduction", "")).strip(),
-                      pass_mark=float(pass_mark) if pass_mark is not None else None, draw=draw)
+                      pass_mark=float(pass_mark) if pass_mark is not None else None, form_cycle=form_cycle)
 
 
-def load_assignments(path: Path | str, bank: Mapping[str, Vignette]) -> dict[str, Assignment]:
-    """Read and check every assignment of the course against the bank."""
+def load_assignments(path: Path | str, bank: Mapping[str, Vignette], register: Path | str | None = None,
+                     *, resolve_forms: bool = True) -> dict[str, Assignment]:
+    """Read and check every assignment of the course against the bank.
+
+    A review assignment given as ``form: {cycle: N}`` takes the items and cut score of cycle
+    N's fixed form from ``register`` (default: ``forms.yaml`` beside the assignments file),
+    unless ``resolve_forms`` is false (for assembling forms, before any is fixed).
+    """
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -150,16 +121,17 @@ def load_assignments(path: Path | str, bank: Mapping[str, Vignette]) -> dict[str
         if assignment.id in assignments:
             raise AssignmentError(f"{path}: assignment {assignment.id!r} is defined twice")
         assignments[assignment.id] = assignment
-    practice = {item for a in assignments.values() if a.draw is None for item in a.items}
-    pools = review_pools(bank, practice)
-    for assignment in list(assignments.values()):
-        if assignment.draw is None:
-            continue
-        short = sorted(d for d, pool in pools.items() if len(pool) < 2 * assignment.draw.per_domain)
-        if short or len(pools) < len(DOMAINS):
+    for assignment in [a for a in assignments.values() if a.form_cycle is not None and resolve_forms]:
+        from trainingkit.exam.forms import RegisterError, read_register
+
+        register_path = Path(register) if register else path.with_name("forms.yaml")
+        try:
+            fixed = read_register(register_path, bank).get(assignment.form_cycle)
+        except RegisterError as error:
+            raise AssignmentError(str(error)) from None
+        if fixed is None:
             raise AssignmentError(
-                f"{path}: assignment {assignment.id!r}: field 'draw': every domain needs at least "
-                f"{2 * assignment.draw.per_domain} choice items that no practice assignment uses "
-                f"(short: {', '.join(short) or 'a domain has none'})")
-        assignments[assignment.id] = replace(assignment, items=draw_form(bank, pools, assignment.draw))
+                f"{path}: assignment {assignment.id!r}: field 'form': cycle {assignment.form_cycle}'s form is not "
+                f"fixed in {register_path}: run `trainingkit review-form --cycle {assignment.form_cycle} --fix`")
+        assignments[assignment.id] = replace(assignment, items=fixed.form.items, pass_mark=fixed.cut.percent)
     return assignments

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -128,30 +127,6 @@ def coverage() -> None:
         sys.exit(1)
 
 
-@main.command("review-form")
-@click.option("--cycle", type=int, help="Renewal cycle to preview (default: the one in assignments.yaml).")
-def review_form(cycle: int | None) -> None:
-    """Print the ethics review form's items for a renewal cycle: id,domain,title."""
-    from dataclasses import replace
-
-    from trainingkit.assignments import AssignmentError, draw_form, review_pools
-    from trainingkit.bank import BankError
-    from trainingkit.build import load_course
-
-    try:
-        bank_items, assignments = load_course(_course())
-    except (BankError, AssignmentError) as error:
-        _fail(error)
-    review = next((a for a in assignments.values() if a.draw), None)
-    if review is None or review.draw is None:
-        raise click.ClickException("no assignment in assignments.yaml draws a review form")
-    draw = replace(review.draw, cycle=cycle) if cycle else review.draw
-    practice = {item for a in assignments.values() if a.draw is None for item in a.items}
-    click.echo("id,domain,title")
-    for item in draw_form(bank_items, review_pools(bank_items, practice), draw):
-        click.echo(f"{item},{bank_items[item].domain},\"{bank_items[item].title}\"")
-
-
 from trainingkit.items.cli import items as items_command  # noqa: E402 - registered after main
 
 main.add_command(items_command)
@@ -167,3 +142,8 @@ main.add_command(grade_command)
 from trainingkit.hub.run import hub as hub_command  # noqa: E402 - registered after main
 
 main.add_command(hub_command)
+
+from trainingkit.exam.cli import certificate, forms, review_form, standard_setting  # noqa: E402
+
+for command in (forms, review_form, standard_setting, certificate):
+    main.add_command(command)

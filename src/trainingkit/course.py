@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COURSE_ID = "trauma-recovery-coaching"
+#: The instructor files of coursework/ besides its bank/, lessons/ and source/ folders.
+INSTRUCTOR_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml", "blueprint.yaml", "forms.yaml")
 
 
 def _find_root(start: Path) -> Path:
@@ -46,6 +48,21 @@ class Course:
     @property
     def assignments_file(self) -> Path:
         return self.coursework / "assignments.yaml"
+
+    @property
+    def blueprint_file(self) -> Path:
+        """The ethics review's blueprint."""
+        return self.coursework / "blueprint.yaml"
+
+    @property
+    def forms_file(self) -> Path:
+        """The register of ethics review forms already given."""
+        return self.coursework / "forms.yaml"
+
+    @property
+    def ratings_dir(self) -> Path:
+        """Supervisors' Angoff ratings, one ``RATER.csv`` each."""
+        return self.coursework / "ratings"
 
     @property
     def clauses_file(self) -> Path:

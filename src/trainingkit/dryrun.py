@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from trainingkit.build import load_course, run_nbgrader
-from trainingkit.course import Course
+from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.simulate import PATTERNS, answers_for, write_submission
 
 
@@ -18,8 +18,9 @@ def scratch_copy(course: Course, destination: Path) -> Course:
     """A copy of the course's instructor files (no gradebook, no submissions)."""
     target = Course(destination)
     target.coursework.mkdir(parents=True)
-    for name in ("nbgrader_config.py", "assignments.yaml"):
-        shutil.copy2(course.coursework / name, target.coursework / name)
+    for name in INSTRUCTOR_FILES:
+        if (course.coursework / name).exists():
+            shutil.copy2(course.coursework / name, target.coursework / name)
     shutil.copytree(course.bank_dir, target.bank_dir)
     shutil.copytree(course.source_dir, target.source_dir)
     return target

@@ -26,7 +26,6 @@ from trainingkit.grade import Ledger, graded_counts, masked_url
 from trainingkit.scoring import score_choice
 from trainingkit.simulate import PATTERNS, answers_for, write_submission
 
-from tests.conftest import PROJECT
 from tests.pipeline.test_pipeline import TAMPERING_CELL
 
 pytestmark = pytest.mark.pipeline
@@ -120,12 +119,9 @@ class GradingCourse:
 @pytest.fixture(scope="module")
 def grading(tmp_path_factory: pytest.TempPathFactory, gradebook_url: str | None) -> GradingCourse:
     """A fresh copy of the project's course, built into this module's gradebook."""
-    course = Course(tmp_path_factory.mktemp("grade") / "course")
-    course.coursework.mkdir(parents=True)
-    for name in ("nbgrader_config.py", "assignments.yaml", "clauses.yaml"):
-        shutil.copy2(PROJECT / "coursework" / name, course.coursework / name)
-    for folder in ("bank", "lessons", "source"):
-        shutil.copytree(PROJECT / "coursework" / folder, course.coursework / folder)
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path_factory.mktemp("grade"))
     build(course, only=(ASSIGNMENT,))
     return GradingCourse(course)
 

@@ -134,7 +134,7 @@ def attacked(course_run: CourseRun, bank_and_items, tmp_path_factory: pytest.Tem
     folder = trainee("attack-html", key)
 
     def html_markdown(notebook: nbformat.NotebookNode) -> None:
-        payload = f"<img src=x onerror=\"fetch('/xss-{{}}')\"><script>fetch('/xss-script')</script>"
+        payload = "<img src=x onerror=\"fetch('/xss-{}')\"><script>fetch('/xss-script')</script>"
         notebook.cells.insert(1, nbformat.v4.new_markdown_cell(payload.format("added")))
         scenario = next(c for c in notebook.cells if c.cell_type == "markdown" and "Question 1" in c.source)
         scenario.source += payload.format("edited")

@@ -50,3 +50,12 @@ def test_a_submission_without_a_timestamp_is_an_error(gradebook_url: str) -> Non
     """A review must be dated."""
     with pytest.raises(GradebookError, match="no timestamp"):
         review_events(gradebook_url, assignment="ethics-untimed")
+
+
+def test_the_office_scale_puts_each_forms_cut_score_at_the_pass_mark() -> None:
+    """On the office's scale a form's cut score is the pass mark, 0 and 100 stay, and a fail stays a fail."""
+    from trainingkit.renewal.gradebook import on_office_scale
+
+    assert on_office_scale(72.1, 72.1, 80) == 80.0
+    assert on_office_scale(0, 72.1, 80) == 0 and on_office_scale(100, 72.1, 80) == 100
+    assert on_office_scale(72.09, 72.1, 80) < 80 and on_office_scale(86.05, 72.1, 80) == 90.0

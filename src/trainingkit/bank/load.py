@@ -20,10 +20,12 @@ from trainingkit.bank.model import (
 )
 
 ITEM_ID = re.compile(r"^[a-z]+-[0-9]{3}$")
+SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 OPTION_ID = re.compile(r"^[a-h]$")
 REQUIRED_TEXT = ("id", "domain", "title", "scenario", "question", "kind", "rationale", "code_section")
 KNOWN_FIELDS = frozenset(
-    REQUIRED_TEXT + ("points", "content_notes", "options", "key", "rubric", "clauses")
+    REQUIRED_TEXT + ("points", "content_notes", "options", "key", "rubric", "clauses", "area", "enemies",
+                     "angoff", "retired")
 )
 
 
@@ -104,6 +106,19 @@ def _parse_item(raw: Any, path: Path) -> Vignette:
     if not isinstance(clauses, list) or not all(isinstance(c, str) for c in clauses):
         fail("clauses", "must be a list of clause ids")
 
+    area = raw.get("area", "")
+    if not isinstance(area, str) or (area and not SLUG.match(area)):
+        fail("area", "must be a blueprint content area id such as 'risk-suicidality'")
+    enemies = raw.get("enemies") or []
+    if not isinstance(enemies, list) or not all(isinstance(e, str) and SLUG.match(e) for e in enemies):
+        fail("enemies", "must be a list of enemy group ids such as 'subpoena-records'")
+    angoff = raw.get("angoff")
+    if angoff is not None and (isinstance(angoff, bool) or not isinstance(angoff, (int, float))
+                               or not 0 < angoff < 1):
+        fail("angoff", f"must be a probability between 0 and 1 (exclusive), not {angoff!r}")
+    retired = raw.get("retired", "")
+    if not isinstance(retired, str) or ("retired" in raw and not retired.strip()):
+        fail("retired", "must say why the item is retired")
     options: list[Option] = []
     key: frozenset[str] = frozenset()
     rubric: list[RubricCriterion] = []
@@ -164,7 +179,8 @@ def _parse_item(raw: Any, path: Path) -> Vignette:
         scenario=values["scenario"], question=values["question"], kind=kind,
         points=points, rationale=values["rationale"], code_section=values["code_section"],
         content_notes=tuple(notes), options=tuple(options), key=key,
-        rubric=tuple(rubric), clauses=tuple(clauses),
+        rubric=tuple(rubric), clauses=tuple(clauses), area=area, enemies=tuple(enemies),
+        angoff=float(angoff) if angoff is not None else None, retired=retired.strip(),
     )
 
 

@@ -90,6 +90,14 @@ class Vignette:
     key: frozenset[str] = frozenset()
     rubric: tuple[RubricCriterion, ...] = ()
     clauses: tuple[str, ...] = ()
+    #: The ethics review blueprint's content area the item counts towards ("" when untagged).
+    area: str = ""
+    #: Items in a shared enemy group give each other away: never on one form together.
+    enemies: tuple[str, ...] = ()
+    #: Provisional Angoff rating: the chance a just-competent coach answers it right.
+    angoff: float | None = None
+    #: Why the item is retired (never assembled again; forms already given keep it), or "".
+    retired: str = ""
 
     @property
     def domain_title(self) -> str:

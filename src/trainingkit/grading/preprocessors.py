@@ -103,8 +103,8 @@ class GradeFromAnswers(NbGraderPreprocessor):
                                     f"run `trainingkit build {assignment_id}`")
         source = _source_notebook(str(source_path), _fingerprint(source_path))
         bank_dir, assignments_file = Path(self.bank_dir), Path(self.assignments_file)
-        bank, assignments, problem = _course_material(
-            self.bank_dir, self.assignments_file, _fingerprint(bank_dir, assignments_file))
+        bank, assignments, problem = _course_material(self.bank_dir, self.assignments_file, _fingerprint(
+            bank_dir, assignments_file, assignments_file.with_name("forms.yaml")))
         assignment = assignments.get(assignment_id)
         if assignment is None:
             self.log.warning("%s: %s; giving review-style feedback", assignment_id,

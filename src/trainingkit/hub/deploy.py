@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trainingkit.build import write_if_changed
-from trainingkit.course import Course
+from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
@@ -32,8 +32,6 @@ from trainingkit.hub.roster import Member
 from trainingkit.lab import LAB_SETTINGS
 
 DEFAULT_PYTHON = Path("/usr/bin/python3.11")
-#: The course's instructor files copied from the project (what `trainingkit build` reads).
-COURSE_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml")
 COURSE_FOLDERS = ("bank", "lessons")
 #: The deployed course's nbgrader configuration: collect refuses forged submissions.
 SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
@@ -122,8 +120,9 @@ def ensure_course(layout: HubLayout, project: Course) -> list[str]:
     course = layout.course
     course.coursework.mkdir(parents=True, exist_ok=True)
     os.chmod(course.root, 0o700)
-    for name in COURSE_FILES[1:]:
-        shutil.copy2(project.coursework / name, course.coursework / name)
+    for name in INSTRUCTOR_FILES:
+        if name != "nbgrader_config.py" and (project.coursework / name).exists():
+            shutil.copy2(project.coursework / name, course.coursework / name)
     write_if_changed(course.coursework / "nbgrader_config.py", SHARED_CONFIG.encode())
     for folder in COURSE_FOLDERS:
         shutil.rmtree(course.coursework / folder, ignore_errors=True)

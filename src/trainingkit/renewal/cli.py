@@ -39,6 +39,11 @@ def _gradebook_options(function):  # type: ignore[no-untyped-def]
         "--assignment", default=DEFAULT_ASSIGNMENT, show_default=True,
         help="The gradebook assignment that is the ethics review course.",
     )(function)
+    function = click.option(
+        "--cut-score", type=click.FloatRange(0, 100, min_open=True, max_open=True), default=None,
+        help="The review form's cut score in percent (`trainingkit forms`): gradebook scores are put on "
+             "the office's scale, where the cut score counts as the pass mark.",
+    )(function)
     return click.option(
         "--gradebook", "gradebook_url", metavar="DB_URL",
         help="nbgrader gradebook (SQLAlchemy URL) to add review results from.",
@@ -61,14 +66,14 @@ def renewal() -> None:
               help="Write the CSV here (private, atomically) instead of printing it.")
 @_gradebook_options
 def status_command(
-    events: Path, on: datetime, output: Path | None, gradebook_url: str | None, assignment: str
+    events: Path, on: datetime, output: Path | None, gradebook_url: str | None, assignment: str, cut_score: float | None
 ) -> None:
     """Print coach_id,status,expires_on,grace_ends_on,flags for every coach."""
     from .commands import run_status
 
     try:
         text = run_status(events=events, on=on.date(), output=output,
-                          gradebook_url=gradebook_url, assignment=assignment)
+                          gradebook_url=gradebook_url, assignment=assignment, cut_score=cut_score)
     except (EventLogError, GradebookError) as error:
         raise RenewalInputError(str(error)) from None
     if output is None:
@@ -86,7 +91,7 @@ def status_command(
 @_gradebook_options
 def report_command(
     events: Path, on: datetime, output_dir: Path, months: int, pseudonymise: bool,
-    gradebook_url: str | None, assignment: str,
+    gradebook_url: str | None, assignment: str, cut_score: float | None,
 ) -> None:
     """Write the office report: who is due, lapsed, past grace, referred; counts; plot."""
     from .commands import run_report
@@ -94,7 +99,7 @@ def report_command(
     try:
         paths = run_report(events=events, on=on.date(), output_dir=output_dir, months=months,
                            pseudonymise=pseudonymise, gradebook_url=gradebook_url,
-                           assignment=assignment)
+                           assignment=assignment, cut_score=cut_score)
     except (EventLogError, GradebookError) as error:
         raise RenewalInputError(str(error)) from None
     for path in paths:
@@ -111,14 +116,14 @@ def report_command(
 @_gradebook_options
 def timeline_command(
     events: Path, coach_id: str, output: Path, on: datetime | None, pseudonym: str | None,
-    gradebook_url: str | None, assignment: str,
+    gradebook_url: str | None, assignment: str, cut_score: float | None,
 ) -> None:
     """Plot one coach's status over time, with every event marked."""
     from .commands import run_timeline
 
     try:
         run_timeline(events=events, coach_id=coach_id, output=output, until=_day(on),
-                     pseudonym=pseudonym, gradebook_url=gradebook_url, assignment=assignment)
+                     pseudonym=pseudonym, gradebook_url=gradebook_url, assignment=assignment, cut_score=cut_score)
     except (EventLogError, GradebookError) as error:
         raise RenewalInputError(str(error)) from None
     click.echo(str(output))

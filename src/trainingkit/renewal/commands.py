@@ -37,10 +37,11 @@ def load_statuses(
     on: date,
     gradebook_url: str | None = None,
     assignment: str = DEFAULT_ASSIGNMENT,
+    cut_score: float | None = None,
     rules: RenewalRules = DEFAULT_RULES,
 ) -> StatusTable:
     """Read the event log (plus gradebook reviews, if a gradebook is given) and read it on ``on``."""
-    return read_statuses(events, on, rules=rules, reviews=_reviews(gradebook_url, assignment))
+    return read_statuses(events, on, rules=rules, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
 
 
 def run_status(
@@ -50,13 +51,14 @@ def run_status(
     output: Path | None = None,
     gradebook_url: str | None = None,
     assignment: str = DEFAULT_ASSIGNMENT,
+    cut_score: float | None = None,
     rules: RenewalRules = DEFAULT_RULES,
 ) -> str:
     """Return the status CSV for every coach on ``on``; also write it to ``output`` if given."""
     from .report import status_csv
 
     table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
-                          assignment=assignment, rules=rules)
+                          assignment=assignment, cut_score=cut_score, rules=rules)
     text = status_csv(table)
     if output is not None:
         write_private(output, text)
@@ -70,6 +72,7 @@ def run_report(
     output_dir: Path,
     gradebook_url: str | None = None,
     assignment: str = DEFAULT_ASSIGNMENT,
+    cut_score: float | None = None,
     rules: RenewalRules = DEFAULT_RULES,
     months: int = 24,
     pseudonymise: bool = False,
@@ -79,7 +82,7 @@ def run_report(
     from .report import office_summary, pseudonymised, renewals_due_per_month, status_counts, status_csv
 
     table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
-                          assignment=assignment, rules=rules)
+                          assignment=assignment, cut_score=cut_score, rules=rules)
     if pseudonymise:
         table = pseudonymised(table)
     due_per_month = renewals_due_per_month(table, months=months)
@@ -103,6 +106,7 @@ def run_timeline(
     until: date,
     gradebook_url: str | None = None,
     assignment: str = DEFAULT_ASSIGNMENT,
+    cut_score: float | None = None,
     rules: RenewalRules = DEFAULT_RULES,
     pseudonym: str | None = None,
 ) -> Path:
@@ -113,7 +117,7 @@ def run_timeline(
     """
     from .plots import png_bytes, timeline_figure
 
-    log = read_event_log(events, reviews=_reviews(gradebook_url, assignment))
+    log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
     log.check(rules)
     coach_events = log.events(coach_id)
     if not coach_events:
@@ -129,8 +133,9 @@ def run_timeline(
     return write_private(output, png_bytes(figure))
 
 
-def _reviews(gradebook_url: str | None, assignment: str) -> list[Event]:
+def _reviews(gradebook_url: str | None, assignment: str, cut_score: float | None,
+             rules: RenewalRules) -> list[Event]:
     """Return the gradebook's review events, or none without a gradebook."""
     if gradebook_url is None:
         return []
-    return review_events(gradebook_url, assignment=assignment)
+    return review_events(gradebook_url, assignment=assignment, cut_score=cut_score, pass_mark=rules.pass_mark)

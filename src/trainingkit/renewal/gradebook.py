@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .events import Event, EventKind
 
-__all__ = ["DEFAULT_ASSIGNMENT", "GradebookError", "review_events"]
+__all__ = ["DEFAULT_ASSIGNMENT", "GradebookError", "on_office_scale", "review_events"]
 
 #: The nbgrader assignment that is the ethics review course.
 DEFAULT_ASSIGNMENT = "ethics-review"
@@ -19,12 +19,27 @@ class GradebookError(ValueError):
     """The gradebook cannot give review events (missing, or a submission breaks a rule)."""
 
 
-def review_events(db_url: str, *, assignment: str = DEFAULT_ASSIGNMENT) -> list[Event]:
+def on_office_scale(percent: float, cut_score: float, pass_mark: float) -> float:
+    """A review score put on the office's scale, where the form's cut score counts as ``pass_mark``.
+
+    Forms differ a little in difficulty, so each has its own cut score (set by Angoff
+    ratings). The scale maps 0 to 0, the cut score to the pass mark and 100 to 100, straight
+    in between, so the renewal rule "score at or above the pass mark" means "at or above
+    this form's cut score". One decimal; a score under the cut score stays under the mark.
+    """
+    if percent >= cut_score:
+        return round(pass_mark + (percent - cut_score) * (100 - pass_mark) / (100 - cut_score), 1)
+    return min(round(percent * pass_mark / cut_score, 1), round(pass_mark - 0.1, 1))
+
+
+def review_events(db_url: str, *, assignment: str = DEFAULT_ASSIGNMENT, cut_score: float | None = None,
+                  pass_mark: float = 80.0) -> list[Event]:
     """Return a ``review`` event for every submission of ``assignment`` in the gradebook.
 
     The coach is the nbgrader student id; the score is the submission's score
-    as a percentage of the assignment's maximum; the date is the day of the
-    submission's timestamp (nbgrader keeps timestamps in UTC).
+    as a percentage of the assignment's maximum (put on the office's scale by
+    :func:`on_office_scale` when the form's ``cut_score`` is given); the date is
+    the day of the submission's timestamp (nbgrader keeps timestamps in UTC).
 
     Raises :class:`GradebookError` if the gradebook or the assignment does not
     exist, or a submission has no timestamp, no maximum score, or a score
@@ -48,6 +63,8 @@ def review_events(db_url: str, *, assignment: str = DEFAULT_ASSIGNMENT) -> list[
             if not submission.max_score:
                 raise GradebookError(f"{where}: the assignment has no points to score")
             percent = submission.score / submission.max_score * 100
+            if cut_score is not None:
+                percent = on_office_scale(percent, cut_score, pass_mark)
             try:
                 events.append(Event(
                     coach_id=submission.student_id,

@@ -1,0 +1,14 @@
+"""The ethics review as a certification exam: blueprint, forms, standard setting, certificates.
+
+Data passes through the modules in this order:
+
+* :mod:`~trainingkit.exam.blueprint` reads ``coursework/blueprint.yaml``: the form's length,
+  counts by kind, content areas with their minimum and maximum, and the rules between forms;
+* :mod:`~trainingkit.exam.assemble` builds each cycle's form with an integer program;
+* :mod:`~trainingkit.exam.forms` keeps the register of forms already given
+  (``coursework/forms.yaml``), checks forms against the blueprint and reports on them;
+* :mod:`~trainingkit.exam.angoff` turns supervisors' ratings into each form's cut score;
+* :mod:`~trainingkit.exam.certificate` writes and verifies pass certificates;
+* :mod:`~trainingkit.exam.cli` is the commands ``forms``, ``review-form``,
+  ``standard-setting`` and ``certificate``.
+"""

@@ -1,0 +1,134 @@
+"""Standard setting by the modified Angoff method: cut scores from supervisors' ratings.
+
+Each supervisor (a rater) judges, for every item, the probability that a just-competent
+coach (one who should barely pass) answers it right, and writes a CSV ``item,probability``
+(one file per rater; the file's name, without ``.csv``, names the rater). An item's rating
+is the raters' mean; raters *disagree* on an item when their ratings spread widely (standard
+deviation above :data:`DISAGREE_SD` or a range above :data:`DISAGREE_RANGE`): such items
+are discussed and rated again. A form's cut score is the expected percentage of its points a
+just-competent coach earns, averaged over raters, with its standard error across raters.
+Without rater files, the bank's provisional ratings (``angoff``) give a provisional cut score.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainingkit.bank.model import Vignette
+
+DISAGREE_SD = 0.15
+DISAGREE_RANGE = 0.30
+
+#: ``{rater: {item: probability}}``
+Ratings = Mapping[str, Mapping[str, float]]
+
+
+class RatingsError(ValueError):
+    """A rater file is wrong; the message names the file and line."""
+
+
+def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) -> dict[str, float]:
+    """One rater's ratings; every bad line is reported, each with its number."""
+    known = set(known_items)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [cell.strip() for cell in rows[0]] != ["item", "probability"]:
+        raise RatingsError(f"{path}: line 1: the header must be item,probability")
+    ratings: dict[str, float] = {}
+    problems: list[str] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 2:
+            problems.append(f"{path}: line {line}: expected 2 fields (item,probability), found {len(row)}")
+            continue
+        item, value = (cell.strip() for cell in row)
+        if item not in known:
+            problems.append(f"{path}: line {line}: item {item!r} is not in the bank")
+        elif item in ratings:
+            problems.append(f"{path}: line {line}: item {item!r} is rated twice")
+        try:
+            probability = float(value)
+        except ValueError:
+            problems.append(f"{path}: line {line}: probability {value!r} is not a number")
+            continue
+        if not 0 <= probability <= 1:
+            problems.append(f"{path}: line {line}: probability {probability:g} is not between 0 and 1")
+        elif item in known:
+            ratings[item] = probability
+    if problems:
+        raise RatingsError("\n".join(problems))
+    return ratings
+
+
+def read_ratings(paths: Sequence[Path], known_items: Iterable[str]) -> dict[str, dict[str, float]]:
+    """Every rater's ratings, keyed by the file name without ``.csv``."""
+    known = set(known_items)
+    ratings = {}
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RatingsError(f"{path}: cannot be read ({error})") from None
+        ratings[path.stem] = parse_rater_file(text, path, known)
+    return ratings
+
+
+@dataclass(frozen=True)
+class ItemRating:
+    """How the raters judged one item."""
+
+    item: str
+    raters: int
+    mean: float
+    sd: float
+    low: float
+    high: float
+
+    @property
+    def disagreement(self) -> bool:
+        return self.sd > DISAGREE_SD or self.high - self.low > DISAGREE_RANGE
+
+
+def item_ratings(ratings: Ratings) -> dict[str, ItemRating]:
+    """Each rated item's mean, spread and range across raters."""
+    by_item: dict[str, list[float]] = {}
+    for rater in ratings.values():
+        for item, probability in rater.items():
+            by_item.setdefault(item, []).append(probability)
+    return {item: ItemRating(item, len(values), statistics.fmean(values),
+                             statistics.stdev(values) if len(values) > 1 else 0.0, min(values), max(values))
+            for item, values in sorted(by_item.items())}
+
+
+@dataclass(frozen=True)
+class CutScore:
+    """A form's cut score, in percent of its points, and how it was set."""
+
+    percent: float
+    standard_error: float | None
+    source: str  # "provisional" or "N raters"
+
+
+def cut_score(items: Sequence[str], bank: Mapping[str, Vignette], ratings: Ratings | None = None) -> CutScore:
+    """The percentage of the form's points a just-competent coach is expected to earn."""
+    points = sum(bank[item].points for item in items)
+    if not ratings:
+        if any(bank[item].angoff is None for item in items):
+            missing = sorted(item for item in items if bank[item].angoff is None)
+            raise RatingsError(f"no provisional Angoff rating for {', '.join(missing)}")
+        expected = sum((bank[item].angoff or 0.0) * bank[item].points for item in items)
+        return CutScore(round(100 * expected / points, 1), None, "provisional")
+    per_rater = []
+    for rater, rated in sorted(ratings.items()):
+        missing = sorted(item for item in items if item not in rated)
+        if missing:
+            raise RatingsError(f"rater {rater!r} has not rated {', '.join(missing)}")
+        per_rater.append(100 * sum(rated[item] * bank[item].points for item in items) / points)
+    se = statistics.stdev(per_rater) / len(per_rater) ** 0.5 if len(per_rater) > 1 else None
+    return CutScore(round(statistics.fmean(per_rater), 1), None if se is None else round(se, 2),
+                    f"{len(per_rater)} raters")

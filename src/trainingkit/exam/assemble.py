@@ -1,0 +1,141 @@
+"""Assemble ethics review forms to the blueprint with an integer program (HiGHS via SciPy's milp).
+
+One binary variable per eligible item (a choice item, tagged with a blueprint area and an
+Angoff rating, not retired). The constraints are the blueprint's:
+
+* the form's length, and its counts by kind;
+* each content area's minimum and maximum;
+* at most one item of each enemy group;
+* exposure: at most ``overlap_limit`` items in common with each form of the previous
+  ``window`` cycles;
+* parallel difficulty: the form's expected score (mean Angoff rating) within ``tolerance``
+  of the reference form's (or of the blueprint's target, for the reference form itself).
+
+The objective spreads exposure (an item already given costs more) with a small seeded
+jitter, so each cycle gets a different, reproducible form. Forms already fixed (given to
+coaches) are taken as they are; later cycles are assembled around them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence, Set as AbstractSet
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainingkit.bank.model import Vignette
+from trainingkit.exam.blueprint import Blueprint
+
+
+class AssemblyError(ValueError):
+    """No form meets the blueprint; the message names the content area (or rule) that blocks it."""
+
+
+@dataclass(frozen=True)
+class Form:
+    """One cycle's form: its items in blueprint order, and whether it was already given."""
+
+    cycle: int
+    items: tuple[str, ...]
+    fixed: bool = False
+
+    def expected_score(self, bank: Mapping[str, Vignette]) -> float:
+        """The mean Angoff rating of the form's items: a just-competent coach's expected share."""
+        return sum(bank[item].angoff or 0.0 for item in self.items) / len(self.items)
+
+    def overlap(self, other: "Form") -> int:
+        return len(set(self.items) & set(other.items))
+
+
+def eligible(bank: Mapping[str, Vignette], blueprint: Blueprint, exclude: AbstractSet[str] = frozenset()
+             ) -> list[Vignette]:
+    """Items a new form may use: choice items tagged with an area of the blueprint and rated, not
+    retired, and not in ``exclude`` (the practice sets, whose feedback explains their keys)."""
+    areas = {area.id for area in blueprint.areas}
+    return sorted((v for v in bank.values() if v.kind.is_choice and v.area in areas and v.angoff is not None
+                   and not v.retired and v.id not in exclude), key=lambda v: v.id)
+
+
+def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, previous: Sequence[Form]) -> str:
+    """A sentence naming the area that cannot be filled, if one alone explains infeasibility."""
+    recent = set().union(*(set(form.items) for form in previous)) if previous else set()
+    for area in blueprint.areas:
+        pool = [v for v in items if v.area == area.id]
+        groups = {group for v in pool for group in v.enemies}
+        usable = len([v for v in pool if not v.enemies]) + len(groups)
+        if usable < area.minimum:
+            return (f"content area {area.id!r} ({area.title}) has {len(pool)} eligible item(s), "
+                    f"{usable} usable together, and each form needs at least {area.minimum}")
+        fresh = [v for v in pool if v.id not in recent]
+        if previous and len(fresh) + blueprint.overlap_limit < area.minimum:
+            return (f"content area {area.id!r} ({area.title}) has only {len(fresh)} item(s) not used in the last "
+                    f"{blueprint.window} cycles; it needs {area.minimum} per form with at most "
+                    f"{blueprint.overlap_limit} repeated")
+    return ""
+
+
+def assemble_form(bank: Mapping[str, Vignette], blueprint: Blueprint, cycle: int,
+                  previous: Mapping[int, Form], reference: float | None,
+                  exclude: AbstractSet[str] = frozenset()) -> Form:
+    """The form of ``cycle``, given the forms of earlier cycles and the reference expected score."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    items = eligible(bank, blueprint, exclude)
+    recent = [previous[c] for c in range(cycle - blueprint.window, cycle) if c in previous]
+    reason = _shortfall(items, blueprint, recent)
+    if reason:
+        raise AssemblyError(f"cycle {cycle}: no form meets the blueprint: {reason}")
+    n = len(items)
+    rows: list[np.ndarray] = []
+    low: list[float] = []
+    high: list[float] = []
+
+    def add(row: np.ndarray, lo: float, hi: float) -> None:
+        rows.append(row)
+        low.append(lo)
+        high.append(hi)
+
+    add(np.ones(n), blueprint.items, blueprint.items)
+    for kind, (lo, hi) in blueprint.kinds.items():
+        add(np.array([1.0 if v.kind is kind else 0.0 for v in items]), lo, hi)
+    for area in blueprint.areas:
+        add(np.array([1.0 if v.area == area.id else 0.0 for v in items]), area.minimum, area.maximum)
+    for group in sorted({g for v in items for g in v.enemies}):
+        add(np.array([1.0 if group in v.enemies else 0.0 for v in items]), 0, 1)
+    for form in recent:
+        add(np.array([1.0 if v.id in form.items else 0.0 for v in items]), 0, blueprint.overlap_limit)
+    target = reference if reference is not None else blueprint.target_difficulty
+    if target is not None:
+        slack = blueprint.tolerance * blueprint.items
+        add(np.array([(v.angoff or 0.0) - target for v in items]), -slack, slack)
+    uses = {item: sum(item in form.items for form in previous.values()) for item in (v.id for v in items)}
+    jitter = random.Random(f"{blueprint.seed}:{cycle}")
+    cost = np.array([uses[v.id] + 0.5 * jitter.random() for v in items])
+    result = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
+                  constraints=LinearConstraint(np.vstack(rows), low, high), options={"time_limit": 30})
+    if result.status != 0 or result.x is None:
+        rule = ("parallel difficulty (no mix of items reaches the reference form's expected score "
+                f"{target:.3f} +/- {blueprint.tolerance})" if target is not None else "the blueprint's counts")
+        raise AssemblyError(f"cycle {cycle}: no form meets the blueprint together with exposure control, "
+                            f"enemy items and {rule}; add items to the thinnest areas or retire fewer")
+    chosen = {v.id for v, x in zip(items, result.x) if x > 0.5}
+    order = {area.id: number for number, area in enumerate(blueprint.areas)}
+    return Form(cycle, tuple(sorted(chosen, key=lambda i: (order[bank[i].area], i))))
+
+
+def assemble_cycles(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: Sequence[int],
+                    fixed: Mapping[int, Form] = (), exclude: AbstractSet[str] = frozenset()) -> dict[int, Form]:
+    """Forms for every cycle up to the last of ``cycles``: fixed ones kept, the others assembled in order."""
+    fixed = dict(fixed or {})
+    forms: dict[int, Form] = {}
+    reference: float | None = None
+    for cycle in range(1, max(cycles) + 1):
+        if cycle in fixed:
+            forms[cycle] = fixed[cycle]
+        else:
+            forms[cycle] = assemble_form(bank, blueprint, cycle, forms,
+                                         None if cycle == blueprint.reference_cycle else reference, exclude)
+        if cycle == blueprint.reference_cycle:
+            reference = forms[cycle].expected_score(bank)
+    return {cycle: forms[cycle] for cycle in cycles}

@@ -1,0 +1,207 @@
+"""The exam commands: forms, review-form, standard-setting, certificate. A thin click layer.
+
+Supervisors' Angoff ratings are read from ``coursework/ratings/*.csv`` (one file per rater)
+unless ``--ratings`` names files; without any, the bank's provisional ratings are used and
+every cut score says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+import click
+
+BAD_INPUT = 2
+
+
+def _cycles(text: str) -> list[int]:
+    """``"1-10"`` or ``"3"`` or ``"1,4,7"`` as a list of cycles."""
+    cycles: list[int] = []
+    try:
+        for part in text.split(","):
+            low, _, high = part.partition("-")
+            cycles.extend(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: write cycles as 1-10, 3 or 1,4,7") from None
+    if not cycles or min(cycles) < 1:
+        raise click.BadParameter(f"{text!r}: cycles start at 1")
+    return sorted(set(cycles))
+
+
+def _csv(rows: list[dict[str, str]] | list[list[str]], header: list[str] | None = None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header:
+        writer.writerow(header)
+        writer.writerows([row[name] for name in header] if isinstance(row, dict) else row for row in rows)
+    else:
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _load(ratings: tuple[Path, ...]):
+    """The course, bank, blueprint, practice items and ratings, or exit 2 naming the bad file."""
+    from trainingkit.assignments import AssignmentError, FeedbackMode, load_assignments
+    from trainingkit.bank import BankError, load_bank
+    from trainingkit.course import Course
+    from trainingkit.exam.angoff import RatingsError, read_ratings
+    from trainingkit.exam.blueprint import BlueprintError, load_blueprint
+
+    try:
+        course = Course.locate()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        bank = load_bank(course.bank_dir)
+        blueprint = load_blueprint(course.blueprint_file)
+        assignments = load_assignments(course.assignments_file, bank, resolve_forms=False)
+        files = list(ratings) or sorted(course.ratings_dir.glob("*.csv"))
+        rated = read_ratings(files, bank)
+    except (BankError, BlueprintError, AssignmentError, RatingsError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(BAD_INPUT)
+    practice = {item for a in assignments.values() if a.feedback is FeedbackMode.PRACTICE for item in a.items}
+    return course, bank, blueprint, practice, rated
+
+
+RATINGS = click.option("--ratings", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                       help="A rater's CSV item,probability (repeat) [default: coursework/ratings/*.csv].")
+
+
+def _plan(course, bank, blueprint, practice, cycles):
+    from trainingkit.exam.assemble import AssemblyError
+    from trainingkit.exam.forms import RegisterError, plan_forms
+
+    try:
+        return plan_forms(bank, blueprint, cycles, course.forms_file, practice)
+    except (AssemblyError, RegisterError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(BAD_INPUT)
+
+
+@click.command("forms")
+@click.option("--cycles", "cycles_text", default="1-10", show_default=True, help="Renewal cycles, e.g. 1-10.")
+@RATINGS
+def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
+    """Report the ethics review form of each cycle: coverage, overlap, difficulty, cut score (CSV).
+
+    Fixed forms (already given) come from coursework/forms.yaml; the others are assembled to
+    coursework/blueprint.yaml. Any broken rule is listed on stderr and the exit status is 1.
+    """
+    from trainingkit.exam.forms import report_rows, violations
+
+    course, bank, blueprint, practice, rated = _load(ratings)
+    planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
+    rows = report_rows(planned, bank, blueprint, course.forms_file, rated)
+    click.echo(_csv(rows, list(rows[0])), nl=False)
+    problems = violations(planned, bank, blueprint)
+    for problem in problems:
+        click.echo(f"Broken: {problem}", err=True)
+    click.echo(f"{len(planned)} forms, {blueprint.items} items each; "
+               f"{'every blueprint rule met' if not problems else f'{len(problems)} broken rules'}", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@click.command("review-form")
+@click.option("--cycle", type=click.IntRange(min=1), required=True, help="The renewal cycle.")
+@click.option("--fix", is_flag=True, help="Register this form as given: it never changes again.")
+@RATINGS
+def review_form(cycle: int, fix: bool, ratings: tuple[Path, ...]) -> None:
+    """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
+    from trainingkit.exam.angoff import cut_score
+    from trainingkit.exam.forms import RegisterError, fix_form
+
+    course, bank, blueprint, practice, rated = _load(ratings)
+    form = _plan(course, bank, blueprint, practice, [cycle])[cycle]
+    click.echo(_csv([[i, bank[i].area, bank[i].domain, bank[i].kind.value, bank[i].title] for i in form.items],
+                    ["id", "area", "domain", "kind", "title"]), nl=False)
+    if fix:
+        try:
+            record = fix_form(course.forms_file, bank, form, cut_score(form.items, bank, rated))
+        except RegisterError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(BAD_INPUT)
+        click.echo(f"Fixed cycle {cycle}'s form with cut score {record.cut.percent:g}% ({record.cut.source}) "
+                   f"in {course.forms_file}", err=True)
+
+
+@click.command("standard-setting")
+@click.option("--cycles", "cycles_text", default="1-10", show_default=True)
+@RATINGS
+def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
+    """Angoff results: each item's mean and spread (flagging disagreement), then each form's cut score."""
+    from trainingkit.exam.angoff import cut_score, item_ratings
+
+    course, bank, blueprint, practice, rated = _load(ratings)
+    if not rated:
+        click.echo("No rater files (coursework/ratings/*.csv or --ratings): cut scores below are provisional, "
+                   "from the bank's ratings.", err=True)
+    rows = [[r.item, str(r.raters), f"{r.mean:.3f}", f"{r.sd:.3f}", f"{r.low:.2f}", f"{r.high:.2f}",
+             "yes" if r.disagreement else ""] for r in item_ratings(rated).values()]
+    click.echo(_csv(rows, ["item", "raters", "mean", "sd", "low", "high", "disagreement"]), nl=False)
+    click.echo("")
+    planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
+    cuts = []
+    for cycle, form in sorted(planned.items()):
+        cut = cut_score(form.items, bank, rated)
+        cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
+                     cut.source])
+    click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)
+
+
+@click.group("certificate")
+def certificate() -> None:
+    """Certificates for coaches who pass the ethics review, and their verification."""
+
+
+@certificate.command("issue")
+@click.option("--coach", required=True, help="The coach's id in the renewal log.")
+@click.option("--name", required=True, help="The name printed on the certificate.")
+@click.option("--cycle", type=click.IntRange(min=1), required=True, help="The renewal cycle of the form taken.")
+@click.option("--score", type=click.FloatRange(0, 100), required=True, help="The score, in percent.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date passed [default: today].")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
+def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | None, output: Path) -> None:
+    """Write a coach's certificate (PDF) against the cut score of the cycle's fixed form."""
+    from trainingkit.bank import load_bank
+    from trainingkit.course import Course
+    from trainingkit.exam.certificate import (COACH_ID, Certificate, CertificateError, course_secret, review_event,
+                                              verification_code, write_pdf)
+    from trainingkit.exam.forms import read_register
+
+    course = Course.locate()
+    if not COACH_ID.match(coach):
+        click.echo(f"Error: coach id {coach!r} must be letters, digits, - or _ (at most 32)", err=True)
+        sys.exit(BAD_INPUT)
+    fixed = read_register(course.forms_file, load_bank(course.bank_dir))
+    if cycle not in fixed:
+        click.echo(f"Error: cycle {cycle}'s form is not fixed in {course.forms_file}: no cut score to pass", err=True)
+        sys.exit(BAD_INPUT)
+    result = Certificate(coach, name.strip(), cycle, (on or dt.datetime.now()).date(), round(score, 1),
+                         fixed[cycle].cut.percent)
+    code = verification_code(result, course_secret(course.coursework))
+    try:
+        write_pdf(result, code, output)
+    except CertificateError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(BAD_INPUT)
+    click.echo(f"Wrote {output}\nVerification code: {code}\nRenewal log line: {review_event(result)}")
+
+
+@certificate.command("verify")
+@click.argument("code")
+def verify_code(code: str) -> None:
+    """Check a certificate's verification code; exit 1 when it is not genuine."""
+    from trainingkit.course import Course
+    from trainingkit.exam.certificate import course_secret, verify
+
+    result = verify(code, course_secret(Course.locate().coursework))
+    if not result.genuine:
+        click.echo(f"NOT GENUINE: {result.reason}")
+        sys.exit(1)
+    click.echo(f"Genuine: coach {result.coach_id} passed the ethics review of cycle {result.cycle} on {result.date}, "
+               f"scoring {result.score:g}% against a cut score of {result.cut_score:g}%.")

@@ -1,0 +1,104 @@
+"""The exam commands on the real course: forms for twenty years, CSV that parses, certificates that verify."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trainingkit.cli import main
+from trainingkit.course import Course
+
+
+@pytest.fixture
+def here(course_copy: Course, monkeypatch) -> Course:
+    monkeypatch.chdir(course_copy.root)
+    monkeypatch.delenv("TRAININGKIT_ROOT", raising=False)
+    monkeypatch.setenv("TRAININGKIT_CERTIFICATE_SECRET", "test secret")
+    return course_copy
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_the_real_bank_gives_ten_cycles_of_forms_meeting_every_rule(here: Course) -> None:
+    """`trainingkit forms --cycles 1-10` on the shipped bank meets the blueprint for twenty years."""
+    result = _run("forms", "--cycles", "1-10")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["cycle"] for row in rows] == [str(c) for c in range(1, 11)]
+    assert rows[0]["status"] == "fixed" and all(row["status"] == "planned" for row in rows[1:])
+    assert "every blueprint rule met" in result.stderr
+
+
+def test_review_form_prints_csv_that_parses_even_with_quotes_in_titles(here: Course) -> None:
+    """Each form row parses back with the csv module, whatever punctuation a title holds."""
+    bank_file = here.bank_dir / "scope.yaml"
+    bank_file.write_text(bank_file.read_text().replace(
+        "title: A client whose illness is well managed", "title: '\"You''re the expert, just tell me\", she says'"))
+    result = _run("review-form", "--cycle", "1")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 24 and set(rows[0]) == {"id", "area", "domain", "kind", "title"}
+    assert '"You\'re the expert, just tell me", she says' in {row["title"] for row in rows}
+
+
+def test_an_area_with_every_item_retired_is_named(here: Course) -> None:
+    """With every psychedelics item retired, assembling a new form fails naming that area, exit 2."""
+    for path in here.bank_dir.glob("*.yaml"):
+        path.write_text(path.read_text().replace("    area: psychedelics\n",
+                                                 "    area: psychedelics\n    retired: superseded\n"))
+    result = _run("forms", "--cycles", "2")
+    assert result.exit_code == 2
+    assert "cycle 2: no form meets the blueprint: content area 'psychedelics'" in result.stderr
+    assert "0 eligible item(s)" in result.stderr
+
+
+def test_a_retired_item_leaves_new_forms_but_stays_on_the_given_one(here: Course) -> None:
+    """Retiring an item of cycle 1's fixed form keeps it there and keeps it off cycles 2 to 10."""
+    first = list(csv.DictReader(io.StringIO(_run("review-form", "--cycle", "1").stdout)))[0]["id"]
+    bank_file = next(p for p in here.bank_dir.glob("*.yaml") if f"id: {first}\n" in p.read_text())
+    bank_file.write_text(bank_file.read_text().replace(f"id: {first}\n", f"id: {first}\n    retired: negative discrimination\n", 1))
+    assert first in _run("review-form", "--cycle", "1").stdout
+    for cycle in range(2, 11):
+        assert first not in _run("review-form", "--cycle", str(cycle)).stdout
+
+
+def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here: Course, tmp_path: Path) -> None:
+    """Two raters give items' means and each form's cut score with its error; a bad line is named."""
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "1").stdout))]
+    for rater, base in (("ann", 0.6), ("bo", 0.8)):
+        (tmp_path / f"{rater}.csv").write_text("item,probability\n" + "".join(f"{i},{base}\n" for i in items))
+    result = _run("standard-setting", "--cycles", "1", "--ratings", str(tmp_path / "ann.csv"),
+                  "--ratings", str(tmp_path / "bo.csv"))
+    assert result.exit_code == 0, result.output
+    assert "1,70.0,10.00,2 raters" in result.stdout
+    (tmp_path / "bad.csv").write_text("item,probability\nnope-001,0.5\n")
+    bad = _run("standard-setting", "--ratings", str(tmp_path / "bad.csv"))
+    assert bad.exit_code == 2 and "bad.csv: line 2: item 'nope-001' is not in the bank" in bad.stderr
+
+
+def test_a_certificate_verifies_and_a_tampered_one_fails(here: Course, tmp_path: Path) -> None:
+    """An issued certificate's code verifies; changing its score or cycle makes verify fail."""
+    result = _run("certificate", "issue", "--coach", "C042", "--name", "Ada Okafor", "--cycle", "1",
+                  "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"))
+    assert result.exit_code == 0, result.output
+    code = re.search(r"Verification code: (\S+)", result.stdout).group(1)
+    assert "C042,2026-11-29,review,,,91.4," in result.stdout
+    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
+    assert _run("certificate", "verify", code).exit_code == 0
+    for forged in (code.replace("-S880-", "-S980-"), code.replace("-C1-", "-C2-")):
+        verdict = _run("certificate", "verify", forged)
+        assert verdict.exit_code == 1 and "NOT GENUINE" in verdict.stdout
+
+
+def test_a_score_below_the_cut_score_gets_no_certificate(here: Course, tmp_path: Path) -> None:
+    """A coach under the fixed form's cut score is told so and no PDF is written."""
+    result = _run("certificate", "issue", "--coach", "C7", "--name", "Bo", "--cycle", "1", "--score", "40",
+                  "--output", str(tmp_path / "c.pdf"))
+    assert result.exit_code == 2 and "below the cut score" in result.stderr and not (tmp_path / "c.pdf").exists()
