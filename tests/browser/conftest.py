@@ -174,17 +174,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's chromium, headless, launched by Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def new_page(browser, lab: Lab):
     """A page in a fresh browser profile that reaches only the test's JupyterLab."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")

@@ -1,17 +1,35 @@
-"""A person using the hub over HTTP, as a browser would: log in, start a server, run code.
+"""A class on a real hub, and a person using it over HTTP as a browser would.
 
-Used by the hub tests and ``benchmarks/hub.py``. Code runs in the person's own kernel
-through the server's REST and websocket API, exactly as JupyterLab sends it.
+Used by the hub tests and ``benchmarks/hub.py``. :func:`running_hub` starts
+``trainingkit hub`` for a roster of accounts unique to the run, under ``/var/tmp``, and
+removes every account, process and folder it made when it ends. Code runs in a person's
+own kernel through the server's REST and websocket API, exactly as JupyterLab sends it.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
+
+from trainingkit.hub import accounts
+from trainingkit.hub.layout import HubLayout
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -108,3 +126,101 @@ class Kernel:
             raise TimeoutError(f"no answer from {self.user.name}'s kernel within {timeout} s")
         finally:
             socket.close()
+
+
+@dataclass
+class Hub:
+    """A running hub: its address, layout, roster and first passwords."""
+
+    url: str
+    layout: HubLayout
+    passwords: dict[str, str]
+    roster: dict[str, str]
+    process: subprocess.Popen
+    log: Path
+
+    def names(self, role: str) -> list[str]:
+        return sorted(name for name, r in self.roster.items() if r == role)
+
+    def user(self, role: str, number: int = 1) -> HubUser:
+        """The ``number``-th person of ``role``, logged in with their first password."""
+        name = self.names(role)[number - 1]
+        person = HubUser(self.url, name)
+        assert person.login(self.passwords[name]).status_code == 302, f"{name} could not log in"
+        return person
+
+    def as_grader(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a command as the course's grader account, in coursework/."""
+        from trainingkit.hub.deploy import grader_environment
+
+        return subprocess.run(list(args), cwd=self.layout.course.coursework, env=grader_environment(self.layout),
+                              user=self.layout.grader, group=pwd.getpwnam(self.layout.grader).pw_gid,
+                              extra_groups=[], capture_output=True, text=True, timeout=300)
+
+
+def roster_of(tag: str, **counts: int) -> dict[str, str]:
+    """``{username: role}`` with ``counts[role]`` people per role, named ``TAG-r1``, ``TAG-r2``..."""
+    return {f"{tag}-{role[0]}{n}": role for role, count in counts.items() for n in range(1, count + 1)}
+
+
+@contextmanager
+def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None) -> Iterator[Hub]:
+    """`trainingkit hub` for ``roster`` on a random port; everything it made is removed after."""
+    from trainingkit.hub.run import free_port
+
+    tag = tag or f"tk{secrets.token_hex(3)}"
+    roster_file = workdir / "roster.csv"
+    roster_file.write_text("username,role,name\n" + "".join(f"{n},{r},Test {r} {n}\n" for n, r in roster.items()))
+    layout = HubLayout(Path("/var/tmp") / f"trainingkit-{tag}", f"{tag}-grader")
+    port = free_port()
+    log = workdir / "hub.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRAININGKIT_", "JUPYTER"))}
+    command = [str(Path(sys.executable).parent / "trainingkit"), "hub", "--roster", str(roster_file),
+               "--prefix", str(layout.prefix), "--grader", layout.grader, "--port", str(port),
+               "--course", str(PROJECT)]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"trainingkit hub exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+            try:
+                if requests.get(f"{url}/hub/api/", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the hub did not answer within 600 s:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)
+        with layout.passwords_file.open() as handle:
+            passwords = {row["username"]: row["password"] for row in csv.DictReader(handle)}
+        yield Hub(url, layout, passwords, roster, process, log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for user in [*roster, layout.grader]:
+            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+        subprocess.run(["pkill", "-KILL", "-f", str(layout.prefix)], capture_output=True)
+        time.sleep(0.5)
+        for user in [*roster, layout.grader]:
+            accounts.remove(user)
+        shutil.rmtree(layout.prefix, ignore_errors=True)
+
+
+def live_processes(users: list[str]) -> list[tuple[int, str, int]]:
+    """``(pid, command line, RSS bytes)`` of every running (not exited) process of ``users``."""
+    uids = {pwd.getpwnam(user).pw_uid: user for user in users if accounts.exists(user)}
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.stat().st_uid in uids and fields[0] != "Z":  # Z: exited, not yet reaped
+                rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                found.append((int(entry.name), (entry / "cmdline").read_text().replace("\0", " "), rss))
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+    return found

@@ -9,7 +9,6 @@ Afterwards every account, process and folder the run made is removed.
 
 from __future__ import annotations
 
-import csv
 import os
 import pwd
 import secrets
@@ -17,18 +16,14 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.conftest import PROJECT
-from tests.hub.client import HubUser
+from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hub
 from trainingkit.hub import accounts
-from trainingkit.hub.layout import HubLayout
 
 pytestmark = pytest.mark.hub
 
@@ -46,96 +41,16 @@ def _unavailable() -> str:
     return ""
 
 
-@dataclass
-class Hub:
-    url: str
-    layout: HubLayout
-    passwords: dict[str, str]
-    roster: dict[str, str]
-    process: subprocess.Popen
-    log: Path
-
-    def user(self, role: str, number: int = 1) -> HubUser:
-        name = sorted(n for n, r in self.roster.items() if r == role)[number - 1]
-        person = HubUser(self.url, name)
-        assert person.login(self.passwords[name]).status_code == 302, f"{name} could not log in"
-        return person
-
-    def as_grader(self, *args: str) -> subprocess.CompletedProcess[str]:
-        from trainingkit.hub.deploy import grader_environment
-
-        return subprocess.run(list(args), cwd=self.layout.course.coursework, env=grader_environment(self.layout),
-                              user=self.layout.grader, group=pwd.getpwnam(self.layout.grader).pw_gid,
-                              extra_groups=[], capture_output=True, text=True, timeout=300)
-
-
-def _free_port() -> int:
-    from trainingkit.hub.run import free_port
-
-    return free_port()
-
-
-def _processes_of(users: list[str]) -> list[str]:
-    uids = {pwd.getpwnam(user).pw_uid for user in users if accounts.exists(user)}
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                dead = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # exited, not yet reaped
-                if entry.stat().st_uid in uids and not dead:
-                    found.append((entry / "cmdline").read_text().replace("\0", " "))
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-    return found
-
-
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory):
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """One office account, two supervisors, three trainees; all removed after the module."""
     reason = _unavailable()
     if reason:
         pytest.skip(reason)
-    tag = f"tk{secrets.token_hex(3)}"
-    roster = {f"{tag}-o1": "office", f"{tag}-s1": "supervisor", f"{tag}-s2": "supervisor",
-              f"{tag}-t1": "trainee", f"{tag}-t2": "trainee", f"{tag}-t3": "trainee"}
-    roster_file = tmp_path_factory.mktemp("hub") / "roster.csv"
-    roster_file.write_text("username,role,name\n" + "".join(f"{n},{r},Test {r} {n}\n" for n, r in roster.items()))
-    layout = HubLayout(Path("/var/tmp") / f"trainingkit-{tag}", f"{tag}-grader")
-    port = _free_port()
-    log = roster_file.with_name("hub.log")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRAININGKIT_", "JUPYTER"))}
-    command = [str(Path(sys.executable).parent / "trainingkit"), "hub", "--roster", str(roster_file),
-               "--prefix", str(layout.prefix), "--grader", layout.grader, "--port", str(port),
-               "--course", str(PROJECT)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"trainingkit hub exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-            try:
-                if requests.get(f"{url}/hub/api/", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise RuntimeError(f"the hub did not answer within 600 s:\n{log.read_text()[-4000:]}")
-        with layout.passwords_file.open() as handle:
-            passwords = {row["username"]: row["password"] for row in csv.DictReader(handle)}
-        yield Hub(url, layout, passwords, roster, process, log)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        for user in [*roster, layout.grader]:
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
-        subprocess.run(["pkill", "-KILL", "-f", str(layout.prefix)], capture_output=True)
-        time.sleep(0.5)
-        for user in [*roster, layout.grader]:
-            accounts.remove(user)
-        shutil.rmtree(layout.prefix, ignore_errors=True)
-        assert not any(accounts.exists(user) for user in roster) and not layout.prefix.exists()
+    roster = roster_of(f"tk{secrets.token_hex(3)}", office=1, supervisor=2, trainee=3)
+    with running_hub(roster, tmp_path_factory.mktemp("hub")) as running:
+        yield running
+    assert not any(accounts.exists(user) for user in roster) and not running.layout.prefix.exists()
 
 
 def test_first_passwords_are_private_and_only_the_right_one_logs_in(hub: Hub) -> None:
@@ -143,7 +58,7 @@ def test_first_passwords_are_private_and_only_the_right_one_logs_in(hub: Hub) ->
     mode = hub.layout.passwords_file.stat()
     assert stat.S_IMODE(mode.st_mode) == 0o600 and mode.st_uid == 0
     assert len(set(hub.passwords.values())) == len(hub.roster)
-    trainee = next(name for name, role in hub.roster.items() if role == "trainee")
+    trainee = hub.names("trainee")[0]
     assert HubUser(hub.url, trainee).login(hub.passwords[trainee] + "x").status_code == 403
 
 
@@ -165,7 +80,7 @@ def test_a_trainee_works_as_their_own_account_in_a_private_home_with_the_lessons
 def test_a_trainee_kernel_cannot_read_keys_gradebook_or_another_trainee(hub: Hub) -> None:
     """Code in a trainee's kernel is refused the bank, the gradebook, the source and another trainee's home."""
     trainee = hub.user("trainee", 1)
-    other = sorted(n for n, r in hub.roster.items() if r == "trainee")[1]
+    other = hub.names("trainee")[1]
     trainee.make_token()
     trainee.start_server()
     kernel = trainee.kernel()
@@ -195,7 +110,7 @@ def test_a_trainee_server_has_no_formgrader_of_its_own(hub: Hub) -> None:
 def test_a_submission_in_another_trainees_name_is_refused_at_collect(hub: Hub) -> None:
     """`nbgrader submit --student=someone-else` lands in the exchange, and collect leaves it there."""
     trainee = hub.user("trainee", 1)
-    victim = sorted(n for n, r in hub.roster.items() if r == "trainee")[1]
+    victim = hub.names("trainee")[1]
     trainee.make_token()
     trainee.start_server()
     kernel = trainee.kernel()
@@ -208,10 +123,108 @@ def test_a_submission_in_another_trainees_name_is_refused_at_collect(hub: Hub) -
     assert not (hub.layout.course.coursework / "submitted" / victim).exists()
 
 
+def _browser_login(browser, hub: Hub, name: str):
+    """A fresh browser profile that logs ``name`` in through the hub's login form."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(90_000)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{hub.url}/hub/login")
+    page.locator("#username_input").fill(name)
+    page.locator("#password_input").fill(hub.passwords[name])
+    page.locator("#login_submit").click()
+    return page
+
+
+def _formgrader_button(page, row_text: str, column: str) -> None:
+    """Press a formgrader button in the row naming ``row_text``; its dialog must say it worked."""
+    page.locator("#main-table tr", has_text=row_text).locator(f"td.{column} a").click()
+    modal = page.locator(".modal", has=page.locator(".modal-title"))
+    modal.locator(".modal-title").wait_for()
+    text = modal.inner_text()
+    assert "Successfully" in text, text
+    modal.get_by_role("button", name="Close").last.click()
+    modal.wait_for(state="detached")
+
+
+def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hub: Hub, browser) -> None:
+    """In chromium: a trainee opens lesson 00, fetches, answers and submits; a supervisor collects,
+    grades and returns feedback in the formgrader service; the trainee reads the feedback."""
+    from tests.browser.conftest import (IDLE, NOTEBOOK, assignments_panel, click_option, question, run_all,
+                                        shot, wait_for_answers)
+    from trainingkit.assignments import load_assignments
+    from trainingkit.bank import load_bank
+    from trainingkit.bank.model import Kind
+
+    bank = load_bank(hub.layout.course.bank_dir)
+    items = load_assignments(hub.layout.course.assignments_file, bank)[ASSIGNMENT].vignettes(bank)
+    name = hub.names("trainee")[2]
+    trainee = _browser_login(browser, hub, name)
+    trainee.get_by_text(IDLE).wait_for()
+    assert trainee.url.split("?")[0].endswith(f"/user/{name}/lab/tree/lessons/00-welcome.ipynb")
+    shot(trainee, "hub-01-trainee-lesson-00")
+    assignments_panel(trainee)
+    trainee.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
+        "button", name="Fetch").click()
+    trainee.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
+    trainee.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
+    trainee.get_by_text(IDLE).wait_for()
+    run_all(trainee, len(items))
+    answers = {}
+    for vignette in items:
+        box = question(trainee, vignette.id)
+        if vignette.content_notes:
+            trainee.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=trainee.locator("h2", has_text=vignette.title)
+                            ).locator("summary", has_text="Show the scenario").click()
+        if vignette.kind is Kind.REFLECTION:
+            box.locator("textarea").click()
+            trainee.keyboard.type("I would stay within my scope and refer.")
+            answers[vignette.id] = "I would stay within my scope and refer."
+        else:
+            keys = sorted(vignette.key)
+            for key in keys:
+                click_option(box, key, vignette.option(key).text)
+            answers[vignette.id] = keys[0] if vignette.kind is Kind.SINGLE else keys
+        box.locator(".tk-status", has_text="Saved at").wait_for()
+    folder = Path(f"/home/{name}/trauma-recovery-coaching/{ASSIGNMENT}")
+    wait_for_answers(folder, answers)
+    assert folder.stat().st_uid == pwd.getpwnam(name).pw_uid
+    trainee.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
+    trainee.keyboard.press("Control+s")
+    assignments_panel(trainee)
+    trainee.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
+        "button", name="Submit").first.click()
+    trainee.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first.wait_for()
+    shot(trainee, "hub-02-trainee-submitted")
+
+    supervisor = _browser_login(browser, hub, hub.names("supervisor")[0])
+    supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_assignments")
+    supervisor.locator("#main-table tr", has_text=ASSIGNMENT).wait_for()
+    _formgrader_button(supervisor, ASSIGNMENT, "collect")
+    supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_submissions/{ASSIGNMENT}")
+    supervisor.locator("#main-table tr", has_text=name).wait_for()
+    for column in ("autograde", "generate-feedback", "release-feedback"):
+        _formgrader_button(supervisor, name, column)
+    shot(supervisor, "hub-03-supervisor-feedback-released")
+    supervisor.context.close()
+
+    assignments_panel(trainee)
+    trainee.locator("#refresh_assignments_list").click()
+    trainee.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
+    trainee.locator("#submitted_assignments_list a", has_text="view feedback").click()
+    trainee.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
+    feedback = trainee.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
+    feedback.locator(".tk-summary").wait_for()
+    shot(trainee, "hub-04-trainee-feedback")
+    automatic = sum(v.points for v in items if v.kind.is_choice)
+    assert f"{automatic:g} of {automatic:g} points" in feedback.locator(".tk-summary").inner_text()
+    trainee.context.close()
+
+
 def test_ctrl_c_stops_the_hub_and_everything_it_started(hub: Hub) -> None:
     """Ctrl-C on `trainingkit hub` stops the hub, proxy, formgrader and every person's server."""
     os.killpg(hub.process.pid, signal.SIGINT)
     hub.process.wait(timeout=120)
     time.sleep(1)
-    assert _processes_of([*hub.roster, hub.layout.grader]) == []
+    assert live_processes([*hub.roster, hub.layout.grader]) == []
     assert subprocess.run(["pgrep", "-f", str(hub.layout.venv)], capture_output=True).stdout == b""

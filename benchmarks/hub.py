@@ -1,0 +1,112 @@
+"""Benchmark: a class of 30 trainees on a real hub at once. Needs root.
+
+Starts `trainingkit hub` for 30 trainee accounts (made for the run and removed after), then
+in one run measures, against a baseline of one trainee alone on the same hub:
+
+* **spawn**: all 30 log in and start their servers at once; seconds until all are ready
+  (target: at most 60 s on 2 cores), and the ratio to one server starting alone;
+* **saves**: each of the 30 kernels saves 20 answers at once, every save a separate
+  execute request, as a click sends it; the 95th percentile of a save's round trip
+  (target: at most 300 ms), its ratio to the same saves made by one trainee alone, and how
+  many answers are missing from the answers files afterwards (target: 0);
+* **memory**: resident memory of each trainee's server and kernel (target: at most 220 MB),
+  and its ratio to the one trainee's alone.
+
+    sudo .venv/bin/python benchmarks/hub.py [--trainees 30] [--answers 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hub  # noqa: E402
+
+SAVE = ("from trainingkit.answers import save_answer\n"
+        "save_answer('answers.json', {question!r}, {value!r})")
+
+
+def _ready(hub: Hub, name: str) -> tuple[HubUser, float]:
+    person = HubUser(hub.url, name)
+    assert person.login(hub.passwords[name]).status_code == 302
+    person.make_token()
+    return person, person.start_server()
+
+
+def _saves(person: HubUser, answers: int) -> list[float]:
+    kernel = person.kernel()
+    kernel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')")
+    seconds = []
+    for n in range(answers):
+        start = time.perf_counter()
+        printed, error = kernel.run(SAVE.format(question=f"q-{n:03d}", value="abcd"[n % 4]))
+        seconds.append(time.perf_counter() - start)
+        if error:
+            raise RuntimeError(f"{person.name}: {error}")
+    return seconds
+
+
+def _missing(name: str, answers: int) -> int:
+    from trainingkit.answers import read_answers
+
+    saved = read_answers(Path(f"/home/{name}/bench/answers.json"))
+    return sum(1 for n in range(answers) if f"q-{n:03d}" not in saved)
+
+
+def _rss_mb(name: str) -> float:
+    return sum(rss for _, _, rss in live_processes([name])) / 1e6
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=30)
+    parser.add_argument("--answers", type=int, default=20)
+    arguments = parser.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("benchmarks/hub.py makes OS accounts: run it as root")
+    n = arguments.trainees
+    roster = roster_of(f"tb{os.getpid() % 100000:05d}", trainee=n + 1)
+    with tempfile.TemporaryDirectory() as scratch, running_hub(roster, Path(scratch)) as hub:
+        alone_name, *class_names = hub.names("trainee")
+        alone, alone_spawn = _ready(hub, alone_name)
+        alone_saves = _saves(alone, arguments.answers)
+        time.sleep(2)
+        alone_rss = _rss_mb(alone_name)
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            people = [person for person, _ in pool.map(lambda name: _ready(hub, name), class_names)]
+        spawn_all = time.perf_counter() - start
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            class_saves = [s for saves in pool.map(lambda p: _saves(p, arguments.answers), people) for s in saves]
+        missing = sum(_missing(name, arguments.answers) for name in class_names)
+        time.sleep(2)
+        rss = [_rss_mb(name) for name in class_names]
+
+    print(f"{n} trainees on one hub, {os.cpu_count()} cores, {arguments.answers} saves each; "
+          "baseline: one trainee alone on the same hub, in the same run")
+    print(f"spawn: all {n} ready in {spawn_all:.1f} s (target <= 60); one alone {alone_spawn:.1f} s; "
+          f"ratio {spawn_all / alone_spawn:.1f}")
+    print(f"save round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); one alone "
+          f"{_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}")
+    print(f"answers lost: {missing} of {n * arguments.answers} (target 0)")
+    print(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
+          f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}")
+    if missing:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
