@@ -40,7 +40,7 @@ def test_the_answers_file_is_private(tmp_path: Path) -> None:
 def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
     """A save leaves only the answers file and its lock file."""
     save_answer(tmp_path / "answers.json", "q-001", "a")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json", "answers.json.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".answers.json.lock", "answers.json"]
 
 
 def test_an_absent_file_means_no_answers(tmp_path: Path) -> None:

@@ -112,3 +112,24 @@ def test_importing_trainingkit_questions_does_not_import_pandas_or_matplotlib() 
             "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
+
+
+def test_a_reopened_question_shows_when_its_answer_was_saved(tmp_path: Path) -> None:
+    """Drawn again, a question says the time its answer was saved, not just 'an earlier visit'."""
+    import ipywidgets
+
+    from trainingkit.answers import save_answer
+
+    answer = save_answer(tmp_path / "answers.json", "scope-001", "a")
+    widget = single_choice("scope-001", question="q", options=OPTIONS, folder=tmp_path)
+    status = [w for w in _find(widget, ipywidgets.HTML) if "tk-status" in w._dom_classes][0]
+    assert f"Saved at {answer.saved_at[11:19]}" in status.value
+
+
+def test_a_saved_time_reads_as_a_time_today_and_a_date_before() -> None:
+    """Today's saves show the time; older ones the date and time; an unreadable stamp stays vague."""
+    from trainingkit.questions import saved_label
+
+    assert saved_label("2026-11-29T21:31:33+0000", today="2026-11-29") == "21:31:33"
+    assert saved_label("2026-11-02T08:05:00+0000", today="2026-11-29") == "2 Nov 2026, 08:05"
+    assert saved_label("yesterday", today="2026-11-29") == "an earlier visit"

@@ -82,14 +82,27 @@ BROWSER_SUPPORT = """
 """
 
 
-def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str]:
-    """The saved answer for a question and a note for the trainee if it could not be read."""
+def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str, str]:
+    """The saved answer for a question, when it was saved, and a note if the file could not be read."""
     try:
         answer = read_answers(path).get(question_id)
     except AnswersFileError as error:
-        return None, (f"Your answers file could not be read ({error}). It will be kept under a new "
-                      "name when you answer, and nothing else is changed.")
-    return (answer.value if answer else None), ""
+        return None, "", (f"Your answers file could not be read ({error}). It will be kept under a new "
+                          "name when you answer, and nothing else is changed.")
+    return (answer.value if answer else None), (saved_label(answer.saved_at) if answer else ""), ""
+
+
+def saved_label(saved_at: str, today: str | None = None) -> str:
+    """When an answer was saved, as the trainee reads it: the time today, else the date and time."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.strptime(saved_at, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return "an earlier visit"
+    if when.date().isoformat() == (today or dt.date.today().isoformat()):
+        return when.strftime("%H:%M:%S")
+    return f"{when.day} {when:%b %Y}, {when:%H:%M}"
 
 
 def _status_text(saved_at: str | None, note: str = "") -> str:
@@ -142,7 +155,7 @@ def single_choice(question_id: str, *, question: str, options: Mapping[str, str]
                   folder: Path | str | None = None) -> Any:
     """One best answer, chosen with radio buttons."""
     path = answers_path(folder)
-    saved, note = _load(question_id, path)
+    saved, saved_at, note = _load(question_id, path)
     import ipywidgets as widgets
 
     labels = [f"{key.upper()}) {text}" for key, text in options.items()]
@@ -156,7 +169,7 @@ def single_choice(question_id: str, *, question: str, options: Mapping[str, str]
     status = widgets.HTML(_status_text(None, note))
     save = _saver(question_id, path, status)
     if index is not None:
-        status.value = _status_text("an earlier visit")
+        status.value = _status_text(saved_at)
 
     def on_change(change: dict[str, Any]) -> None:
         if change["new"] is not None:
@@ -170,7 +183,7 @@ def multiple_select(question_id: str, *, question: str, options: Mapping[str, st
                     folder: Path | str | None = None) -> Any:
     """Every answer that applies, ticked with check boxes."""
     path = answers_path(folder)
-    saved, note = _load(question_id, path)
+    saved, saved_at, note = _load(question_id, path)
     import ipywidgets as widgets
 
     chosen = set(saved) if isinstance(saved, list) else set()
@@ -182,7 +195,7 @@ def multiple_select(question_id: str, *, question: str, options: Mapping[str, st
     control = widgets.VBox(list(boxes.values()))
     control.add_class("tk-options")
     hint = widgets.HTML("<p class='tk-hint'>Tick every answer that applies.</p>")
-    status = widgets.HTML(_status_text("an earlier visit" if chosen else None, note))
+    status = widgets.HTML(_status_text(saved_at if chosen else None, note))
     save = _saver(question_id, path, status)
 
     def on_change(_: dict[str, Any]) -> None:
@@ -197,7 +210,7 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
                rows: int = 8) -> Any:
     """A written reflection, saved as the trainee types."""
     path = answers_path(folder)
-    saved, note = _load(question_id, path)
+    saved, saved_at, note = _load(question_id, path)
     import ipywidgets as widgets
 
     control = widgets.Textarea(value=saved if isinstance(saved, str) else "",
@@ -205,7 +218,7 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
                                description="", continuous_update=True,
                                layout=widgets.Layout(width="95%"))
     control.add_class("tk-text")
-    status = widgets.HTML(_status_text("an earlier visit" if saved else None, note))
+    status = widgets.HTML(_status_text(saved_at if saved else None, note))
     save = _saver(question_id, path, status)
 
     def on_change(change: dict[str, Any]) -> None:
@@ -239,7 +252,7 @@ def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[s
     correct = {letters[number] for number, option in enumerate(options) if option["correct"]}
 
     def show(_: Any = None) -> None:
-        saved, _note = _load(check_id, answers_path(folder))
+        saved, _saved_at, _note = _load(check_id, answers_path(folder))
         chosen = set(saved) if isinstance(saved, list) else ({saved} if saved else set())
         if not chosen:
             feedback.value = "<p>Choose an answer first, then check it.</p>"

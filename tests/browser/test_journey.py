@@ -108,7 +108,7 @@ def test_every_vignette_is_answered_by_clicking_and_typing(answered: Path, page,
 
 
 def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[Vignette], plan) -> None:
-    """After a reload (leaving the page unsaved) and Run All, every answer is shown as it was given."""
+    """After a reload (leaving the page unsaved) and Run All, every answer is shown as given, with its saved time."""
     page.reload()
     page.get_by_text(IDLE).wait_for()
     shot(page, "journey-05-reloaded")
@@ -123,7 +123,7 @@ def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[V
             chosen = {option.id for option in vignette.options
                       if box.get_by_role(role, name=option_label(option.id, option.text), exact=True).is_checked()}
             assert chosen == ({answer} if isinstance(answer, str) else set(answer)), vignette.id
-        assert "earlier visit" in box.locator(".tk-status").text_content()
+        assert re.search(r"Saved at \d\d:\d\d:\d\d", box.locator(".tk-status").text_content())
     shot(page, "journey-06-answers-kept")
 
 
@@ -244,3 +244,13 @@ def test_returned_feedback_has_no_serious_or_critical_axe_violation(feedback, pa
     finally:
         viewer.close()
     assert violations == [], violations
+
+
+def test_the_feedback_reads_as_a_letter(feedback) -> None:
+    """Feedback opens with the summary, shows no grading machinery, and keeps the scenario's disclosure triangle."""
+    text = feedback.locator("body").inner_text()
+    for machinery in ("Test cell", "Student's task", "Out[", "In ["):
+        assert machinery not in text
+    assert text.index("What you did well") < text.index("Full marks")
+    triangle = feedback.locator("details > summary").first.evaluate("e => getComputedStyle(e).display")
+    assert triangle == "list-item"

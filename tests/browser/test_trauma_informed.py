@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from trainingkit.answers import read_answers
@@ -90,6 +92,6 @@ def test_pausing_at_a_content_note_loses_nothing(page, lab, opened, items: list[
     box = question(page, noted.id)
     role = "radio" if noted.kind is Kind.SINGLE else "checkbox"
     assert box.get_by_role(role, name=f"{noted_answer.upper()}) {noted.option(noted_answer).text}").is_checked()
-    assert "earlier visit" in box.locator(".tk-status").text_content()
+    assert re.search(r"Saved at \d\d:\d\d:\d\d", box.locator(".tk-status").text_content())
     shot(page, "content-note-3-back-after-reload")
     assert {key: answer.value for key, answer in read_answers(folder / "answers.json").items()} == expected

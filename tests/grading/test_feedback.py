@@ -57,3 +57,17 @@ def test_a_summary_with_no_right_answer_still_opens_with_a_strength(project: Cou
     vignette, wrong = _wrong_answer(project)
     html = summary_html([vignette], [wrong], pass_mark=None)
     assert html.index("What you did well") < html.index("recorded 1 answer")
+
+
+def test_partly_right_practice_feedback_names_the_right_options_missed(project: Course) -> None:
+    """A half-right multiple select is told which right options it did not tick, with points to two decimals."""
+    from trainingkit.bank.model import Kind
+
+    bank = load_bank(project.bank_dir)
+    vignette = next(v for v in bank.values() if v.kind is Kind.MULTIPLE and len(v.key) == 3)
+    first, *missed = sorted(vignette.key)
+    result = score_choice(vignette, [first])
+    html = item_feedback_html(vignette, result, FeedbackMode.PRACTICE)
+    assert f"you did not tick: {', '.join(m.upper() for m in missed)}" in html
+    assert f"{round(result.earned, 2):g} of" in html and "3333" not in html
+    assert "did not tick" not in item_feedback_html(vignette, result, FeedbackMode.REVIEW)

@@ -66,7 +66,12 @@ class HubUser:
     def start_server(self, timeout: float = 120) -> float:
         """Start this person's server and wait until it is ready; returns the seconds it took."""
         start = time.monotonic()
-        response = requests.post(f"{self.url}/hub/api/users/{self.name}/server", headers=self.headers, timeout=60)
+        while True:  # a busy hub answers 429 or 503 ("try again"), as it does to a browser
+            response = requests.post(f"{self.url}/hub/api/users/{self.name}/server", headers=self.headers,
+                                     timeout=60)
+            if response.status_code not in (429, 503) or time.monotonic() - start > timeout:
+                break
+            time.sleep(1)
         if response.status_code not in (201, 202, 400):  # 400: already running
             response.raise_for_status()
         while time.monotonic() - start < timeout:

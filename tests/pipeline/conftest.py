@@ -32,7 +32,11 @@ class CourseRun:
 
     def env(self, user: str = "supervisor") -> dict[str, str]:
         scripts = str(Path(sys.executable).parent)
-        return {**os.environ, "USER": user, "LOGNAME": user, "TRAININGKIT_EXCHANGE": str(self.exchange),
+        home = self.homes / user  # nbgrader keeps a cache in ~/.local/share/jupyter: never the real home
+        home.mkdir(parents=True, exist_ok=True)
+        return {**os.environ, "USER": user, "LOGNAME": user, "HOME": str(home),
+                "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter"),
+                "TRAININGKIT_EXCHANGE": str(self.exchange),
                 "PATH": os.pathsep.join([scripts, os.environ.get("PATH", "")])}
 
     def nbgrader(self, *args: str, user: str = "supervisor", cwd: Path | None = None) -> str:

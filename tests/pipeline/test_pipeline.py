@@ -37,8 +37,21 @@ for name in ("single_choice", "multiple_select"):
 '''
 
 
+def _jupyter_data_snapshot() -> list[tuple[str, int]]:
+    """What is under the real user's ~/.local/share/jupyter (where nbgrader caches submissions)."""
+    from pathlib import Path
+
+    root = Path.home() / ".local" / "share" / "jupyter"
+    return sorted((str(p.relative_to(root)), p.stat().st_mtime_ns) for p in root.rglob("*")) if root.is_dir() else []
+
+
 @pytest.fixture(scope="module")
-def graded(course_run: CourseRun, bank_and_items):
+def home_before() -> list[tuple[str, int]]:
+    return _jupyter_data_snapshot()
+
+
+@pytest.fixture(scope="module")
+def graded(course_run: CourseRun, bank_and_items, home_before):
     """Every simulated trainee fetched, answered, submitted; the supervisor collected and graded."""
     bank, vignettes = bank_and_items
     rng = random.Random(7)
@@ -179,3 +192,8 @@ def test_grades_export_to_csv_that_pandas_reads(course_run: CourseRun, graded) -
     assert set(grades.index) >= {"ada", "ben", "cal", "dee", "eve", "fay", "gus", "hal"}
     assert grades.loc["ada", "score"] == graded["automatic"]
     assert grades.loc["ada", "max_score"] == graded["automatic"] + graded["manual"]
+
+
+def test_the_tests_leave_the_users_home_untouched(graded, home_before) -> None:
+    """Fetching, submitting and collecting for a whole class writes nothing under the real ~/.local/share/jupyter."""
+    assert _jupyter_data_snapshot() == home_before

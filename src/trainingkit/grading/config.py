@@ -23,7 +23,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.db_url = course.db_url
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-                                "answers.json.lock", ".answers.json.*.tmp"]
+                                ".answers.json.lock", "answers.json.lock", ".answers.json.*.tmp"]
     c.Exchange.root = str(course.exchange_dir)
     c.Exchange.path_includes_course = True
     if shared:
@@ -43,6 +43,19 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     ]
     c.TagRemovePreprocessor.remove_input_tags = {"trainingkit-widget"}
     c.TagRemovePreprocessor.enabled = True
+    # ...and reads as a letter: trainingkit's template over nbgrader's (grading/templates/),
+    # set on an exporter of its own so the formgrader keeps its own template.
+    import nbgrader
+
+    from trainingkit.grading.letter import FeedbackLetterExporter
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c.GenerateFeedback.exporter_class = FeedbackLetterExporter
+    c.FeedbackLetterExporter.template_name = "trainingkit-feedback"
+    c.FeedbackLetterExporter.extra_template_basedirs = [str(Path(__file__).with_name("templates"))]
+    # where our template finds nbgrader's feedback/index.html.j2, and the bootstrap css it includes
+    c.FeedbackLetterExporter.extra_template_paths = [
+        str(formgrader / "templates"), str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
 
 
 def course_from_config_file(config_file: str | Path) -> Course:

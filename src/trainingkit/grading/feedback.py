@@ -14,6 +14,11 @@ def _esc(text: str) -> str:
     return html.escape(text.strip())
 
 
+def points(value: float) -> str:
+    """Points as trainees read them everywhere: at most two decimals (1.33, not 1.3333)."""
+    return f"{round(value, 2):g}"
+
+
 def _chosen_text(vignette: Vignette, result: ItemResult) -> str:
     if not result.chosen:
         return "no answer recorded"
@@ -32,7 +37,7 @@ def item_feedback_html(vignette: Vignette, result: ItemResult, mode: FeedbackMod
     """Feedback on one choice item: the verdict in words (never by colour alone)."""
     parts = [
         f"<div class='tk-item-feedback' data-question='{_esc(vignette.id)}'>",
-        f"<p><strong>{_verdict(result)}: {result.earned:g} of {result.possible:g} "
+        f"<p><strong>{_verdict(result)}: {points(result.earned)} of {points(result.possible)} "
         f"point{'s' if result.possible != 1 else ''}.</strong></p>",
         f"<p>Your answer: {_esc(_chosen_text(vignette, result))}</p>",
     ]
@@ -46,6 +51,10 @@ def item_feedback_html(vignette: Vignette, result: ItemResult, mode: FeedbackMod
         if not result.full_marks:
             best = "; ".join(f"{key.upper()}) {vignette.option(key).text}" for key in sorted(vignette.key))
             parts.append(f"<p>The best answer: {_esc(best)}</p>")
+            missed = sorted(vignette.key - set(result.chosen))
+            if result.earned > 0 and missed:
+                parts.append(f"<p>Right option{'s' if len(missed) > 1 else ''} you did not tick: "
+                             f"{_esc(', '.join(key.upper() for key in missed))}</p>")
         parts.append(f"<p>Why: {_esc(vignette.rationale)}</p>")
     elif not result.full_marks:
         parts.append("<p>Revisit this question's topic before you try again.</p>")
@@ -79,7 +88,8 @@ def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *
                         f"<em>{_esc(by_id[r.question_id].code_section)}</em></li>" for r in revisit)
         parts.append(f"<h4>What to revisit</h4><ul>{items}</ul>")
     percent = 100 * earned / possible if possible else 0.0
-    parts.append(f"<p>Automatically graded questions: {earned:g} of {possible:g} points ({percent:.0f}%).")
+    parts.append(f"<p>Automatically graded questions: {points(earned)} of {points(possible)} points "
+                 f"({percent:.0f}%).")
     if pass_mark is not None:
         outcome = "at or above" if percent >= pass_mark else "below"
         parts.append(f" The pass mark is {pass_mark:g}%; this part of your score is {outcome} it.")

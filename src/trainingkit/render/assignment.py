@@ -7,7 +7,8 @@ Layout of the notebook, chosen so nbgrader grades it soundly:
   vignette id; choice items first, reflections last;
 * a reflection is an ungraded widget cell followed by a markdown *task* cell that
   the supervisor grades against the rubric;
-* a closing summary cell that grading fills with strengths-first feedback.
+* a summary cell, right after the welcome, that grading fills with strengths-first
+  feedback, so returned feedback opens with it.
 
 No answer key is written into the notebook: grading reads the key from the bank.
 """
@@ -106,7 +107,11 @@ def _rubric_markdown(vignette: Vignette) -> str:
 def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> nbformat.NotebookNode:
     """The nbgrader source notebook of an assignment."""
     vignettes = assignment.vignettes(bank)
-    cells = [markdown("welcome", _welcome(assignment, vignettes))]
+    # The summary comes first: returned feedback reads as a letter, strengths before details.
+    cells = [markdown("welcome", _welcome(assignment, vignettes)),
+             widget_code("summary", "# Your feedback summary appears here after grading.\n"
+                         "print('Your feedback summary appears here after your work is graded.')",
+                         trainingkit={"role": "summary"})]
     for number, vignette in enumerate(vignettes, start=1):
         cells.append(markdown(f"{vignette.id}-scenario",
                               _vignette_markdown(number, len(vignettes), vignette)))
@@ -119,8 +124,5 @@ def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> n
             cells.append(markdown(f"{vignette.id}-grade", _rubric_markdown(vignette),
                                   grade_id=vignette.id, task=True, locked=True,
                                   points=vignette.points))
-    cells.append(widget_code("summary", "# Your feedback summary appears here after grading.\n"
-                             "print('Your feedback summary appears here after your work is graded.')",
-                             trainingkit={"role": "summary"}))
     return new_notebook(cells, trainingkit={"assignment": assignment.id,
                                             "feedback": assignment.feedback.value})
