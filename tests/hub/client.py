@@ -75,8 +75,11 @@ class HubUser:
         if response.status_code not in (201, 202, 400):  # 400: already running
             response.raise_for_status()
         while time.monotonic() - start < timeout:
-            model = requests.get(f"{self.url}/hub/api/users/{self.name}", headers=self.headers, timeout=30).json()
-            server = model.get("servers", {}).get("")
+            answer = requests.get(f"{self.url}/hub/api/users/{self.name}", headers=self.headers, timeout=30)
+            if answer.status_code != 200:  # a busy hub or proxy: ask again, as a browser's page does
+                time.sleep(0.5)
+                continue
+            server = answer.json().get("servers", {}).get("")
             if server and server.get("ready"):
                 return time.monotonic() - start
             time.sleep(0.25)
