@@ -138,6 +138,13 @@ def _office_settings() -> dict[str, Any]:
     return {f.name: getattr(DEFAULT_RULES, f.name) for f in fields(RenewalRules) if f.compare}
 
 
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LessonError(f"{path}: cannot be read: {error}") from None
+
+
 def load_policy(path: Path | str) -> dict[str, PolicyItem]:
     """Read and check the certification office's policy file: entries by id, in file order."""
     path = Path(path)
@@ -145,10 +152,7 @@ def load_policy(path: Path | str) -> dict[str, PolicyItem]:
     def fail(field: str, message: str) -> None:
         raise LessonError(f"{path}: field {field!r}: {message}")
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise LessonError(f"{path}: cannot be read: {error}") from None
+    raw = _read_yaml(path)
     entries = raw.get("policies") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
         fail("policies", "must be a non-empty list of entries with id, title and text")
@@ -218,10 +222,7 @@ def load_lesson(path: Path | str, policy: Mapping[str, PolicyItem] | None = None
     def fail(field: str, message: str) -> None:
         raise LessonError(f"{path}: field {field!r}: {message}")
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise LessonError(f"{path}: cannot be read: {error}") from None
+    raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise LessonError(f"{path}: must be a mapping of field: value")
     lesson_id = _text(raw, "id", fail)

@@ -306,3 +306,26 @@ def axe_violations(page, axe: Path, include: list[str], exclude: list[str] = ())
     }""", [include, list(exclude)])
     found = page.wait_for_function("() => window.trainingkitAxe", timeout=90_000).json_value()
     return [violation for violation in found if violation["impact"] in ("serious", "critical")]
+
+
+def open_returned_feedback(page):
+    """Fetch the returned feedback in the Assignments panel, open it, and return its frame."""
+    assignments_panel(page)
+    page.locator("#refresh_assignments_list").click()
+    page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
+    page.locator("#submitted_assignments_list a", has_text="view feedback").click()
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
+    frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
+    frame.locator(".tk-summary").wait_for()
+    return frame
+
+
+def formgrader_button(page, row_text: str, column: str) -> None:
+    """Press a formgrader button in the table row naming ``row_text``; its dialog must report success."""
+    page.locator("#main-table tr", has_text=row_text).locator(f"td.{column} a").click()
+    modal = page.locator(".modal", has=page.locator(".modal-title"))
+    modal.locator(".modal-title").wait_for()
+    text = modal.inner_text()
+    assert "Successfully" in text, text
+    modal.get_by_role("button", name="Close").last.click()
+    modal.wait_for(state="detached")

@@ -23,7 +23,7 @@ from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.simulate import answers_for, write_submission
 
-from tests.browser.conftest import ASSIGNMENT, new_page, shot
+from tests.browser.conftest import ASSIGNMENT, formgrader_button, new_page, shot
 
 pytestmark = pytest.mark.browser
 
@@ -87,17 +87,6 @@ class Watched:
         return [f"{method} {url}" for method, url in self.requests if method not in ("GET", "HEAD")]
 
 
-def _click_in_row(page, column: str) -> None:
-    """Click a formgrader button in Mallory's row; its dialog must report success."""
-    page.locator("#main-table tr", has_text=STUDENT).locator(f"td.{column} a").click()
-    modal = page.locator(".modal", has=page.locator(".modal-title"))
-    modal.locator(".modal-title").wait_for()
-    text = modal.inner_text()
-    assert "Successfully" in text, text
-    modal.get_by_role("button", name="Close").last.click()
-    modal.wait_for(state="detached")
-
-
 @pytest.fixture(scope="module")
 def formgrader_view(browser, lab, hostile: Path):
     """The supervisor autogrades Mallory with the formgrader's buttons, then opens the submission."""
@@ -107,8 +96,8 @@ def formgrader_view(browser, lab, hostile: Path):
         page.locator("#jp-main-dock-panel").wait_for()
         page.goto(f"{lab.url}/formgrader/manage_submissions/{ASSIGNMENT}")
         page.locator("#main-table tr", has_text=STUDENT).wait_for()
-        _click_in_row(page, "autograde")
-        _click_in_row(page, "generate-feedback")
+        formgrader_button(page, STUDENT, "autograde")
+        formgrader_button(page, STUDENT, "generate-feedback")
         shot(page, "hostile-01-formgrader-autograded")
         with Gradebook(_gradebook(lab)) as gradebook:
             notebook_id = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, STUDENT).id

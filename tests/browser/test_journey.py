@@ -22,7 +22,7 @@ from trainingkit.bank.model import Kind, Vignette
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
-    option_label, question, run_all, shot, wait_for_answers,
+    open_returned_feedback, option_label, question, run_all, shot, wait_for_answers,
 )
 
 pytestmark = pytest.mark.browser
@@ -207,13 +207,7 @@ def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) ->
 @pytest.fixture(scope="module")
 def feedback(page, graded):
     """The trainee fetches the feedback in the Assignments panel and opens it."""
-    assignments_panel(page)
-    page.locator("#refresh_assignments_list").click()
-    page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
-    page.locator("#submitted_assignments_list a", has_text="view feedback").click()
-    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
-    frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
-    frame.locator(".tk-summary").wait_for()
+    frame = open_returned_feedback(page)
     shot(page, "journey-09-feedback-top")
     frame.locator(".tk-summary").scroll_into_view_if_needed()
     shot(page, "journey-10-feedback-summary")

@@ -136,22 +136,11 @@ def _browser_login(browser, hub: Hub, name: str):
     return page
 
 
-def _formgrader_button(page, row_text: str, column: str) -> None:
-    """Press a formgrader button in the row naming ``row_text``; its dialog must say it worked."""
-    page.locator("#main-table tr", has_text=row_text).locator(f"td.{column} a").click()
-    modal = page.locator(".modal", has=page.locator(".modal-title"))
-    modal.locator(".modal-title").wait_for()
-    text = modal.inner_text()
-    assert "Successfully" in text, text
-    modal.get_by_role("button", name="Close").last.click()
-    modal.wait_for(state="detached")
-
-
 def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hub: Hub, browser) -> None:
     """In chromium: a trainee opens lesson 00, fetches, answers and submits; a supervisor collects,
     grades and returns feedback in the formgrader service; the trainee reads the feedback."""
-    from tests.browser.conftest import (IDLE, NOTEBOOK, assignments_panel, click_option, question, run_all,
-                                        shot, wait_for_answers)
+    from tests.browser.conftest import (IDLE, NOTEBOOK, assignments_panel, click_option, formgrader_button,
+                                        open_returned_feedback, question, run_all, shot, wait_for_answers)
     from trainingkit.assignments import load_assignments
     from trainingkit.bank import load_bank
     from trainingkit.bank.model import Kind
@@ -200,21 +189,15 @@ def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hu
     supervisor = _browser_login(browser, hub, hub.names("supervisor")[0])
     supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_assignments")
     supervisor.locator("#main-table tr", has_text=ASSIGNMENT).wait_for()
-    _formgrader_button(supervisor, ASSIGNMENT, "collect")
+    formgrader_button(supervisor, ASSIGNMENT, "collect")
     supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_submissions/{ASSIGNMENT}")
     supervisor.locator("#main-table tr", has_text=name).wait_for()
     for column in ("autograde", "generate-feedback", "release-feedback"):
-        _formgrader_button(supervisor, name, column)
+        formgrader_button(supervisor, name, column)
     shot(supervisor, "hub-03-supervisor-feedback-released")
     supervisor.context.close()
 
-    assignments_panel(trainee)
-    trainee.locator("#refresh_assignments_list").click()
-    trainee.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
-    trainee.locator("#submitted_assignments_list a", has_text="view feedback").click()
-    trainee.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
-    feedback = trainee.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
-    feedback.locator(".tk-summary").wait_for()
+    feedback = open_returned_feedback(trainee)
     shot(trainee, "hub-04-trainee-feedback")
     automatic = sum(v.points for v in items if v.kind.is_choice)
     assert f"{automatic:g} of {automatic:g} points" in feedback.locator(".tk-summary").inner_text()
