@@ -81,6 +81,11 @@ class Course:
         return self.root / "notebooks"
 
     @property
+    def workbook_dir(self) -> Path:
+        """``make lab``'s own working folder: copies of the lessons, fetched assignments."""
+        return self.root / "workbook"
+
+    @property
     def db_url(self) -> str:
         """The gradebook: ``TRAININGKIT_DB_URL`` (any SQLAlchemy URL) or SQLite in coursework/."""
         return os.environ.get("TRAININGKIT_DB_URL") or f"sqlite:///{self.coursework / 'gradebook.db'}"

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from trainingkit.build import load_course, run_nbgrader, write_if_changed
 from trainingkit.course import Course
+from trainingkit.grading.formgrader import SERVER_EXTENSION
+from trainingkit.workbook import Sync, sync_lessons
 
-START_PAGE = "notebooks/00-welcome.ipynb"
+#: Where ``make lab`` opens: the person's own copy of lesson 00 (see trainingkit.workbook).
+START_PAGE = "workbook/lessons/00-welcome.ipynb"
 
 #: JupyterLab settings: no news toast or update check (trainees' labs never call out to the
 #: internet); widget state saved so answers show after a reload.
@@ -46,11 +49,20 @@ def write_jupyter_config(course: Course, config_dir: Path | None = None) -> dict
         "from pathlib import Path\n"
         "from trainingkit.course import Course\n"
         "from trainingkit.grading.config import configure\n\n"
-        f"configure(get_config(), course=Course(Path({str(course.root)!r})))  # noqa: F821\n")
+        f"configure(get_config(), course=Course(Path({str(course.root)!r})))  # noqa: F821\n"
+        "# Fetched assignments go to the person's workbook, not the project folder.\n"
+        f"get_config().Exchange.assignment_dir = {str(course.workbook_dir)!r}  # noqa: F821\n")
     write_if_changed(config / "nbgrader_config.py", nbgrader_config.encode())
+    server = {"ServerApp": {"jpserver_extensions": {SERVER_EXTENSION: True}}}
+    write_if_changed(config / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
     for name, settings in LAB_SETTINGS.items():
         write_if_changed(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / name, json.dumps(settings).encode())
     return env
+
+
+def prepare_workbook(course: Course) -> Sync:
+    """The person's own copies of the lessons, up to date with the build (nothing saved is lost)."""
+    return sync_lessons(course.notebooks_dir, course.workbook_dir / "lessons")
 
 
 def release_all(course: Course) -> list[str]:
@@ -87,6 +99,9 @@ def open_lab(course: Course) -> None:
     env = {**os.environ, **write_jupyter_config(course)}
     os.environ.update(env)
     release_all(course)
+    synced = prepare_workbook(course)
+    for name in synced.set_aside:
+        print(f"{name}: your saved copy was set aside in workbook/lessons/.previous/ for the new build")
     command = lab_command(course, open_browser=shutil.which("xdg-open") is not None)
     os.chdir(course.root)
     os.execvpe(command[0], command, env)

@@ -30,7 +30,7 @@ import pytest
 from tests.conftest import PROJECT, copy_course
 from trainingkit.build import build
 from trainingkit.course import Course
-from trainingkit.lab import lab_command, release_all, write_jupyter_config
+from trainingkit.lab import lab_command, prepare_workbook, release_all, write_jupyter_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -151,6 +151,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         build(course, only=(ASSIGNMENT,))
         env = {**base, **write_jupyter_config(course, root / "jupyter")}
         release_all(course)
+        prepare_workbook(course)
     settings = Path(env["JUPYTERLAB_SETTINGS_DIR"])
     for name, values in TEST_SETTINGS.items():
         (settings / name).write_text(json.dumps(values))

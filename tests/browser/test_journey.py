@@ -19,6 +19,7 @@ from trainingkit.answers import AnswerValue, read_answers
 from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.bank.model import Kind, Vignette
+from trainingkit.course import COURSE_ID
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
@@ -71,7 +72,7 @@ def fetched(page, lab, items: list[Vignette]) -> Path:
     page.get_by_text(IDLE).wait_for()
     run_all(page, len(items))
     shot(page, "journey-02-assignment-open")
-    return lab.course.root / "trauma-recovery-coaching" / ASSIGNMENT
+    return lab.course.workbook_dir / COURSE_ID / ASSIGNMENT
 
 
 def _scenario_cell(page, vignette: Vignette):
@@ -145,6 +146,7 @@ def submitted(page, answered: Path, lab) -> Path:
 def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
     """The submission in the exchange holds the notebook and every answer the trainee gave."""
     assert (submitted / f"{ASSIGNMENT}.ipynb").is_file()
+    assert not (submitted / ".ipynb_checkpoints").exists(), "JupyterLab's checkpoints travelled with the submission"
     assert {key: answer.value for key, answer in read_answers(submitted / "answers.json").items()} == plan
 
 
@@ -175,6 +177,8 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
         formgrader.get_by_role("link", name="Manual Grading").click()
         formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
         formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
+        formgrader.get_by_role("link", name="Submission #1").wait_for()
+        headings = formgrader.locator("thead th").all_inner_texts()
         formgrader.get_by_role("link", name="Submission #1").click()
         score = formgrader.locator(f"input.score#{reflection.id}")
         cell = formgrader.locator(".nbgrader_cell", has=score)
@@ -193,7 +197,7 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
         supervisor.context.close()
     lab.supervisor("generate_feedback", ASSIGNMENT, "--force")
     lab.supervisor("release_feedback", ASSIGNMENT)
-    return {"reflection": reflection, "rubric": rubric}
+    return {"reflection": reflection, "rubric": rubric, "headings": headings}
 
 
 def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) -> None:
@@ -202,6 +206,13 @@ def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) ->
     for criterion in reflection.rubric:
         assert criterion.criterion in graded["rubric"]
     assert _reflection_grade(lab, reflection) == (REFLECTION_POINTS, COMMENT)
+
+
+def test_the_submission_list_speaks_of_points_lost_not_of_failed_tests(graded) -> None:
+    """The formgrader's list of submissions has no "Tests Failed?" column, but "Points lost on a choice?"."""
+    headings = [heading.strip() for heading in graded["headings"]]
+    assert "Points lost on a choice?" in headings
+    assert not any("test" in heading.lower() for heading in headings), headings
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +241,7 @@ def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, item
 def test_returned_feedback_has_no_serious_or_critical_axe_violation(feedback, page, lab, axe_script: Path) -> None:
     """The feedback the project writes (verdicts, summary, reflection) has no serious or critical axe violation."""
     # JupyterLab's HTML viewer runs no script, so axe reads the same file where it is served.
-    (html,) = (lab.course.root / "trauma-recovery-coaching" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    (html,) = (lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
     viewer = page.context.new_page()
     try:
         viewer.goto(f"{lab.url}/files/{quote(str(html.relative_to(lab.course.root)))}?token={lab.token}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trainingkit.answers import read_answers
+from trainingkit.lab import START_PAGE
 from trainingkit.lessons import Lesson, load_lesson
 
 from tests.browser.conftest import (
@@ -13,7 +14,7 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-LESSON = "notebooks/00-welcome.ipynb"
+LESSON = START_PAGE
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_a_knowledge_check_is_answered_by_clicking_and_explained_in_words(lesson
     feedback.get_by_text("That is right.").wait_for()
     assert check.options[keys.index(right)].feedback in feedback.text_content()
     shot(lesson_page, "lesson-4-check-right")
-    saved = read_answers(lab.course.notebooks_dir / "answers.json")
+    saved = read_answers(lab.course.workbook_dir / "lessons" / "answers.json")
     assert saved[check.id].value == right
 
 
@@ -91,4 +92,4 @@ def test_a_multiple_select_check_saves_every_ticked_box(lesson_page, lab, welcom
     for key in ticked:
         assert check.options[keys.index(key)].feedback in feedback.text_content()
     shot(lesson_page, "lesson-5-multiple-check")
-    assert read_answers(lab.course.notebooks_dir / "answers.json")[check.id].value == sorted(ticked)
+    assert read_answers(lab.course.workbook_dir / "lessons" / "answers.json")[check.id].value == sorted(ticked)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainingkit.build import write_if_changed
+from trainingkit.grading.formgrader import SERVER_EXTENSION
 from trainingkit.hub.roster import Role
 
 LESSON_00 = "/lab/tree/lessons/00-welcome.ipynb"
@@ -56,7 +57,8 @@ def nbgrader_client_config(exchange: Path, course_id: str) -> str:
 
 def write_role_config(folder: Path, view: RoleView, *, exchange: Path, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
-    server = {"ServerApp": {"jpserver_extensions": {name: False for name in view.disabled_extensions}}}
+    extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True}
+    server = {"ServerApp": {"jpserver_extensions": extensions}}
     page = {"disabledExtensions": {name: True for name in view.disabled_plugins}}
     write_if_changed(folder / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
     write_if_changed(folder / "labconfig" / "page_config.json", json.dumps(page, indent=1).encode())

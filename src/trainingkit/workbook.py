@@ -1,0 +1,78 @@
+"""A person's own workbook folder: the copies of the lessons they open, answer and save.
+
+The lessons in ``notebooks/`` are generated and tracked; nobody works in them. ``make lab``
+gives the person ``workbook/lessons/`` instead (fetched assignments land in ``workbook/``
+too), so Ctrl+S never changes a tracked file and a rebuild never overwrites a saved copy
+unseen. A small manifest remembers which build each copy came from:
+
+- a copy the person never saved is replaced by a newer build;
+- a copy the person saved is kept while the build is unchanged, and set aside in
+  ``.previous/`` (never deleted) when a newer build replaces it.
+
+Answers live in ``answers.json`` beside the copies and are never touched here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainingkit.answers import write_atomically
+
+MANIFEST = ".trainingkit-lessons.json"
+PREVIOUS = ".previous"
+
+
+@dataclass(frozen=True)
+class Sync:
+    """What one sync did, by notebook file name."""
+
+    copied: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(target: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
+
+
+def sync_lessons(source: Path, target: Path) -> Sync:
+    """Bring ``target``'s copies of the lessons in ``source`` up to date, losing nothing saved."""
+    target.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(target)
+    copied, updated, kept, set_aside = [], [], [], []
+    for notebook in sorted(source.glob("[0-9][0-9]-*.ipynb")):
+        name, built = notebook.name, _digest(notebook)
+        copy = target / name
+        if not copy.exists():
+            copied.append(name)
+        elif _digest(copy) == built:
+            manifest[name] = built
+            continue
+        elif _digest(copy) == manifest.get(name):
+            updated.append(name)
+        elif manifest.get(name) == built:
+            kept.append(name)  # saved by the person; the build has not changed since
+            continue
+        else:
+            aside = target / PREVIOUS / f"{copy.stem}-{time.strftime('%Y%m%dT%H%M%S')}{copy.suffix}"
+            aside.parent.mkdir(exist_ok=True)
+            copy.replace(aside)
+            set_aside.append(name)
+        write_atomically(copy, notebook.read_bytes())
+        manifest[name] = built
+    write_atomically(target / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return Sync(tuple(copied), tuple(updated), tuple(kept), tuple(set_aside))
+

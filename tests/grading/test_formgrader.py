@@ -1,0 +1,58 @@
+"""The formgrader's submission lists speak of points lost on a choice, not of failed tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+from nbgrader.server_extensions.formgrader import handlers
+
+from trainingkit.grading.formgrader import SERVER_EXTENSION, Reworded, _load_jupyter_server_extension
+
+LISTS = ("gradebook_notebook_submissions.tpl", "manage_students_notebook_submissions.tpl")
+
+
+def test_nbgrader_templates_still_carry_the_headings_we_reword() -> None:
+    """nbgrader's own templates hold the 'Tests failed' headings (so the rewording has work to do)."""
+    for name in LISTS:
+        source = (Path(handlers.template_path) / name).read_text()
+        assert "<th class=\"text-center\">Tests " in source, name
+
+
+def test_the_reworded_lists_name_points_lost_and_no_tests() -> None:
+    environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
+    for name in LISTS:
+        source, _, _ = environment.loader.get_source(environment, name)
+        assert "Tests failed" not in source.lower() and "Points lost on a choice?" in source, name
+
+
+class _Server:
+    class log:  # noqa: N801 - stands in for the server's logger
+        @staticmethod
+        def info(*_: object) -> None: ...
+
+        @staticmethod
+        def debug(*_: object) -> None: ...
+
+    def __init__(self, settings: dict) -> None:
+        self.web_app = type("WebApp", (), {"settings": settings})()
+
+
+def test_loading_the_extension_twice_rewords_once_and_a_server_without_formgrader_is_untouched() -> None:
+    environment = Environment(loader=FileSystemLoader([handlers.template_path]))
+    server = _Server({"nbgrader_jinja2_env": environment})
+    _load_jupyter_server_extension(server)
+    _load_jupyter_server_extension(server)
+    assert isinstance(environment.loader, Reworded) and not isinstance(environment.loader.inner, Reworded)
+    bare = _Server({})
+    _load_jupyter_server_extension(bare)
+    assert bare.web_app.settings == {}
+
+
+def test_make_lab_switches_the_extension_on(course_copy, tmp_path: Path) -> None:
+    from trainingkit.lab import write_jupyter_config
+
+    env = write_jupyter_config(course_copy, tmp_path / "jupyter")
+    server = json.loads((Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["jpserver_extensions"][SERVER_EXTENSION] is True

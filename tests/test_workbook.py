@@ -1,0 +1,74 @@
+"""The person's own copies of the lessons follow the build and never lose what they saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainingkit.workbook import PREVIOUS, sync_lessons
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    (source / "00-welcome.ipynb").write_text("build 1 of lesson 00")
+    (source / "01-care.ipynb").write_text("build 1 of lesson 01")
+    (source / "dashboard.ipynb").write_text("not a lesson")
+    return source
+
+
+def test_a_first_sync_copies_every_numbered_lesson_and_nothing_else(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "workbook" / "lessons"
+    assert sync_lessons(built, target).copied == ("00-welcome.ipynb", "01-care.ipynb")
+    assert (target / "00-welcome.ipynb").read_text() == "build 1 of lesson 00"
+    assert not (target / "dashboard.ipynb").exists()
+
+
+def test_an_unsaved_copy_follows_a_new_build(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lessons"
+    sync_lessons(built, target)
+    (built / "00-welcome.ipynb").write_text("build 2 of lesson 00")
+    assert sync_lessons(built, target).updated == ("00-welcome.ipynb",)
+    assert (target / "00-welcome.ipynb").read_text() == "build 2 of lesson 00"
+    assert not (target / PREVIOUS).exists()
+
+
+def test_a_saved_copy_is_kept_while_the_build_is_unchanged(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lessons"
+    sync_lessons(built, target)
+    (target / "00-welcome.ipynb").write_text("saved by the trainee")
+    assert sync_lessons(built, target).kept == ("00-welcome.ipynb",)
+    assert (target / "00-welcome.ipynb").read_text() == "saved by the trainee"
+
+
+def test_a_saved_copy_is_set_aside_not_lost_when_a_new_build_arrives(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lessons"
+    sync_lessons(built, target)
+    (target / "00-welcome.ipynb").write_text("saved by the trainee")
+    (built / "00-welcome.ipynb").write_text("build 2 of lesson 00")
+    assert sync_lessons(built, target).set_aside == ("00-welcome.ipynb",)
+    assert (target / "00-welcome.ipynb").read_text() == "build 2 of lesson 00"
+    (aside,) = (target / PREVIOUS).iterdir()
+    assert aside.read_text() == "saved by the trainee"
+
+
+def test_answers_beside_the_copies_are_never_touched(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lessons"
+    target.mkdir()
+    (target / "answers.json").write_text('{"kept": true}')
+    (built / "00-welcome.ipynb").write_text("build 2")
+    sync_lessons(built, target)
+    sync_lessons(built, target)
+    assert (target / "answers.json").read_text() == '{"kept": true}'
+
+
+def test_make_lab_fetches_assignments_into_the_workbook_and_opens_the_own_copy(course_copy, tmp_path: Path) -> None:
+    from trainingkit.lab import START_PAGE, lab_command, write_jupyter_config
+
+    env = write_jupyter_config(course_copy, tmp_path / "jupyter")
+    config = (Path(env["JUPYTER_CONFIG_DIR"]) / "nbgrader_config.py").read_text()
+    assert f"Exchange.assignment_dir = {str(course_copy.workbook_dir)!r}" in config
+    assert lab_command(course_copy, open_browser=False)[-1] == START_PAGE
+    assert START_PAGE.startswith("workbook/lessons/")
