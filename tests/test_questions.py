@@ -133,3 +133,27 @@ def test_a_saved_time_reads_as_a_time_today_and_a_date_before() -> None:
     assert saved_label("2026-11-29T21:31:33+0000", today="2026-11-29") == "21:31:33"
     assert saved_label("2026-11-02T08:05:00+0000", today="2026-11-29") == "2 Nov 2026, 08:05"
     assert saved_label("yesterday", today="2026-11-29") == "an earlier visit"
+
+
+def test_a_question_printed_above_its_box_names_the_box_for_screen_readers_only(tmp_path: Path) -> None:
+    """With question_shown=False the prompt stays in the page (the box's accessible name) but is visually hidden."""
+    import ipywidgets
+
+    for make in (lambda **kw: single_choice("q1", options=OPTIONS, **kw),
+                 lambda **kw: multiple_select("q2", options=OPTIONS, **kw),
+                 lambda **kw: reflection("q3", **kw)):
+        shown, quiet = (make(question="What next?", folder=tmp_path, question_shown=flag) for flag in (True, False))
+        (shown_prompt,) = [w.value for w in _find(shown, ipywidgets.HTML) if "tk-prompt" in w.value]
+        (quiet_prompt,) = [w.value for w in _find(quiet, ipywidgets.HTML) if "tk-prompt" in w.value]
+        assert "What next?" in quiet_prompt and "tk-visually-hidden" in quiet_prompt
+        assert "tk-visually-hidden" not in shown_prompt
+
+
+def test_assignment_boxes_do_not_repeat_the_question_printed_above_them() -> None:
+    from trainingkit.bank import load_bank
+    from trainingkit.render.assignment import _widget_source
+    from tests.conftest import PROJECT
+
+    vignette = next(iter(load_bank(PROJECT / "coursework" / "bank").values()))
+    assert "question_shown=False" in _widget_source(vignette)
+

@@ -113,6 +113,15 @@ def _status_text(saved_at: str | None, note: str = "") -> str:
     return "<span class='tk-status-empty'>Not answered yet. Your answer is saved as soon as you choose.</span>"
 
 
+#: Styles of the widgets: a reflection is written in the page's own font, not in code's; a
+#: question printed just above its box (in an assignment) is kept for screen readers only.
+STYLES = """
+.tk-question textarea { font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
+.tk-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+"""
+
+
 def _browser_support() -> None:
     """Display :data:`BROWSER_SUPPORT` in the running notebook (nothing outside IPython)."""
     from IPython import get_ipython
@@ -121,18 +130,21 @@ def _browser_support() -> None:
         return
     from IPython.display import HTML, display
 
-    display(HTML(f"<script>{BROWSER_SUPPORT}</script>"))
+    display(HTML(f"<style>{STYLES}</style><script>{BROWSER_SUPPORT}</script>"))
 
 
-def _frame(question_id: str, question: str, control: Any, status: Any, kind: str) -> Any:
+def _frame(question_id: str, question: str, control: Any, status: Any, kind: str,
+           question_shown: bool = True) -> Any:
     import ipywidgets as widgets
 
     _browser_support()
 
     # A reflection's prompt is a <label>, tied to its text box in the browser; a choice's
-    # prompt names its group of options there (see BROWSER_SUPPORT).
+    # prompt names its group of options there (see BROWSER_SUPPORT). Where the question is
+    # already printed above the box, the prompt only names the box for screen readers.
     tag = "label" if kind == "reflection" else "span"
-    prompt = widgets.HTML(f"<p><{tag} class='tk-prompt'><strong>{html.escape(question)}</strong></{tag}></p>")
+    hidden = "" if question_shown else " tk-visually-hidden"
+    prompt = widgets.HTML(f"<p><{tag} class='tk-prompt{hidden}'><strong>{html.escape(question)}</strong></{tag}></p>")
     box = widgets.VBox([prompt, control, status])
     for widget, name in ((box, CSS_CLASS), (box, f"tk-{kind}"), (box, f"tk-id-{question_id}"),
                          (status, "tk-status")):
@@ -152,7 +164,7 @@ def _saver(question_id: str, path: Path, status: Any) -> Callable[[AnswerValue],
 
 
 def single_choice(question_id: str, *, question: str, options: Mapping[str, str],
-                  folder: Path | str | None = None) -> Any:
+                  folder: Path | str | None = None, question_shown: bool = True) -> Any:
     """One best answer, chosen with radio buttons."""
     path = answers_path(folder)
     saved, saved_at, note = _load(question_id, path)
@@ -176,11 +188,11 @@ def single_choice(question_id: str, *, question: str, options: Mapping[str, str]
             save(keys[change["new"]])
 
     control.observe(on_change, names="index")
-    return _frame(question_id, question, control, status, "single")
+    return _frame(question_id, question, control, status, "single", question_shown)
 
 
 def multiple_select(question_id: str, *, question: str, options: Mapping[str, str],
-                    folder: Path | str | None = None) -> Any:
+                    folder: Path | str | None = None, question_shown: bool = True) -> Any:
     """Every answer that applies, ticked with check boxes."""
     path = answers_path(folder)
     saved, saved_at, note = _load(question_id, path)
@@ -203,11 +215,11 @@ def multiple_select(question_id: str, *, question: str, options: Mapping[str, st
 
     for box in boxes.values():
         box.observe(on_change, names="value")
-    return _frame(question_id, question, widgets.VBox([hint, control]), status, "multiple")
+    return _frame(question_id, question, widgets.VBox([hint, control]), status, "multiple", question_shown)
 
 
 def reflection(question_id: str, *, question: str, folder: Path | str | None = None,
-               rows: int = 8) -> Any:
+               rows: int = 8, question_shown: bool = True) -> Any:
     """A written reflection, saved as the trainee types."""
     path = answers_path(folder)
     saved, saved_at, note = _load(question_id, path)
@@ -228,7 +240,7 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
                                               "characters; the text after that is not saved.")
 
     control.observe(on_change, names="value")
-    return _frame(question_id, question, control, status, "reflection")
+    return _frame(question_id, question, control, status, "reflection", question_shown)
 
 
 def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[str, Any]],

@@ -108,6 +108,24 @@ def test_every_vignette_is_answered_by_clicking_and_typing(answered: Path, page,
     assert len(statuses) == len(plan) and all("Saved at" in status for status in statuses)
 
 
+def test_each_question_is_printed_once_and_a_reflection_is_typed_in_the_page_font(page, answered, items) -> None:
+    """The question shows once (in bold above its box), and the reflection box uses the page's font, not code's."""
+    for vignette in items[:2]:
+        question(page, vignette.id).scroll_into_view_if_needed()
+        shown = page.evaluate(
+            """([selector, text]) => {
+                 const seen = (e) => { for (let a = e; a; a = a.parentElement) {
+                   if (a.getBoundingClientRect().width <= 2 && getComputedStyle(a).overflow === "hidden") return false;
+                 } return true; };
+                 return [...document.querySelectorAll(`${selector} strong`)]
+                   .filter((e) => e.textContent.trim() === text && seen(e)).length; }""",
+            [NOTEBOOK, vignette.question.strip()])
+        assert shown == 1, vignette.id
+    reflection = next(v for v in items if v.kind is Kind.REFLECTION)
+    font = question(page, reflection.id).locator("textarea").evaluate("(e) => getComputedStyle(e).fontFamily")
+    assert "mono" not in font.lower(), font
+
+
 def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[Vignette], plan) -> None:
     """After a reload (leaving the page unsaved) and Run All, every answer is shown as given, with its saved time."""
     page.reload()

@@ -89,7 +89,8 @@ def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
 
 def _widget_source(vignette: Vignette) -> str:
     function = WIDGET_FUNCTION[vignette.kind]
-    kwargs: dict[str, object] = {"question": vignette.question.strip()}
+    # the question is printed in bold just above the box: the box names itself for screen readers only
+    kwargs: dict[str, object] = {"question": vignette.question.strip(), "question_shown": False}
     if vignette.kind.is_choice:
         kwargs["options"] = {option.id: option.text for option in vignette.options}
     return ("# This cell only draws the answer box below; there is nothing to edit here.\n"
