@@ -93,3 +93,15 @@ def test_a_multiple_select_check_saves_every_ticked_box(lesson_page, lab, welcom
         assert check.options[keys.index(key)].feedback in feedback.text_content()
     shot(lesson_page, "lesson-5-multiple-check")
     assert read_answers(lab.course.workbook_dir / "lessons" / "answers.json")[check.id].value == sorted(ticked)
+
+
+def test_the_file_browser_shows_the_answers_but_no_lock_file(lesson_page, lab) -> None:
+    """Beside the lessons the trainee sees answers.json and the notebooks, never the answers' lock file."""
+    assert (lab.course.workbook_dir / "lessons" / ".answers.json.lock").exists()
+    lesson_page.goto(lab.address("lesson-files", "workbook/lessons"))
+    listing = lesson_page.locator(".jp-DirListing-item .jp-DirListing-itemText")
+    listing.filter(has_text="answers.json").first.wait_for()
+    names = [name.strip() for name in listing.all_inner_texts()]
+    shot(lesson_page, "lesson-6-file-browser")
+    assert "answers.json" in names and "00-welcome.ipynb" in names
+    assert not [name for name in names if "lock" in name], names
