@@ -49,24 +49,26 @@ def test_status_writes_a_private_file_with_output(write_log: WriteLog, tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("rows", "line", "message"),
+    ("rows", "where", "message"),
     [
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,180,"), 3, "outside 0 to 100"),
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,sabbatical,,,,"), 3, "unknown event"),
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-1,review,,,90,"), 3, "YYYY-MM-DD"),
-        (BAD_RENEWAL, 3, "renewed without a review passed"),
-        (("C1,2024-02-29,review,,,90,",), 2, "before the coach's first certification"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,180,"), "line 3, column score",
+         "outside 0 to 100"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,sabbatical,,,,"), "line 3, column event",
+         "unknown event"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-1,review,,,90,"), "line 3, column date", "YYYY-MM-DD"),
+        (BAD_RENEWAL, "line 3, column event", "renewed without a review passed"),
+        (("C1,2024-02-29,review,,,90,",), "line 2, column event", "before the coach's first certification"),
     ],
 )
-def test_input_that_breaks_a_rule_exits_2_naming_the_line_and_writes_nothing(
-    write_log: WriteLog, tmp_path: Path, rows: tuple[str, ...], line: int, message: str
+def test_input_that_breaks_a_rule_exits_2_naming_the_line_and_column_and_writes_nothing(
+    write_log: WriteLog, tmp_path: Path, rows: tuple[str, ...], where: str, message: str
 ) -> None:
-    """Exit status 2, the file and line in the message, and no output file."""
+    """Exit status 2, the file, line and column in the message, and no output file."""
     events = write_log(*rows)
     target = tmp_path / "status.csv"
     code, out, err = run("status", "--events", str(events), "--on", "2025-12-02", "--output", str(target))
     assert code == 2 and out == ""
-    assert f"{events}, line {line}: " in err and message in err
+    assert f"{events}, {where}: " in err and message in err
     assert not target.exists()
 
 

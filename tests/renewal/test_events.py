@@ -6,7 +6,17 @@ from datetime import date
 
 import pytest
 
-from trainingkit.renewal.events import Decision, Event, EventKind, Verdict, event_problem, same_day_rank
+from trainingkit.renewal.events import (
+    DETAIL_COLUMNS,
+    EVENT_TABLE,
+    Decision,
+    Event,
+    EventKind,
+    Verdict,
+    did_you_mean,
+    event_problem,
+    same_day_rank,
+)
 
 
 def test_plain_strings_become_enum_members() -> None:
@@ -68,3 +78,31 @@ def test_events_sort_by_date_then_same_day_rank_then_line() -> None:
     review = Event("C1", date(2026, 1, 5), EventKind.REVIEW, score=90, line=4)
     earlier = Event("C1", date(2026, 1, 4), EventKind.COMMITTEE, outcome=Decision.CLEARED, line=9)
     assert sorted([renewal, review, earlier], key=Event.sort_key) == [earlier, review, renewal]
+
+
+@pytest.mark.parametrize(
+    ("kind", "details", "column"),
+    [
+        (EventKind.REVIEW, {}, "score"),
+        (EventKind.SUPERVISION, {"hours": 2}, "supervisor"),
+        (EventKind.SUPERVISION, {"supervisor": "Dr A", "hours": -1}, "hours"),
+        (EventKind.VERDICT, {"supervisor": "Dr A", "outcome": "fine"}, "outcome"),
+    ],
+)
+def test_a_problem_names_the_column_it_is_in(kind: EventKind, details: dict[str, object], column: str) -> None:
+    """event_problem says which column to fix."""
+    problem = event_problem(kind, **{"supervisor": None, "hours": None, "score": None, "outcome": None,
+                                     **details})  # type: ignore[arg-type]
+    assert problem is not None and problem.column == column
+
+
+def test_a_near_miss_is_suggested_whatever_its_case() -> None:
+    """'Renewd' is close to 'renewed'; nothing is close to 'sabbatical'."""
+    assert did_you_mean("Renewd", EventKind) == "; did you mean 'renewed'?"
+    assert did_you_mean("sabbatical", EventKind) == ""
+
+
+def test_every_event_kind_has_one_row_in_the_event_table() -> None:
+    """EVENT_TABLE covers each kind once, in enum order, and names only detail columns."""
+    assert [row.kind for row in EVENT_TABLE] == list(EventKind)
+    assert all(set(row.needs) | set(row.ignores) == set(DETAIL_COLUMNS) for row in EVENT_TABLE)
