@@ -211,6 +211,61 @@ def test_text_that_is_not_utf8_is_named_by_its_line(tmp_path: Path) -> None:
     assert error.line == 3 and "UTF-8" in error.message
 
 
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("coach_id,date,event,supervisor,hours,scroe,outcome", "lacks score; 'scroe' is not a column; "
+                                                               "did you mean 'score'?"),
+        ("coach_id,date,event", "lacks supervisor, hours, score, outcome"),
+        ("coach_id,event,date,supervisor,hours,score,outcome", "the columns are in another order"),
+        ("coach_id, date,event,supervisor,hours,score,outcome", "spaces around it"),
+        ("coach_id,date,event,supervisor,hours,score,outcome,outcome", "named twice"),
+    ],
+)
+def test_a_wrong_header_says_which_columns_are_missing_unknown_or_out_of_order(
+    write_log: WriteLog, header: str, said: str
+) -> None:
+    """The header message names the file, line 1, the expected header and what differs."""
+    path = write_log("C1,2024-01-01,certified", header=header)
+    error = error_of(path)
+    assert str(error).startswith(f"{path}, line 1: the header must be exactly {','.join(EVENT_COLUMNS)}, but ")
+    assert said in error.message
+
+
+def test_an_empty_file_says_it_is_empty_and_what_it_should_start_with(tmp_path: Path) -> None:
+    """A file of nothing (or only a byte order mark) names the header it needs."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"\xef\xbb\xbf\n")
+    assert str(error_of(path)) == f"{path}, line 1: the file is empty; an event log starts with the header {HEADER}"
+
+
+def test_every_line_that_is_not_utf8_is_named_with_the_byte(tmp_path: Path) -> None:
+    """Latin-1 text on lines 3 and 4 gives two problems, and says how to save the file."""
+    path = tmp_path / "events.csv"
+    path.write_bytes((HEADER + "\nC1,2024-01-01,certified,,,,\n").encode()
+                     + b"C\xe9,2024-01-01,certified,,,,\nR\xe9mi,2024-01-01,certified,,,,\n")
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3, 4]
+    assert "byte 0xe9 at character 2" in error.message and "CSV UTF-8" in error.message
+
+
+def test_a_header_that_is_not_utf8_is_reported_as_such(tmp_path: Path) -> None:
+    """A Latin-1 byte in the header is an encoding problem on line 1, not a wrong header."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"coach_id,d\xe2te,event,supervisor,hours,score,outcome\n")
+    error = error_of(path)
+    assert error.line == 1 and "UTF-8" in error.message
+
+
+def test_every_row_with_too_many_fields_is_named(write_log: WriteLog) -> None:
+    """Unquoted commas in two supervisor names give two problems, with the fix."""
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Smith, J,2,,",
+                     "C1,2024-02-02,supervision,Smith, J,2,,")
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3, 4]
+    assert "expected 7 fields, found 8" in error.message and "double quotes" in error.message
+
+
 def test_line_numbers_stay_right_after_a_quoted_field_that_spans_lines(tmp_path: Path) -> None:
     """A multi-line supervisor name is itself reported, at the line where its row starts."""
     path = tmp_path / "events.csv"
