@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +12,12 @@ from trainingkit.renewal.events import (
     EVENT_TABLE,
     Decision,
     Event,
+    EventColumns,
     EventKind,
     Verdict,
     did_you_mean,
     event_problem,
+    event_table_markdown,
     same_day_rank,
 )
 
@@ -106,3 +109,39 @@ def test_every_event_kind_has_one_row_in_the_event_table() -> None:
     """EVENT_TABLE covers each kind once, in enum order, and names only detail columns."""
     assert [row.kind for row in EVENT_TABLE] == list(EventKind)
     assert all(set(row.needs) | set(row.ignores) == set(DETAIL_COLUMNS) for row in EVENT_TABLE)
+
+
+README = Path(__file__).parents[2] / "README.md"
+TABLE_START = "<!-- event table: generated from EVENT_TABLE"
+TABLE_END = "<!-- end of event table -->"
+
+
+def test_the_readme_event_table_is_the_one_the_checks_use() -> None:
+    """The README's table of what each event needs is exactly event_table_markdown() (EVENT_TABLE)."""
+    text = README.read_text(encoding="utf-8")
+    office = text.split("## For the certification office", 1)[1].split("\n## ", 1)[0]
+    assert TABLE_START in office and TABLE_END in office
+    shown = office.split(TABLE_START, 1)[1].split("\n", 1)[1].split(TABLE_END, 1)[0]
+    assert shown == event_table_markdown(), (
+        "README.md's event table differs from EVENT_TABLE; paste this between the markers:\n"
+        + event_table_markdown())
+
+
+@pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)
+def test_each_event_is_refused_without_a_column_the_table_says_it_needs(row: EventColumns) -> None:
+    """Leaving out any needed column is a problem in that column; the table's values are accepted."""
+    full = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
+            "outcome": row.outcomes[0] if row.outcomes else None}
+    assert event_problem(row.kind, **full) is None  # type: ignore[arg-type]
+    for column in row.needs:
+        problem = event_problem(row.kind, **{**full, column: None})  # type: ignore[arg-type]
+        assert problem is not None and problem.column == column
+
+
+@pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)
+def test_each_event_accepts_anything_in_the_columns_the_table_says_it_ignores(row: EventColumns) -> None:
+    """Ignored columns are not checked: odd values there are no problem."""
+    details = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
+               "outcome": row.outcomes[0] if row.outcomes else None}
+    odd = {"supervisor": "", "hours": -5.0, "score": 500.0, "outcome": "whatever"}
+    assert event_problem(row.kind, **{**details, **{c: odd[c] for c in row.ignores}}) is None  # type: ignore[arg-type]

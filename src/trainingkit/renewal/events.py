@@ -94,7 +94,7 @@ class EventColumns:
 #: One row per event, in the order of :class:`EventKind`.
 EVENT_TABLE: tuple[EventColumns, ...] = (
     EventColumns(EventKind.CERTIFIED, (),
-                 "Certification granted; starts a new two-year cycle on its date."),
+                 "Certification granted; starts a new cycle on its date."),
     EventColumns(EventKind.REVIEW, ("score",),
                  "An ethics review course result, in percent; at or above the pass mark it passes."),
     EventColumns(EventKind.RENEWED, (),
@@ -118,7 +118,7 @@ _COLUMNS_OF = {row.kind: row for row in EVENT_TABLE}
 
 def event_table_markdown() -> str:
     """Return :data:`EVENT_TABLE` as the Markdown table the README shows."""
-    rows = ["| event | needs | ignores | meaning |", "|---|---|---|---|"]
+    rows = ["| event | also needs | ignored (leave empty) | meaning |", "|---|---|---|---|"]
     for row in EVENT_TABLE:
         needs = ", ".join(_needs_text(row, column) for column in row.needs) or "nothing more"
         ignores = ", ".join(f"`{column}`" for column in row.ignores) or "nothing"
