@@ -121,6 +121,25 @@ def test_report_writes_the_summaries_and_the_plot_privately(write_log: WriteLog,
     assert len(out.splitlines()) == len(REPORT_FILES)
 
 
+def test_a_failed_review_appears_in_the_report_csv_and_summary(write_log: WriteLog, tmp_path: Path) -> None:
+    """A score of 72 under the 80 pass mark is counted, and C1 is listed as needing a retake."""
+    out_dir = tmp_path / "report"
+    events = write_log("C1,2024-02-29,certified,,,,", "C1,2025-11-20,review,,,72,",
+                       "C2,2024-01-01,certified,,,,", "C2,2025-11-01,review,,,60,", "C2,2025-11-05,review,,,88,")
+    code, _, _ = run("report", "--events", str(events), "--on", "2025-12-02", "--output-dir", str(out_dir))
+    assert code == 0
+    reviews = (out_dir / REPORT_FILES["reviews"]).read_text().splitlines()
+    assert reviews == [
+        "coach_id,status,review_attempts,failed_reviews,last_review_on,last_score,last_review_failed",
+        "C1,renewal_due,1,1,2025-11-20,72,yes",
+        "C2,ready_to_renew,2,1,2025-11-05,88,no",
+    ]
+    summary = (out_dir / REPORT_FILES["summary"]).read_text()
+    assert "3 attempts by 2 coaches, 2 of them failed." in summary
+    failed = summary.split("## Latest review failed")[1].split("##")[0]
+    assert "| C1 |" in failed and "| 72 |" in failed and "| C2 |" not in failed
+
+
 def test_a_pseudonymised_report_names_no_coach(write_log: WriteLog, tmp_path: Path) -> None:
     """--pseudonymise keeps real coach ids out of every file."""
     out_dir = tmp_path / "report"
