@@ -49,24 +49,26 @@ def test_status_writes_a_private_file_with_output(write_log: WriteLog, tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("rows", "line", "message"),
+    ("rows", "where", "message"),
     [
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,180,"), 3, "outside 0 to 100"),
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,sabbatical,,,,"), 3, "unknown event"),
-        (("C1,2024-02-29,certified,,,,", "C1,2025-12-1,review,,,90,"), 3, "YYYY-MM-DD"),
-        (BAD_RENEWAL, 3, "renewed without a review passed"),
-        (("C1,2024-02-29,review,,,90,",), 2, "before the coach's first certification"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,180,"), "line 3, column score",
+         "outside 0 to 100"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-01,sabbatical,,,,"), "line 3, column event",
+         "unknown event"),
+        (("C1,2024-02-29,certified,,,,", "C1,2025-12-1,review,,,90,"), "line 3, column date", "YYYY-MM-DD"),
+        (BAD_RENEWAL, "line 3, column event", "renewed without a review passed"),
+        (("C1,2024-02-29,review,,,90,",), "line 2, column event", "before the coach's first certification"),
     ],
 )
-def test_input_that_breaks_a_rule_exits_2_naming_the_line_and_writes_nothing(
-    write_log: WriteLog, tmp_path: Path, rows: tuple[str, ...], line: int, message: str
+def test_input_that_breaks_a_rule_exits_2_naming_the_line_and_column_and_writes_nothing(
+    write_log: WriteLog, tmp_path: Path, rows: tuple[str, ...], where: str, message: str
 ) -> None:
-    """Exit status 2, the file and line in the message, and no output file."""
+    """Exit status 2, the file, line and column in the message, and no output file."""
     events = write_log(*rows)
     target = tmp_path / "status.csv"
     code, out, err = run("status", "--events", str(events), "--on", "2025-12-02", "--output", str(target))
     assert code == 2 and out == ""
-    assert f"{events}, line {line}: " in err and message in err
+    assert f"{events}, {where}: " in err and message in err
     assert not target.exists()
 
 
@@ -117,6 +119,25 @@ def test_report_writes_the_summaries_and_the_plot_privately(write_log: WriteLog,
     assert (out_dir / REPORT_FILES["due_plot"]).read_bytes().startswith(b"\x89PNG")
     assert "## Lapsed" in (out_dir / REPORT_FILES["summary"]).read_text()
     assert len(out.splitlines()) == len(REPORT_FILES)
+
+
+def test_a_failed_review_appears_in_the_report_csv_and_summary(write_log: WriteLog, tmp_path: Path) -> None:
+    """A score of 72 under the 80 pass mark is counted, and C1 is listed as needing a retake."""
+    out_dir = tmp_path / "report"
+    events = write_log("C1,2024-02-29,certified,,,,", "C1,2025-11-20,review,,,72,",
+                       "C2,2024-01-01,certified,,,,", "C2,2025-11-01,review,,,60,", "C2,2025-11-05,review,,,88,")
+    code, _, _ = run("report", "--events", str(events), "--on", "2025-12-02", "--output-dir", str(out_dir))
+    assert code == 0
+    reviews = (out_dir / REPORT_FILES["reviews"]).read_text().splitlines()
+    assert reviews == [
+        "coach_id,status,review_attempts,failed_reviews,last_review_on,last_score,last_review_failed",
+        "C1,renewal_due,1,1,2025-11-20,72,yes",
+        "C2,ready_to_renew,2,1,2025-11-05,88,no",
+    ]
+    summary = (out_dir / REPORT_FILES["summary"]).read_text()
+    assert "3 attempts by 2 coaches, 2 of them failed." in summary
+    failed = summary.split("## Latest review failed")[1].split("##")[0]
+    assert "| C1 |" in failed and "| 72 |" in failed and "| C2 |" not in failed
 
 
 def test_a_pseudonymised_report_names_no_coach(write_log: WriteLog, tmp_path: Path) -> None:

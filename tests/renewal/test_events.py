@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from trainingkit.renewal.events import Decision, Event, EventKind, Verdict, event_problem, same_day_rank
+from trainingkit.renewal.events import (
+    DETAIL_COLUMNS,
+    EVENT_TABLE,
+    Decision,
+    Event,
+    EventColumns,
+    EventKind,
+    Verdict,
+    did_you_mean,
+    event_problem,
+    event_table_markdown,
+    same_day_rank,
+)
 
 
 def test_plain_strings_become_enum_members() -> None:
@@ -68,3 +81,67 @@ def test_events_sort_by_date_then_same_day_rank_then_line() -> None:
     review = Event("C1", date(2026, 1, 5), EventKind.REVIEW, score=90, line=4)
     earlier = Event("C1", date(2026, 1, 4), EventKind.COMMITTEE, outcome=Decision.CLEARED, line=9)
     assert sorted([renewal, review, earlier], key=Event.sort_key) == [earlier, review, renewal]
+
+
+@pytest.mark.parametrize(
+    ("kind", "details", "column"),
+    [
+        (EventKind.REVIEW, {}, "score"),
+        (EventKind.SUPERVISION, {"hours": 2}, "supervisor"),
+        (EventKind.SUPERVISION, {"supervisor": "Dr A", "hours": -1}, "hours"),
+        (EventKind.VERDICT, {"supervisor": "Dr A", "outcome": "fine"}, "outcome"),
+    ],
+)
+def test_a_problem_names_the_column_it_is_in(kind: EventKind, details: dict[str, object], column: str) -> None:
+    """event_problem says which column to fix."""
+    problem = event_problem(kind, **{"supervisor": None, "hours": None, "score": None, "outcome": None,
+                                     **details})  # type: ignore[arg-type]
+    assert problem is not None and problem.column == column
+
+
+def test_a_near_miss_is_suggested_whatever_its_case() -> None:
+    """'Renewd' is close to 'renewed'; nothing is close to 'sabbatical'."""
+    assert did_you_mean("Renewd", EventKind) == "; did you mean 'renewed'?"
+    assert did_you_mean("sabbatical", EventKind) == ""
+
+
+def test_every_event_kind_has_one_row_in_the_event_table() -> None:
+    """EVENT_TABLE covers each kind once, in enum order, and names only detail columns."""
+    assert [row.kind for row in EVENT_TABLE] == list(EventKind)
+    assert all(set(row.needs) | set(row.ignores) == set(DETAIL_COLUMNS) for row in EVENT_TABLE)
+
+
+README = Path(__file__).parents[2] / "README.md"
+TABLE_START = "<!-- event table: generated from EVENT_TABLE"
+TABLE_END = "<!-- end of event table -->"
+
+
+def test_the_readme_event_table_is_the_one_the_checks_use() -> None:
+    """The README's table of what each event needs is exactly event_table_markdown() (EVENT_TABLE)."""
+    text = README.read_text(encoding="utf-8")
+    office = text.split("## For the certification office", 1)[1].split("\n## ", 1)[0]
+    assert TABLE_START in office and TABLE_END in office
+    shown = office.split(TABLE_START, 1)[1].split("\n", 1)[1].split(TABLE_END, 1)[0]
+    assert shown == event_table_markdown(), (
+        "README.md's event table differs from EVENT_TABLE; paste this between the markers:\n"
+        + event_table_markdown())
+
+
+@pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)
+def test_each_event_is_refused_without_a_column_the_table_says_it_needs(row: EventColumns) -> None:
+    """Leaving out any needed column is a problem in that column; the table's values are accepted."""
+    full = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
+            "outcome": row.outcomes[0] if row.outcomes else None}
+    assert event_problem(row.kind, **full) is None  # type: ignore[arg-type]
+    for column in row.needs:
+        problem = event_problem(row.kind, **{**full, column: None})  # type: ignore[arg-type]
+        assert problem is not None and problem.column == column
+
+
+@pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)
+def test_each_event_accepts_anything_in_the_columns_the_table_says_it_ignores(row: EventColumns) -> None:
+    """Ignored columns are not checked: odd values there are no problem."""
+    details = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
+               "outcome": row.outcomes[0] if row.outcomes else None}
+    odd = {"supervisor": "", "hours": -5.0, "score": 500.0, "outcome": "whatever"}
+    assert event_problem(row.kind, **{**details, **{c: odd[c] for c in row.ignores}}) is None  # type: ignore[arg-type]

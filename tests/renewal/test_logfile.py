@@ -55,40 +55,108 @@ def test_a_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("rows", "line", "message"),
+    ("rows", "line", "column", "message"),
     [
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,promoted,,,,"], 3, "unknown event 'promoted'"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-30,review,,,90,"], 3, "not a calendar date"),
-        (["C1,01/02/2024,certified,,,,"], 2, "YYYY-MM-DD"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,ninety,"], 3,
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,promoted,,,,"], 3, "event", "unknown event 'promoted'"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-30,review,,,90,"], 3, "date", "not a calendar date"),
+        (["C1,01/02/2024,certified,,,,"], 2, "date", "YYYY-MM-DD"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,ninety,"], 3, "score",
          "score 'ninety' is not a number"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,100.5,"], 3, "outside 0 to 100"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,-3,"], 3, "outside 0 to 100"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,0,,"], 3, "more than 0"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,-1,,"], 3, "more than 0"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,,3,,"], 3, "needs a supervisor"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,1e999,,"], 3, "not a number"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,verdict,Dr A,,,ok"], 3, "competent or not_competent"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,committee,,,,"], 3, "suspended, revoked or cleared"),
-        (["C1,2024-01-01,certified,,,,", ",2024-02-01,certified,,,,"], 3, "coach_id is empty"),
-        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,certified,,,,,"], 3, "expected 7 fields, found 8"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,100.5,"], 3, "score", "outside 0 to 100"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,-3,"], 3, "score", "outside 0 to 100"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,review,,,,"], 3, "score", "a review needs a score"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,0,,"], 3, "hours", "more than 0"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,-1,,"], 3, "hours", "more than 0"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,,3,,"], 3, "supervisor",
+         "needs a supervisor"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Dr A,1e999,,"], 3, "hours",
+         "not a number"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,verdict,Dr A,,,ok"], 3, "outcome",
+         "competent or not_competent"),
+        (["C1,2024-01-01,certified,,,,", "C1,2024-02-01,committee,,,,"], 3, "outcome",
+         "suspended, revoked or cleared"),
+        (["C1,2024-01-01,certified,,,,", ",2024-02-01,certified,,,,"], 3, "coach_id", "coach_id is empty"),
     ],
 )
-def test_a_row_that_breaks_a_rule_is_named_by_its_line(
-    write_log: WriteLog, rows: list[str], line: int, message: str
+def test_a_row_that_breaks_a_rule_is_named_by_its_line_and_column(
+    write_log: WriteLog, rows: list[str], line: int, column: str, message: str
 ) -> None:
-    """The error names the file, the line (header is line 1) and what is wrong."""
+    """The error names the file, the line (header is line 1), the column and what is wrong."""
     path = write_log(*rows)
     error = error_of(path)
-    assert (error.path, error.line) == (str(path), line)
+    assert (error.path, error.line, error.column) == (str(path), line, column)
     assert message in error.message
-    assert f"{path}, line {line}: " in str(error)
+    assert f"{path}, line {line}, column {column}: " in str(error)
 
 
-def test_the_first_problem_in_the_file_is_the_one_reported(write_log: WriteLog) -> None:
-    """With a bad date on line 4 and an unknown event on line 3, line 3 is named."""
-    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,oops,,,,", "C1,2024-13-01,review,,,90,")
-    assert error_of(path).line == 3
+def test_every_bad_line_is_reported_in_one_run_with_its_line_and_column(write_log: WriteLog) -> None:
+    """Problems on lines 3, 4 and 6 (different columns) all come back, in file order."""
+    path = write_log(
+        "C1,2024-01-01,certified,,,,",
+        "C1,2024-02-01,renewal,,,,",
+        "C1,2024-13-01,review,,,90,",
+        "C1,2024-03-01,review,,,85,",
+        "C1,2024-04-01,review,,,ninety,",
+    )
+    error = error_of(path)
+    assert error.total == 3
+    assert [(problem.line, problem.column) for problem in error.problems] == [
+        (3, "event"), (4, "date"), (6, "score")]
+    text = str(error).splitlines()
+    assert text[0] == f"{path}: 3 problems:"
+    assert text[1].startswith(f"{path}, line 3, column event: unknown event 'renewal'")
+    assert text[2].startswith(f"{path}, line 4, column date: ")
+    assert text[3] == f"{path}, line 6, column score: score 'ninety' is not a number"
+
+
+def test_two_problems_on_one_line_are_both_reported_in_column_order(write_log: WriteLog) -> None:
+    """An empty coach and a bad date on the same line give two problems, coach_id first."""
+    error = error_of(write_log(",2024-02-30,certified,,,,"))
+    assert [(problem.line, problem.column) for problem in error.problems] == [(2, "coach_id"), (2, "date")]
+
+
+def test_a_row_whose_event_is_unknown_is_not_also_judged_on_its_details(write_log: WriteLog) -> None:
+    """'reveiw' with no score is one problem (the event), not a second about the score."""
+    error = error_of(write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,reveiw,,,,"))
+    assert error.total == 1 and error.column == "event"
+
+
+def test_only_the_first_fifty_problems_are_listed_and_the_rest_are_counted(write_log: WriteLog) -> None:
+    """70 bad lines: lines 3 to 52 are listed, then '... and 20 more problems'."""
+    path = write_log("C1,2024-01-01,certified,,,,", *["C1,2024-02-01,review,,,180,"] * 70)
+    error = error_of(path)
+    assert error.total == 70 and [problem.line for problem in error.problems] == list(range(3, 53))
+    lines = str(error).splitlines()
+    assert lines[0] == f"{path}: 70 problems (the first 50 are listed):"
+    assert lines[-1] == "... and 20 more problems" and len(lines) == 52
+
+
+def test_the_limit_keeps_file_order_across_different_checks(write_log: WriteLog) -> None:
+    """With 60 bad scores then 60 bad dates, the 50 listed are the first 50 lines."""
+    rows = ["C1,2024-01-01,certified,,,,", *["C1,2024-02-01,review,,,x,"] * 30,
+            *["C1,2024-02-30,certified,,,,"] * 30, *["C1,2024-02-01,review,,,x,"] * 30]
+    error = error_of(write_log(*rows))
+    assert error.total == 90 and [problem.line for problem in error.problems] == list(range(3, 53))
+
+
+@pytest.mark.parametrize(
+    ("row", "listed", "suggestion"),
+    [
+        ("C1,2024-02-01,renewal,,,,", "certified, review, renewed, supervision, verdict, charged, "
+         "charge_reported or committee", "did you mean 'renewed'?"),
+        ("C1,2024-02-01,Review,,,90,", "certified, review, renewed", "did you mean 'review'?"),
+        ("C1,2024-02-01,sabbatical,,,,", "charge_reported or committee", None),
+        ("C1,2024-02-01,verdict,Dr A,,,competant", "competent or not_competent", "did you mean 'competent'?"),
+        ("C1,2024-02-01,committee,,,,revoke", "suspended, revoked or cleared", "did you mean 'revoked'?"),
+    ],
+)
+def test_a_wrong_enumerated_value_lists_the_valid_ones_and_the_near_miss(
+    write_log: WriteLog, row: str, listed: str, suggestion: str | None
+) -> None:
+    """Unknown events and outcomes name every valid value, and 'did you mean' a close one."""
+    message = error_of(write_log("C1,2024-01-01,certified,,,,", row)).message
+    assert listed in message
+    assert (suggestion in message) if suggestion else ("did you mean" not in message)
 
 
 @pytest.mark.parametrize(
@@ -141,6 +209,61 @@ def test_text_that_is_not_utf8_is_named_by_its_line(tmp_path: Path) -> None:
                      + b"C\xe9,2024-01-01,certified,,,,\n")
     error = error_of(path)
     assert error.line == 3 and "UTF-8" in error.message
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("coach_id,date,event,supervisor,hours,scroe,outcome", "lacks score; 'scroe' is not a column; "
+                                                               "did you mean 'score'?"),
+        ("coach_id,date,event", "lacks supervisor, hours, score, outcome"),
+        ("coach_id,event,date,supervisor,hours,score,outcome", "the columns are in another order"),
+        ("coach_id, date,event,supervisor,hours,score,outcome", "spaces around it"),
+        ("coach_id,date,event,supervisor,hours,score,outcome,outcome", "named twice"),
+    ],
+)
+def test_a_wrong_header_says_which_columns_are_missing_unknown_or_out_of_order(
+    write_log: WriteLog, header: str, said: str
+) -> None:
+    """The header message names the file, line 1, the expected header and what differs."""
+    path = write_log("C1,2024-01-01,certified", header=header)
+    error = error_of(path)
+    assert str(error).startswith(f"{path}, line 1: the header must be exactly {','.join(EVENT_COLUMNS)}, but ")
+    assert said in error.message
+
+
+def test_an_empty_file_says_it_is_empty_and_what_it_should_start_with(tmp_path: Path) -> None:
+    """A file of nothing (or only a byte order mark) names the header it needs."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"\xef\xbb\xbf\n")
+    assert str(error_of(path)) == f"{path}, line 1: the file is empty; an event log starts with the header {HEADER}"
+
+
+def test_every_line_that_is_not_utf8_is_named_with_the_byte(tmp_path: Path) -> None:
+    """Latin-1 text on lines 3 and 4 gives two problems, and says how to save the file."""
+    path = tmp_path / "events.csv"
+    path.write_bytes((HEADER + "\nC1,2024-01-01,certified,,,,\n").encode()
+                     + b"C\xe9,2024-01-01,certified,,,,\nR\xe9mi,2024-01-01,certified,,,,\n")
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3, 4]
+    assert "byte 0xe9 at character 2" in error.message and "CSV UTF-8" in error.message
+
+
+def test_a_header_that_is_not_utf8_is_reported_as_such(tmp_path: Path) -> None:
+    """A Latin-1 byte in the header is an encoding problem on line 1, not a wrong header."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"coach_id,d\xe2te,event,supervisor,hours,score,outcome\n")
+    error = error_of(path)
+    assert error.line == 1 and "UTF-8" in error.message
+
+
+def test_every_row_with_too_many_fields_is_named(write_log: WriteLog) -> None:
+    """Unquoted commas in two supervisor names give two problems, with the fix."""
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Smith, J,2,,",
+                     "C1,2024-02-02,supervision,Smith, J,2,,")
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3, 4]
+    assert "expected 7 fields, found 8" in error.message and "double quotes" in error.message
 
 
 def test_line_numbers_stay_right_after_a_quoted_field_that_spans_lines(tmp_path: Path) -> None:

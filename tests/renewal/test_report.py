@@ -8,16 +8,19 @@ from datetime import date
 
 import pytest
 
-from trainingkit.renewal.logfile import read_statuses
+from trainingkit.renewal.logfile import read_event_log, read_statuses
 from trainingkit.renewal.report import (
+    REVIEW_COLUMNS,
     STATUS_COLUMNS,
     office_summary,
     pseudonymised,
     renewals_due_per_month,
+    review_csv,
     status_counts,
     status_csv,
     status_frame,
 )
+from trainingkit.renewal.reviews import NO_ATTEMPTS, review_attempts
 from trainingkit.renewal.status import Status, StatusTable
 
 from .conftest import WriteLog
@@ -73,7 +76,8 @@ def test_renewals_due_count_expiries_per_month_from_the_date(table: StatusTable)
 
 def test_the_summary_lists_who_is_due_lapsed_past_grace_and_referred(table: StatusTable) -> None:
     """Each working list names its coaches; the flags section names flagged coaches."""
-    text = office_summary(table, source="events.csv", due_per_month=renewals_due_per_month(table))
+    text = office_summary(table, source="events.csv", due_per_month=renewals_due_per_month(table),
+                          reviews=[NO_ATTEMPTS] * len(table))
     lapsed = text.split("## Lapsed")[1].split("##")[0]
     assert "| C2 | lapsed | 2025-01-01 | 2025-07-01 | unreported_charge |" in lapsed
     assert "| C4 |" in text.split("## Past the six months")[1].split("##")[0]
@@ -100,3 +104,38 @@ def test_a_coach_id_with_a_comma_or_quote_is_quoted_as_csv_needs() -> None:
     table = StatusTable(ON, ids, [Status.NOT_CERTIFIED] * 4, [None] * 4, [()] * 4)
     rows = list(csv.reader(io.StringIO(status_csv(table))))
     assert [row[0] for row in rows[1:]] == ids
+
+
+REVIEWED = (
+    "C1,2024-02-29,certified,,,,",
+    "C1,2025-12-01,review,,,72,",
+    "C2,2024-01-01,certified,,,,",
+    "C2,2025-10-10,review,,,70,",
+    "C2,2025-11-01,review,,,85.5,",
+    "C3,2024-06-01,certified,,,,",
+)
+
+
+def test_the_review_csv_counts_attempts_and_failures_and_gives_the_last_score(write_log: WriteLog) -> None:
+    """C1 failed once (72); C2 failed then passed (85.5); C3 has taken none."""
+    log = read_event_log(write_log(*REVIEWED))
+    table = log.statuses_on(date(2025, 12, 2))
+    rows = list(csv.reader(io.StringIO(review_csv(table, review_attempts(log, table)))))
+    assert tuple(rows[0]) == REVIEW_COLUMNS
+    assert rows[1:] == [
+        ["C1", "renewal_due", "1", "1", "2025-12-01", "72", "yes"],
+        ["C2", "ready_to_renew", "2", "1", "2025-11-01", "85.5", "no"],
+        ["C3", "certified", "0", "0", "", "", ""],
+    ]
+
+
+def test_the_summary_lists_coaches_whose_latest_review_failed(write_log: WriteLog) -> None:
+    """Only C1 is listed under 'Latest review failed'; the totals count every attempt."""
+    log = read_event_log(write_log(*REVIEWED))
+    table = log.statuses_on(date(2025, 12, 2))
+    text = office_summary(table, source="events.csv", due_per_month=renewals_due_per_month(table),
+                          reviews=review_attempts(log, table))
+    assert "3 attempts by 2 coaches, 2 of them failed." in text
+    failed = text.split("## Latest review failed")[1].split("##")[0]
+    assert "(1)" in failed and "| C1 | renewal_due | 2026-02-28 | 1 | 1 | 2025-12-01 | 72 |" in failed
+    assert "| C2 |" not in failed

@@ -5,11 +5,15 @@ events, a date and a :class:`RenewalRules`. Reading a log file
 (:func:`read_event_log`, :func:`read_statuses`) needs pandas and is imported
 on first use, so importing this package stays light.
 
-Modules, by concept: ``dates`` (clamped calendar arithmetic), ``settings``
-(:class:`RenewalRules`), ``cycle``, ``events``, ``status``, ``rules``,
-``eventlog`` and ``logfile`` (the CSV edge), ``gradebook`` (nbgrader reviews),
-``history``, ``report`` and ``plots`` (the office's tables and figures),
-``private_files``, ``commands`` and ``cli``.
+Modules, in the order data passes through them: ``logfile`` reads the CSV
+(header, encoding, fields) and ``logcolumns`` checks its rows column by column
+against ``events`` (the vocabulary, and :data:`.events.EVENT_TABLE` of what each event
+needs), reporting every problem at once as an ``eventlog.EventLogError``;
+``gradebook`` adds nbgrader reviews; ``eventlog`` holds the checked log and
+runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
+``status`` table. ``reviews`` counts review attempts and failures per coach;
+``history``, ``report`` and ``plots`` make the office's tables and figures;
+``private_files`` writes them; ``commands`` and ``cli`` are the commands.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .eventlog import EventLogError
+from .eventlog import EventLogError, paused_garbage_collection
 from .events import Event
 from .gradebook import DEFAULT_ASSIGNMENT, review_events
 from .history import status_history
@@ -25,6 +25,7 @@ __all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline"]
 REPORT_FILES = {
     "status": "renewal-status.csv",
     "counts": "renewal-counts.csv",
+    "reviews": "renewal-reviews.csv",
     "due_per_month": "renewals-due-per-month.csv",
     "summary": "renewal-summary.md",
     "due_plot": "renewals-due-per-month.png",
@@ -79,18 +80,31 @@ def run_report(
 ) -> list[Path]:
     """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths."""
     from .plots import png_bytes, renewals_due_figure
-    from .report import office_summary, pseudonymised, renewals_due_per_month, status_counts, status_csv
+    from .report import (
+        office_summary,
+        pseudonymised,
+        renewals_due_per_month,
+        review_csv,
+        status_counts,
+        status_csv,
+    )
+    from .reviews import review_attempts
 
-    table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
-                          assignment=assignment, cut_score=cut_score, rules=rules)
+    with paused_garbage_collection():  # as read_statuses does, for large logs
+        log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
+        table = log.statuses_on(on, rules)
+        reviews = review_attempts(log, table, rules)
+        del log
     if pseudonymise:
         table = pseudonymised(table)
     due_per_month = renewals_due_per_month(table, months=months)
     contents: dict[str, str | bytes] = {
         "status": status_csv(table),
         "counts": status_counts(table).to_csv(lineterminator="\n"),
+        "reviews": review_csv(table, reviews),
         "due_per_month": due_per_month.to_csv(lineterminator="\n"),
-        "summary": office_summary(table, source=Path(events).name, due_per_month=due_per_month),
+        "summary": office_summary(table, source=Path(events).name, due_per_month=due_per_month,
+                                  reviews=reviews),
         "due_plot": png_bytes(renewals_due_figure(due_per_month, on=on)),
     }
     directory = make_private_directory(output_dir)

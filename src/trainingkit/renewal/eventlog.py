@@ -24,22 +24,73 @@ from .status import StatusTable
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["EventLog", "EventLogError", "paused_garbage_collection"]
+__all__ = ["SHOWN_PROBLEMS", "EventLog", "EventLogError", "LogProblem", "paused_garbage_collection"]
+
+
+#: How many problems one :class:`EventLogError` lists; the rest are only counted.
+SHOWN_PROBLEMS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class LogProblem:
+    """One thing wrong with an event log: its ``line`` (the header is line 1), ``column`` and message.
+
+    ``line`` is ``None`` when the problem is not on one line (an empty file) or
+    the event came from elsewhere (the gradebook); ``column`` is ``None`` when
+    the problem is not about one column.
+    """
+
+    line: int | None
+    column: str | None
+    message: str
+
+    def located(self, path: str) -> str:
+        """Return ``"PATH, line N, column C: message"`` (leaving out what is not known)."""
+        where = [path]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
 
 
 class EventLogError(ValueError):
-    """An event log breaks a rule: ``path``, its ``line`` (header is line 1) and what is wrong.
+    """An event log breaks one or more rules; each problem names ``path``, its line and column.
 
-    ``line`` is ``None`` when the problem is not on one line (an empty file) or
-    the event came from elsewhere (the gradebook).
+    ``problems`` holds the first :data:`SHOWN_PROBLEMS` in file order and
+    ``total`` counts them all. ``line``, ``column`` and ``message`` are those
+    of the first problem.
     """
 
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
-        where = f"{path}" if line is None else f"{path}, line {line}"
-        super().__init__(f"{where}: {message}")
-        self.path = str(path)
-        self.line = line
-        self.message = message
+    def __init__(self, path: str | Path, line: int | None, message: str, *,
+                 column: str | None = None) -> None:
+        self._hold(str(path), (LogProblem(line, column, message),), total=1)
+
+    @classmethod
+    def of_problems(cls, path: str | Path, problems: Sequence[LogProblem], *,
+                    total: int | None = None) -> EventLogError:
+        """Return the error for several ``problems`` (``total`` of them, if more were found)."""
+        if not problems:
+            raise ValueError("an EventLogError needs at least one problem")
+        error = cls.__new__(cls)
+        error._hold(str(path), tuple(problems[:SHOWN_PROBLEMS]),
+                    total=max(total or 0, len(problems)))
+        return error
+
+    def _hold(self, path: str, problems: tuple[LogProblem, ...], *, total: int) -> None:
+        self.path = path
+        self.problems = problems
+        self.total = total
+        self.line = problems[0].line
+        self.column = problems[0].column
+        self.message = problems[0].message
+        lines = [problem.located(path) for problem in problems]
+        if total > 1:
+            listed = f" (the first {len(problems)} are listed)" if total > len(problems) else ""
+            lines.insert(0, f"{path}: {total} problems{listed}:")
+        if total > len(problems):
+            lines.append(f"... and {total - len(problems)} more problems")
+        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +131,7 @@ class EventLog:
                 self.path,
                 self.line_of(violation.index),
                 f"coach {violation.coach_id}: {violation.message}",
+                column="event",
             ) from None
 
     def line_of(self, index: int) -> int | None:

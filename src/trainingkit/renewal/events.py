@@ -1,45 +1,56 @@
-"""What can happen to a coach: the event log's vocabulary and its one record type."""
+"""What can happen to a coach: the event log's vocabulary, its columns, and its one record type.
+
+:data:`EVENT_TABLE` says, for each event, which columns it needs and what it
+means. It is the one statement of those rules: :func:`event_problem` (and so
+both :class:`Event` and the log reader) checks rows against it, and the
+README's table is generated from it (:func:`event_table_markdown`; a test
+keeps the two equal).
+"""
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 __all__ = [
+    "DETAIL_COLUMNS",
     "EVENT_COLUMNS",
+    "EVENT_TABLE",
     "Decision",
+    "DetailProblem",
     "Event",
+    "EventColumns",
     "EventKind",
     "Verdict",
+    "did_you_mean",
     "event_problem",
+    "event_table_markdown",
+    "one_of",
     "same_day_rank",
 ]
 
 #: The header of an event log, in order.
 EVENT_COLUMNS = ("coach_id", "date", "event", "supervisor", "hours", "score", "outcome")
 
+#: The columns whose use depends on the event (every event needs the first three).
+DETAIL_COLUMNS = ("supervisor", "hours", "score", "outcome")
+
 
 class EventKind(StrEnum):
-    """The ``event`` column: what happened to the coach on that date."""
+    """The ``event`` column: what happened to the coach on that date (see :data:`EVENT_TABLE`)."""
 
     CERTIFIED = "certified"
-    """Certification granted; starts a new cycle on its date."""
     REVIEW = "review"
-    """An ethics review course result; ``score`` in percent."""
     RENEWED = "renewed"
-    """The office renewed the certification."""
     SUPERVISION = "supervision"
-    """One-to-one supervision; ``supervisor`` and ``hours``."""
     VERDICT = "verdict"
-    """A supervisor's finding after supervision; ``supervisor`` and ``outcome``."""
     CHARGED = "charged"
-    """The coach was charged with an offence that must be reported."""
     CHARGE_REPORTED = "charge_reported"
-    """The coach reported a charge to the Professional Standards Committee."""
     COMMITTEE = "committee"
-    """A Professional Standards Committee decision; ``outcome``."""
 
 
 class Verdict(StrEnum):
@@ -55,6 +66,75 @@ class Decision(StrEnum):
     SUSPENDED = "suspended"
     REVOKED = "revoked"
     CLEARED = "cleared"
+
+
+#: The range a review's score must lie in (percent, both ends allowed).
+SCORE_RANGE = (0.0, 100.0)
+
+
+@dataclass(frozen=True, slots=True)
+class EventColumns:
+    """What one event needs in the log: the detail columns it must fill, and what it means.
+
+    ``outcomes`` are the values its ``outcome`` may take (when it needs one).
+    The detail columns it does not need are ignored, whatever they hold.
+    """
+
+    kind: EventKind
+    needs: tuple[str, ...]
+    meaning: str
+    outcomes: tuple[str, ...] = ()
+
+    @property
+    def ignores(self) -> tuple[str, ...]:
+        """The detail columns this event does not read."""
+        return tuple(column for column in DETAIL_COLUMNS if column not in self.needs)
+
+
+#: One row per event, in the order of :class:`EventKind`.
+EVENT_TABLE: tuple[EventColumns, ...] = (
+    EventColumns(EventKind.CERTIFIED, (),
+                 "Certification granted; starts a new cycle on its date."),
+    EventColumns(EventKind.REVIEW, ("score",),
+                 "An ethics review course result, in percent; at or above the pass mark it passes."),
+    EventColumns(EventKind.RENEWED, (),
+                 "The office renewed the certification (the renewal requirements must be met)."),
+    EventColumns(EventKind.SUPERVISION, ("supervisor", "hours"),
+                 "Hours of one-to-one supervision with that supervisor."),
+    EventColumns(EventKind.VERDICT, ("supervisor", "outcome"),
+                 "A supervisor's finding after supervision; not_competent refers the coach "
+                 "to the committee.",
+                 outcomes=tuple(Verdict)),
+    EventColumns(EventKind.CHARGED, (),
+                 "The coach was charged with an offence that must be reported."),
+    EventColumns(EventKind.CHARGE_REPORTED, (),
+                 "The coach reported a charge to the Professional Standards Committee."),
+    EventColumns(EventKind.COMMITTEE, ("outcome",),
+                 "A Professional Standards Committee decision.",
+                 outcomes=tuple(Decision)),
+)
+_COLUMNS_OF = {row.kind: row for row in EVENT_TABLE}
+
+
+def event_table_markdown() -> str:
+    """Return :data:`EVENT_TABLE` as the Markdown table the README shows."""
+    rows = ["| event | also needs | ignored (leave empty) | meaning |", "|---|---|---|---|"]
+    for row in EVENT_TABLE:
+        needs = ", ".join(_needs_text(row, column) for column in row.needs) or "nothing more"
+        ignores = ", ".join(f"`{column}`" for column in row.ignores) or "nothing"
+        rows.append(f"| `{row.kind}` | {needs} | {ignores} | {row.meaning} |")
+    return "\n".join(rows) + "\n"
+
+
+def _needs_text(row: EventColumns, column: str) -> str:
+    """Describe a needed column and the values it may hold."""
+    if column == "score":
+        return f"`score` ({SCORE_RANGE[0]:g} to {SCORE_RANGE[1]:g})"
+    if column == "hours":
+        return "`hours` (more than 0)"
+    if column == "outcome":
+        return "`outcome`: " + " or ".join(f"`{value}`" for value in row.outcomes)
+    return f"`{column}`"
 
 
 # Events on the same date are applied in this order, then in log order:
@@ -79,6 +159,34 @@ def same_day_rank(kind: EventKind) -> int:
     return _SAME_DAY_RANK[kind]
 
 
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'renewed'?"`` for a near miss of one of ``choices``, else ``""``.
+
+    Case and surrounding spaces are ignored when looking for the near miss.
+    """
+    close = difflib.get_close_matches(value.strip().lower(), [str(c) for c in choices], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """Return ``"a, b or c"`` for the valid values of a column."""
+    values = [str(choice) for choice in choices]
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+
+
+@dataclass(frozen=True, slots=True)
+class DetailProblem:
+    """What is wrong with an event's details, and the column it is in."""
+
+    column: str
+    message: str
+
+
+_NOUNS = {"supervisor": "a supervisor", "hours": "hours", "score": "a score", "outcome": "an outcome"}
+_ARTICLES = {EventKind.REVIEW: "a review", EventKind.VERDICT: "a verdict",
+             EventKind.COMMITTEE: "a committee decision"}
+
+
 def event_problem(
     kind: EventKind,
     *,
@@ -86,39 +194,30 @@ def event_problem(
     hours: float | None,
     score: float | None,
     outcome: str | None,
-) -> str | None:
-    """Say what is wrong with an event's details, or return ``None`` if nothing is.
+) -> DetailProblem | None:
+    """Say what is wrong with an event's details (see :data:`EVENT_TABLE`), or return ``None``.
 
     Details an event kind does not use are ignored.
     """
-    if kind is EventKind.REVIEW:
-        if score is None:
-            return "a review needs a score"
-        if not 0 <= score <= 100:
-            return f"score {score:g} is outside 0 to 100"
-    elif kind is EventKind.SUPERVISION:
-        if not supervisor:
-            return "supervision needs a supervisor"
-        if hours is None:
-            return "supervision needs hours"
-        if not hours > 0:
-            return f"supervision hours must be more than 0, not {hours:g}"
-    elif kind is EventKind.VERDICT:
-        if not supervisor:
-            return "a verdict needs a supervisor"
-        if outcome not in _VERDICTS:
-            return "a verdict's outcome must be competent or not_competent" + _not(outcome)
-    elif kind is EventKind.COMMITTEE and outcome not in _DECISIONS:
-        return "a committee outcome must be suspended, revoked or cleared" + _not(outcome)
-    for name, number in (("hours", hours), ("score", score)):
+    row = _COLUMNS_OF[kind]
+    values = {"supervisor": supervisor, "hours": hours, "score": score, "outcome": outcome}
+    for column in row.needs:
+        if values[column] is None or values[column] == "":
+            extra = f" ({one_of(row.outcomes)})" if column == "outcome" else ""
+            return DetailProblem(column, f"{_ARTICLES.get(kind, str(kind))} needs "
+                                         f"{_NOUNS[column]}{extra}; {column} is empty")
+    for column, number in (("hours", hours), ("score", score)):
         if number is not None and not math.isfinite(number):
-            return f"{name} must be a finite number"
+            return DetailProblem(column, f"{column} must be a finite number")
+    if kind is EventKind.REVIEW and not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:  # type: ignore[operator]
+        return DetailProblem("score", f"score {score:g} is outside {SCORE_RANGE[0]:g} to "
+                                      f"{SCORE_RANGE[1]:g}")
+    if kind is EventKind.SUPERVISION and not hours > 0:  # type: ignore[operator]
+        return DetailProblem("hours", f"supervision hours must be more than 0, not {hours:g}")
+    if row.outcomes and outcome not in row.outcomes:
+        return DetailProblem("outcome", f"{_ARTICLES[kind]}'s outcome must be {one_of(row.outcomes)}, "
+                                        f"not {outcome!r}{did_you_mean(str(outcome), row.outcomes)}")
     return None
-
-
-def _not(outcome: str | None) -> str:
-    """Finish a message about a wrong or missing outcome."""
-    return f", not {outcome!r}" if outcome else ", and it is empty"
 
 
 def _as_member(enum: type[Verdict] | type[Decision], value: str) -> Verdict | Decision | str:
@@ -127,10 +226,6 @@ def _as_member(enum: type[Verdict] | type[Decision], value: str) -> Verdict | De
         return enum(value)
     except ValueError:
         return value
-
-
-_VERDICTS = frozenset(Verdict)
-_DECISIONS = frozenset(Decision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +262,7 @@ class Event:
             outcome=self.outcome,
         )
         if problem:
-            raise ValueError(problem)
+            raise ValueError(problem.message)
 
     def sort_key(self) -> tuple[date, int, float]:
         """Order of events for one coach: date, then same-day rank, then log line."""

@@ -4,9 +4,12 @@ pandas hands over every column except ``coach_id`` as categorical codes: each
 row holds a small integer, and each distinct text is stored (and checked)
 once. A check therefore looks at the few distinct values of a column (dates,
 event names, numbers) or at the distinct combinations of an event's details,
-which the one row-level rule, :func:`.events.event_problem`, decides. The
-first problem in file order is reported as an :class:`.eventlog.EventLogError`
-naming its line. The checked rows are then sorted into an :class:`.eventlog.EventLog`.
+which the one row-level rule, :func:`.events.event_problem`, decides. Every
+check runs over every row, so one :class:`.eventlog.EventLogError` names all
+the problems (the first :data:`.eventlog.SHOWN_PROBLEMS` in file order, each
+with its line and column; the rest counted). An event whose kind or numbers
+cannot be read is not checked further. The checked rows are then sorted into
+an :class:`.eventlog.EventLog`.
 """
 
 from __future__ import annotations
@@ -22,8 +25,20 @@ import numpy as np
 import pandas as pd
 
 from .dates import parse_iso_date
-from .eventlog import EventLog, EventLogError
-from .events import Decision, Event, EventKind, Verdict, event_problem, same_day_rank
+from .eventlog import SHOWN_PROBLEMS, EventLog, EventLogError, LogProblem
+from .events import (
+    DETAIL_COLUMNS,
+    EVENT_COLUMNS,
+    Decision,
+    DetailProblem,
+    Event,
+    EventKind,
+    Verdict,
+    did_you_mean,
+    event_problem,
+    one_of,
+    same_day_rank,
+)
 
 __all__ = ["CATEGORICAL_COLUMNS", "Coded", "LogColumns"]
 
@@ -63,22 +78,34 @@ class Coded:
 
 
 @dataclass(frozen=True, slots=True)
-class _Problem:
-    """The first problem found by one check: its row (0 is the first data row) and message."""
+class _Check:
+    """The rows one check refuses (``bad``, one entry per row), their column and their message.
 
-    row: int
-    message: str
-
-
-def _first(mask: np.ndarray, message: Callable[[int], str]) -> _Problem | None:
-    """Return a problem at the first row where ``mask`` holds, if any.
-
-    ``message`` is a function of the row, so that it is only built when needed.
+    ``message`` is a function of the row, so that it is only built for the
+    problems that are listed.
     """
-    if not mask.any():
-        return None
-    row = int(np.argmax(mask))
-    return _Problem(row, message(row))
+
+    column: str
+    bad: np.ndarray
+    message: Callable[[int], str]
+
+
+def _refusing(column: str, bad: np.ndarray, message: Callable[[int], str]) -> list[_Check]:
+    """Return the check as a list of one if it refuses any row, else an empty list."""
+    return [_Check(column, bad, message)] if bad.any() else []
+
+
+def _log_error(path: Path, checks: Sequence[_Check], lines: np.ndarray) -> EventLogError:
+    """Return the error listing the first problems in file order (then column order), counting all."""
+    total = sum(int(check.bad.sum()) for check in checks)
+    first: list[tuple[int, int, _Check]] = []
+    for check in checks:  # the first SHOWN_PROBLEMS overall are among each check's first
+        rows = np.flatnonzero(check.bad)[:SHOWN_PROBLEMS].tolist()
+        first += [(row, EVENT_COLUMNS.index(check.column), check) for row in rows]
+    first.sort(key=lambda found: found[:2])
+    problems = [LogProblem(int(lines[row]), check.column, check.message(row))
+                for row, _, check in first[:SHOWN_PROBLEMS]]
+    return EventLogError.of_problems(path, problems, total=total)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +130,7 @@ class LogColumns:
         *,
         one_row_per_line: bool,
     ) -> LogColumns:
-        """Check every row; raise for the first row with a problem, else return the columns.
+        """Check every row; raise naming every problem found, else return the columns.
 
         ``coach`` is the coach_id text per row, ``coded`` the other columns.
         """
@@ -117,21 +144,20 @@ class LogColumns:
                 coded = {name: Coded(column.codes[keep], column.values)
                          for name, column in coded.items()}
 
-        problems: list[_Problem | None] = [_first(empty_coach, lambda row: "coach_id is empty")]
+        checks = _refusing("coach_id", empty_coach, lambda row: "coach_id is empty")
         if not one_row_per_line:
-            problems.append(_first(_has_line_break(coach, coded),
-                                   lambda row: "a field spans more than one line"))
-        kind_codes, kind_problem = _kinds(coded["event"])
-        date_codes, dates, date_problem = _dates(coded["date"])
-        hours, hours_problem = _numbers(coded["hours"], "hours")
-        scores, score_problem = _numbers(coded["score"], "score")
-        problems += [kind_problem, date_problem, hours_problem, score_problem]
-        if not any(problems):
-            problems.append(_detail_problem(kind_codes, coded, hours, scores))
-        found = [problem for problem in problems if problem is not None]
-        if found:
-            first = min(found, key=lambda problem: problem.row)
-            raise EventLogError(path, int(lines[first.row]), first.message)
+            checks += _line_break_checks(coach, coded)
+        kind_codes, kind_checks = _kinds(coded["event"])
+        date_codes, dates, date_checks = _dates(coded["date"])
+        hours, hours_checks = _numbers(coded["hours"], "hours")
+        scores, score_checks = _numbers(coded["score"], "score")
+        checks += kind_checks + date_checks + hours_checks + score_checks
+        readable = kind_codes >= 0  # rows whose details can be judged: known kind, numbers read
+        for check in hours_checks + score_checks:
+            readable &= ~check.bad
+        checks += _detail_checks(kind_codes, coded, hours, scores, readable)
+        if checks:
+            raise _log_error(path, checks, lines)
 
         coach_codes, coach_ids = _sorted_codes(coach)
         details = _details(kind_codes, coded, hours, scores)
@@ -227,27 +253,38 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[codes], _object_array(distinct)[order]
 
 
-def _has_line_break(coach: np.ndarray, coded: dict[str, Coded]) -> np.ndarray:
-    """Which rows have a field with a line break in it (a quoted multi-line field)."""
+def _line_break_checks(coach: np.ndarray, coded: dict[str, Coded]) -> list[_Check]:
+    """Refuse rows with a line break in a field (a quoted multi-line field), column by column."""
     def broken(text: str) -> bool:
         return "\n" in text or "\r" in text
 
-    mask = np.asarray([broken(text) for text in coach.tolist()], dtype=bool)
-    for column in coded.values():
-        mask |= column.rows(np.asarray([broken(text) for text in column.values], dtype=bool))
-    return mask
+    def message(row: int) -> str:
+        return "a field spans more than one line"
+
+    checks = _refusing("coach_id", np.asarray([broken(text) for text in coach.tolist()], dtype=bool),
+                       message)
+    for name, column in coded.items():
+        checks += _refusing(name, column.rows(np.asarray([broken(text) for text in column.values],
+                                                         dtype=bool)), message)
+    return checks
 
 
-def _kinds(column: Coded) -> tuple[np.ndarray, _Problem | None]:
-    """Code the event column as positions in ``_KINDS``; return codes and the first unknown event."""
+def _kinds(column: Coded) -> tuple[np.ndarray, list[_Check]]:
+    """Code the event column as positions in ``_KINDS`` (-1 if unknown); refuse unknown events."""
     known = {kind.value: code for kind, code in _KIND_CODE.items()}
     codes = column.rows(np.asarray([known.get(value, -1) for value in column.values] or [-1],
                                    dtype=np.int64))
-    return codes, _first(codes < 0, lambda row: f"unknown event {column.values[column.codes[row]]!r}")
+
+    def message(row: int) -> str:
+        value = column.values[column.codes[row]]
+        what = f"unknown event {value!r}" if value else "event is empty"
+        return f"{what}: the events are {one_of(_KINDS)}{did_you_mean(value, _KINDS)}"
+
+    return codes, _refusing("event", codes < 0, message)
 
 
-def _dates(column: Coded) -> tuple[np.ndarray, np.ndarray, _Problem | None]:
-    """Check the date column; return codes, the distinct dates and the first bad date."""
+def _dates(column: Coded) -> tuple[np.ndarray, np.ndarray, list[_Check]]:
+    """Check the date column; return codes, the distinct dates and the check refusing bad dates."""
     parsed: list[date | None] = []
     reasons: dict[int, str] = {}
     for index, text in enumerate(column.values):
@@ -256,16 +293,16 @@ def _dates(column: Coded) -> tuple[np.ndarray, np.ndarray, _Problem | None]:
         except ValueError as error:
             parsed.append(None)
             reasons[index] = f"date {error}" if text else "date is empty"
-    problem = None
+    checks: list[_Check] = []
     if reasons:
         bad = np.zeros(len(column.values), dtype=bool)
         bad[list(reasons)] = True
-        problem = _first(column.rows(bad), lambda row: reasons[int(column.codes[row])])
-    return column.codes, _object_array(parsed), problem
+        checks = _refusing("date", column.rows(bad), lambda row: reasons[int(column.codes[row])])
+    return column.codes, _object_array(parsed), checks
 
 
-def _numbers(column: Coded, name: str) -> tuple[np.ndarray, _Problem | None]:
-    """Check a number column; return the number of each distinct value (NaN if empty), first bad."""
+def _numbers(column: Coded, name: str) -> tuple[np.ndarray, list[_Check]]:
+    """Check a number column; return the number of each distinct value (NaN if empty or bad)."""
     numbers = np.full(len(column.values), np.nan)
     bad = np.zeros(len(column.values), dtype=bool)
     for index, text in enumerate(column.values):
@@ -275,23 +312,24 @@ def _numbers(column: Coded, name: str) -> tuple[np.ndarray, _Problem | None]:
             numbers[index] = number
         else:
             bad[index] = True
-    problem = _first(column.rows(bad),
-                     lambda row: f"{name} {column.values[column.codes[row]]!r} is not a number")
-    return numbers, problem
+    checks = _refusing(name, column.rows(bad),
+                       lambda row: f"{name} {column.values[column.codes[row]]!r} is not a number")
+    return numbers, checks
 
 
-def _detail_problem(
-    kind_codes: np.ndarray, coded: dict[str, Coded], hours: np.ndarray, scores: np.ndarray
-) -> _Problem | None:
-    """Apply :func:`.events.event_problem` to each distinct combination of details."""
+def _detail_checks(
+    kind_codes: np.ndarray, coded: dict[str, Coded], hours: np.ndarray, scores: np.ndarray,
+    readable: np.ndarray,
+) -> list[_Check]:
+    """Apply :func:`.events.event_problem` to each distinct combination of details of ``readable`` rows."""
     outcomes = coded["outcome"].values
     sizes = (len(hours) or 1, len(scores) or 1, len(outcomes) or 1)
-    key = kind_codes
+    key = np.where(readable, kind_codes, 0)
     for column, size in zip((coded["hours"], coded["score"], coded["outcome"]), sizes, strict=True):
         key = key * size + column.codes
     key = key * 2 + coded["supervisor"].filled()
     combination_codes, combinations = pd.factorize(key)
-    messages: dict[int, str] = {}
+    found: dict[int, DetailProblem] = {}
     for index, combination in enumerate(combinations.tolist()):
         combination, has_supervisor = divmod(combination, 2)
         combination, outcome_code = divmod(combination, sizes[2])
@@ -305,12 +343,14 @@ def _detail_problem(
             outcome=outcomes[outcome_code] if outcomes else None,
         )
         if problem:
-            messages[index] = problem
-    if not messages:
-        return None
-    bad = np.zeros(len(combinations), dtype=bool)
-    bad[list(messages)] = True
-    return _first(bad[combination_codes], lambda row: messages[int(combination_codes[row])])
+            found[index] = problem
+    checks: list[_Check] = []
+    for name in DETAIL_COLUMNS:
+        bad = np.zeros(len(combinations), dtype=bool)
+        bad[[index for index, problem in found.items() if problem.column == name]] = True
+        checks += _refusing(name, bad[combination_codes] & readable,
+                            lambda row: found[int(combination_codes[row])].message)
+    return checks
 
 
 def _number_or_none(numbers: np.ndarray, code: int) -> float | None:

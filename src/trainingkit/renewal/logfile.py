@@ -19,16 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .eventlog import EventLog, EventLogError, paused_garbage_collection
-from .events import EVENT_COLUMNS, Event
+from .eventlog import EventLog, EventLogError, LogProblem, paused_garbage_collection
+from .events import EVENT_COLUMNS, Event, did_you_mean
 from .logcolumns import CATEGORICAL_COLUMNS, Coded, LogColumns
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["read_event_log", "read_statuses"]
+__all__ = ["header_problem", "read_event_log", "read_statuses"]
 
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
-_FIELDS_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventLog:
@@ -85,17 +84,58 @@ def read_statuses(
     return table
 
 
+_SAVE_AS_UTF8 = "save it from the spreadsheet as \"CSV UTF-8\""
+
+
 def _check_header(path: Path, data: bytes) -> None:
-    """Raise unless the first line is exactly the expected header."""
+    """Raise unless the file starts with exactly the expected header."""
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        raise EventLogError(path, 1, "the file is empty; an event log starts with the header "
+                                     + ",".join(EVENT_COLUMNS))
     first_line = _FIRST_LINE.match(data).group().removeprefix(b"\xef\xbb\xbf")  # type: ignore[union-attr]
     try:
         header = next(csv.reader([first_line.decode("utf-8")]), [])
     except UnicodeDecodeError:
-        header = []
-    if tuple(header) != EVENT_COLUMNS:
-        expected = ",".join(EVENT_COLUMNS)
-        found = first_line.decode("utf-8", "replace") or "an empty line"
-        raise EventLogError(path, 1, f"the header must be {expected}, not {found}")
+        raise _not_utf8(path, data) from None
+    problem = header_problem(header)
+    if problem:
+        raise EventLogError(path, 1, problem)
+
+
+def header_problem(header: list[str]) -> str | None:
+    """Say what is wrong with an event log's header (its column names), or return ``None``."""
+    if tuple(header) == EVENT_COLUMNS:
+        return None
+    expected = ",".join(EVENT_COLUMNS)
+    named = [name.strip() for name in header]
+    missing = [name for name in EVENT_COLUMNS if name not in named]
+    unknown = [name for name in named if name not in EVENT_COLUMNS]
+    parts = []
+    if missing:
+        parts.append("it lacks " + ", ".join(missing))
+    for name in unknown:
+        parts.append(f"{name!r} is not a column{did_you_mean(name, missing or EVENT_COLUMNS)}"
+                     if name else "it has a column with no name")
+    if not parts and named == list(EVENT_COLUMNS):
+        parts.append("a column name has spaces around it")
+    elif not parts and len(named) != len(set(named)):
+        parts.append("a column is named twice")
+    elif not parts:
+        parts.append("the columns are in another order")
+    return f"the header must be exactly {expected}, but " + "; ".join(parts)
+
+
+def _not_utf8(path: Path, data: bytes) -> EventLogError:
+    """The error naming every line that is not UTF-8 text (the first few, and how many)."""
+    problems = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = line[error.start]
+            problems.append(LogProblem(number, None, f"byte 0x{byte:02x} at character {error.start + 1} "
+                                                     f"is not UTF-8 text; {_SAVE_AS_UTF8}"))
+    return EventLogError.of_problems(path, problems)
 
 
 def _parse(path: Path, data: bytes) -> pd.DataFrame:
@@ -115,24 +155,26 @@ def _parse(path: Path, data: bytes) -> pd.DataFrame:
             encoding="utf-8-sig",
         )
     except UnicodeDecodeError:
-        error = _first_decode_error(data)
-        line = data[: error.start].count(b"\n") + 1
-        raise EventLogError(path, line, "the file is not UTF-8 text") from None
+        raise _not_utf8(path, data) from None
     except pd.errors.ParserError as error:
-        found = _FIELDS_ERROR.search(str(error))
-        if found is None:
+        problems = _too_many_fields(data)
+        if not problems:
             raise EventLogError(path, None, f"not a readable CSV file ({error})") from None
-        expected, bad_line, saw = found.groups()
-        raise EventLogError(path, int(bad_line), f"expected {expected} fields, found {saw}") from None
+        raise EventLogError.of_problems(path, problems) from None
 
 
-def _first_decode_error(data: bytes) -> UnicodeDecodeError:
-    """Return the error that decoding ``data`` as UTF-8 raises."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error
-    raise AssertionError("pandas failed to decode text that is UTF-8")  # pragma: no cover
+def _too_many_fields(data: bytes) -> list[LogProblem]:
+    """Name every row with more fields than the header (the header is line 1)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    problems = []
+    line = 1
+    for row in reader:
+        if len(row) > len(EVENT_COLUMNS):
+            problems.append(LogProblem(line, None, f"expected {len(EVENT_COLUMNS)} fields, found "
+                                                   f"{len(row)} (a field with a comma in it needs "
+                                                   "double quotes around it)"))
+        line = reader.line_num + 1
+    return problems
 
 
 def _line_numbers(data: bytes, rows: int) -> tuple[np.ndarray, bool]:

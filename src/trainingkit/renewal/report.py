@@ -1,4 +1,4 @@
-"""Tables for the certification office: the status CSV, counts, lists and the Markdown summary.
+"""Tables for the certification office: the status and review CSVs, counts, lists, the summary.
 
 pandas lives at this edge only; the rules hand over a :class:`StatusTable`.
 """
@@ -6,7 +6,7 @@ pandas lives at this edge only; the rules hand over a :class:`StatusTable`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -14,13 +14,17 @@ import pandas as pd
 
 from .cycle import Cycle
 from .dates import add_months
+from .reviews import ReviewAttempts
 from .status import Status, StatusTable
 
 __all__ = [
+    "REVIEW_COLUMNS",
     "STATUS_COLUMNS",
     "office_summary",
     "pseudonymised",
     "renewals_due_per_month",
+    "review_csv",
+    "review_frame",
     "status_counts",
     "status_csv",
     "status_frame",
@@ -28,6 +32,10 @@ __all__ = [
 
 #: The columns of the status CSV, in order.
 STATUS_COLUMNS = ("coach_id", "status", "expires_on", "grace_ends_on", "flags")
+
+#: The columns of the review CSV (attempts in each coach's current cycle), in order.
+REVIEW_COLUMNS = ("coach_id", "status", "review_attempts", "failed_reviews", "last_review_on",
+                  "last_score", "last_review_failed")
 
 #: The lists the office works from, in the order the summary shows them.
 OFFICE_LISTS: tuple[tuple[Status, str], ...] = (
@@ -92,6 +100,38 @@ def status_frame(table: StatusTable) -> pd.DataFrame:
     })
 
 
+def review_frame(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> pd.DataFrame:
+    """Return one row per coach: status, review attempts and failures in the current cycle, the last one.
+
+    ``reviews`` are in the table's order (:func:`.reviews.review_attempts`).
+    ``last_score`` is text as written in the log (``72``, ``85.5``);
+    ``last_review_failed`` is ``yes``, ``no`` or empty without a review.
+    """
+    if len(reviews) != len(table):
+        raise ValueError("review_frame needs one ReviewAttempts per coach of the table")
+    return pd.DataFrame({
+        "coach_id": pd.Series(table.coach_ids, dtype=object),
+        "status": pd.Series([status.value for status in table.statuses], dtype=object),
+        "review_attempts": pd.Series([review.attempts for review in reviews], dtype="int64"),
+        "failed_reviews": pd.Series([review.failed for review in reviews], dtype="int64"),
+        "last_review_on": pd.Series([_iso(review.last_on) for review in reviews], dtype=object),
+        "last_score": pd.Series(["" if review.last_score is None else f"{review.last_score:g}"
+                                 for review in reviews], dtype=object),
+        "last_review_failed": pd.Series([_yes_no(review) for review in reviews], dtype=object),
+    }, columns=list(REVIEW_COLUMNS))
+
+
+def review_csv(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> str:
+    """Return the review CSV text (:data:`REVIEW_COLUMNS`), one row per coach in the table's order."""
+    return review_frame(table, reviews).to_csv(index=False, lineterminator="\n")
+
+
+def _yes_no(review: ReviewAttempts) -> str:
+    if not review.attempts:
+        return ""
+    return "yes" if review.last_failed else "no"
+
+
 def status_counts(table: StatusTable) -> pd.Series:
     """Return the number of coaches in each status, every status listed, in rule order."""
     counts = pd.Series([status.value for status in table.statuses], dtype=object).value_counts()
@@ -136,8 +176,10 @@ def pseudonymised(table: StatusTable) -> StatusTable:
     return replace(table, coach_ids=names)
 
 
-def office_summary(table: StatusTable, *, source: str, due_per_month: pd.Series) -> str:
-    """Return the Markdown summary for the office: counts, the working lists, flags."""
+def office_summary(
+    table: StatusTable, *, source: str, due_per_month: pd.Series, reviews: Sequence[ReviewAttempts]
+) -> str:
+    """Return the Markdown summary for the office: counts, the working lists, reviews, flags."""
     frame = status_frame(table)
     counts = status_counts(table)
     lines = [
@@ -157,6 +199,7 @@ def office_summary(table: StatusTable, *, source: str, due_per_month: pd.Series)
         chosen = frame[frame["status"] == status.value].sort_values(["expires_on", "coach_id"])
         lines += [f"## {heading} ({len(chosen)})", ""]
         lines += _markdown_rows(chosen) if len(chosen) else ["None.", ""]
+    lines += _review_section(table, reviews)
     flagged = frame[frame["flags"] != ""]
     lines += ["## Conduct flags (charges reported late or not reported)"
               f" ({len(flagged)})", ""]
@@ -170,6 +213,34 @@ def office_summary(table: StatusTable, *, source: str, due_per_month: pd.Series)
         "",
     ]
     return "\n".join(lines)
+
+
+def _review_section(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> list[str]:
+    """The reviews taken in the current cycles, and the coaches whose latest one failed."""
+    frame = review_frame(table, reviews)
+    frame["expires_on"] = [_iso(None if cycle is None else cycle.expires_on) for cycle in table.cycles]
+    taken = frame[frame["review_attempts"] > 0]
+    failed = frame[frame["last_review_failed"] == "yes"].sort_values(["expires_on", "coach_id"])
+    lines = [
+        "## Ethics reviews in the current cycles",
+        "",
+        f"{int(frame['review_attempts'].sum())} attempts by {len(taken)} coaches, "
+        f"{int(frame['failed_reviews'].sum())} of them failed.",
+        "",
+        f"## Latest review failed: a retake is needed ({len(failed)})",
+        "",
+    ]
+    if not len(failed):
+        return [*lines, "None.", ""]
+    lines += ["| coach_id | status | expires_on | attempts | failed | last review | last score |",
+              "|---|---|---|---:|---:|---|---:|"]
+    for record in failed.itertuples(index=False):
+        lines.append(
+            f"| {_cell(record.coach_id)} | {record.status} | {record.expires_on} | "
+            f"{record.review_attempts} | {record.failed_reviews} | {record.last_review_on} | "
+            f"{record.last_score} |"
+        )
+    return [*lines, ""]
 
 
 def _markdown_rows(frame: pd.DataFrame) -> list[str]:
