@@ -15,7 +15,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     then refuses a submission made by another account than the trainee it names.
     """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, TagRemovePreprocessor
-    from nbgrader.preprocessors import AssignLatePenalties, ClearHiddenTests, GetGrades, SaveAutoGrades
+    from nbgrader.preprocessors import AssignLatePenalties, GetGrades, SaveAutoGrades
 
     from trainingkit.grading.preprocessors import GradeFromAnswers
 
@@ -37,10 +37,10 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     c.GradeFromAnswers.source_dir = str(course.source_dir)
     c.Autograde.sanitize_preprocessors = [GradeFromAnswers]
     c.Autograde.autograde_preprocessors = [SaveAutoGrades, AssignLatePenalties]
-    # Feedback shows question text and results, not the code that draws the widgets.
-    c.GenerateFeedback.preprocessors = [
-        GetGrades, ClearHiddenTests, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor,
-    ]
+    # Feedback shows question text and results, not the code that draws the widgets. (No
+    # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor
+    # warned "display_data_priority not recognized" in every Generate Feedback dialog.)
+    c.GenerateFeedback.preprocessors = [GetGrades, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor]
     c.TagRemovePreprocessor.remove_input_tags = {"trainingkit-widget"}
     c.TagRemovePreprocessor.enabled = True
     # ...and reads as a letter: trainingkit's template over nbgrader's (grading/templates/),
