@@ -59,3 +59,19 @@ def test_an_unknown_item_is_named(tmp_path: Path, course_data) -> None:
     path.write_text("assignments:\n  - {id: a-one, title: T, items: [scope-001, nope-001]}\n")
     with pytest.raises(AssignmentError, match=r"assignments\.yaml: assignment 'a-one': field 'items': 'nope-001'"):
         load_assignments(path, bank)
+
+
+@pytest.mark.parametrize("items", [["scope-911"], ["scope-912", "scope-911"], ["scope-911", "scope-001", "scope-912"]])
+def test_a_case_set_must_be_given_whole_and_in_order(tmp_path: Path, course_data, items: list[str]) -> None:
+    """An assignment with part of a case set, its parts out of order or apart, is refused naming the parts."""
+    from dataclasses import replace
+
+    bank, _ = course_data
+    bank = {**bank, **{f"scope-91{n}": replace(bank["scope-001"], id=f"scope-91{n}", case="case-scope-09",
+                                              part=n, parts=2) for n in (1, 2)}}
+    path = tmp_path / "assignments.yaml"
+    path.write_text(f"assignments:\n  - {{id: a-one, title: T, items: [{', '.join(items)}]}}\n")
+    with pytest.raises(AssignmentError, match="case set case-scope-09 must be given whole.*scope-911, scope-912"):
+        load_assignments(path, bank)
+    path.write_text("assignments:\n  - {id: a-one, title: T, items: [scope-001, scope-911, scope-912]}\n")
+    assert load_assignments(path, bank)["a-one"].items == ("scope-001", "scope-911", "scope-912")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -53,6 +53,18 @@ class Assignment:
         return sum(v.points for v in self.vignettes(bank) if v.kind.is_choice)
 
 
+def case_set_problem(items: Sequence[str], bank: Mapping[str, Vignette]) -> str:
+    """Why ``items`` break a case set (every part, together, in order), or "" when none does."""
+    for case in dict.fromkeys(bank[i].case for i in items if bank[i].case):
+        expected = [v.id for v in sorted((v for v in bank.values() if v.case == case), key=lambda v: v.part)]
+        where = [n for n, item in enumerate(items) if bank[item].case == case]
+        given = [items[n] for n in where]
+        if given != expected or where != list(range(where[0], where[0] + len(where))):
+            return (f"case set {case} must be given whole, its parts one after another in order: "
+                    f"{', '.join(expected)}")
+    return ""
+
+
 def _parse(raw: Any, path: Path, bank: Mapping[str, Vignette]) -> Assignment:
     name = raw.get("id") if isinstance(raw, dict) else None
 
@@ -88,6 +100,9 @@ def _parse(raw: Any, path: Path, bank: Mapping[str, Vignette]) -> Assignment:
             fail("items", f"{item!r} is not in the bank")
     if len(set(items)) != len(items):
         fail("items", "lists a vignette twice")
+    broken = case_set_problem(items, bank) if form_cycle is None else ""
+    if broken:
+        fail("items", broken)
     if form_cycle is not None and "pass_mark" in raw:
         fail("pass_mark", "a fixed review form passes at its own cut score (coursework/forms.yaml)")
     pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK if mode is FeedbackMode.REVIEW and form_cycle is None

@@ -110,3 +110,29 @@ def test_counts_by_kind_are_met() -> None:
     plan = plan.__class__(**{**plan.__dict__, "kinds": {Kind.MULTIPLE: (2, 2), Kind.SINGLE: (8, 8)}})
     for form in assemble_cycles(bank, plan, [1, 2]).values():
         assert sum(bank[i].kind is Kind.MULTIPLE for i in form.items) == 2
+
+
+def test_a_case_set_is_assembled_whole_its_parts_together_and_in_order() -> None:
+    """A form holding one part of a case set holds every part, one after another, in part order."""
+    from dataclasses import replace
+
+    bank = make_bank(PER_AREA)
+    for number, (item_id, area) in enumerate((("dual-091", "dual"), ("scope-091", "scope"), ("dual-092", "dual")), 1):
+        bank[item_id] = replace(item(item_id, area, angoff=0.7), case="case-dual-01", part=number, parts=3)
+    plan = blueprint(AREAS, 10, target_difficulty=0.7)
+    forms = assemble_cycles(bank, plan, list(range(1, 11)))
+    parts = ["dual-091", "scope-091", "dual-092"]
+    holding = [form for form in forms.values() if set(parts) & set(form.items)]
+    assert holding, "no form used the case set, so the rule was never tested"
+    for form in holding:
+        start = form.items.index("dual-091")
+        assert list(form.items[start:start + 3]) == parts
+
+
+def test_a_case_set_with_a_retired_part_is_never_assembled() -> None:
+    from dataclasses import replace
+
+    bank = make_bank(PER_AREA)
+    bank["dual-091"] = replace(item("dual-091", "dual"), case="case-dual-01", part=1, parts=2)
+    bank["dual-092"] = replace(item("dual-092", "dual", retired="key disputed"), case="case-dual-01", part=2, parts=2)
+    assert not {"dual-091", "dual-092"} & {v.id for v in eligible(bank, blueprint(AREAS, 10))}

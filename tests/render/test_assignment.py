@@ -64,3 +64,37 @@ def test_a_content_note_comes_before_a_hidden_scenario(project: Course) -> None:
         (cell,) = [c for c in notebook.cells if c.get("id") == f"{item}-scenario"]
         note = cell.source.index("Content note")
         assert note < cell.source.index("<details>") < cell.source.index(bank[item].scenario.strip()[:40])
+
+
+def test_a_case_set_prints_its_scenario_once_and_numbers_its_parts(project: Course) -> None:
+    """The first part shows the scenario and says the case has linked questions; later parts only their question."""
+    from dataclasses import replace
+
+    from trainingkit.assignments import Assignment, FeedbackMode
+
+    bank = load_bank(project.bank_dir)
+    base = bank["scope-001"]
+    parts = {f"scope-91{n}": replace(base, id=f"scope-91{n}", question=f"Question {n}?", case="case-scope-09",
+                                     part=n, parts=2) for n in (1, 2)}
+    bank = {**bank, **parts}
+    assignment = Assignment(id="a-case", title="T", feedback=FeedbackMode.PRACTICE, items=tuple(parts))
+    cells = {cell.id: cell.source for cell in render_assignment(assignment, bank).cells}
+    first, second = cells["scope-911-scenario"], cells["scope-912-scenario"]
+    scenario = base.scenario.strip()[:60]
+    assert "(part 1 of 2)" in first and "linked questions" in first and scenario in first
+    assert "(part 2 of 2)" in second and "same case" in second and scenario not in second
+    assert "**Question 2?**" in second
+
+
+def test_an_analytic_rubric_shows_every_level_to_the_supervisor(project: Course) -> None:
+    """A reflection's rubric lists each criterion's levels with their points, for the formgrader."""
+    bank = load_bank(project.bank_dir)
+    reflection = next(v for v in bank.values() if v.rubric and v.rubric[0].levels)
+    from trainingkit.assignments import Assignment, FeedbackMode
+
+    notebook = render_assignment(Assignment("a-r", "T", FeedbackMode.PRACTICE, (reflection.id,)), bank)
+    (rubric,) = [cell.source for cell in notebook.cells if cell.id == f"{reflection.id}-grade"]
+    assert "| Levels |" in rubric
+    for criterion in reflection.rubric:
+        for level in criterion.levels:
+            assert f"**{level.points:g}:** {level.description}" in rubric

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,12 @@ from trainingkit.bank.model import (
     Kind,
     Option,
     RubricCriterion,
+    RubricLevel,
     Vignette,
 )
 
 ITEM_ID = re.compile(r"^[a-z]+-[0-9]{3}$")
+CASE_ID = re.compile(r"^case-[a-z]+-[0-9]{2}$")
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 OPTION_ID = re.compile(r"^[a-h]$")
 REQUIRED_TEXT = ("id", "domain", "title", "scenario", "question", "kind", "rationale", "code_section")
@@ -27,6 +30,8 @@ KNOWN_FIELDS = frozenset(
     REQUIRED_TEXT + ("points", "content_notes", "options", "key", "rubric", "clauses", "area", "enemies",
                      "angoff", "retired")
 )
+#: What a case set gives once for all its parts (each part is an item without these).
+CASE_FIELDS = frozenset(("id", "domain", "title", "scenario", "content_notes", "parts"))
 
 
 class BankError(ValueError):
@@ -74,6 +79,29 @@ def _points(value: Any, field: str, fail: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         fail(field, f"must be a number above 0, not {value!r}")
     return float(value)
+
+
+def _levels(raw: Any, top: float, where: str, fail: Any) -> tuple[RubricLevel, ...]:
+    """An analytic rubric's levels for one criterion: from its full points down to 0."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) < 2:
+        fail(f"{where}.levels", "must list at least two levels, each with points and description")
+    levels = []
+    for number, level in enumerate(raw, start=1):
+        at = f"{where}.levels[{number}]"
+        if not isinstance(level, dict):
+            fail(at, "must be a mapping with points and description")
+        points = level.get("points")
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points <= top:
+            fail(f"{at}.points", f"must be a number from 0 to the criterion's {top:g} points, not {points!r}")
+        levels.append(RubricLevel(float(points), _text(level, "description", lambda f, m: fail(f"{at}.{f}", m))))
+    scores = [level.points for level in levels]
+    if len(set(scores)) != len(scores):
+        fail(f"{where}.levels", "gives two levels the same points")
+    if max(scores) != top or min(scores) != 0:
+        fail(f"{where}.levels", f"must run from the criterion's {top:g} points down to 0")
+    return tuple(sorted(levels, key=lambda level: -level.points))
 
 
 def _parse_item(raw: Any, path: Path) -> Vignette:
@@ -166,9 +194,11 @@ def _parse_item(raw: Any, path: Path) -> Vignette:
             where = f"rubric[{number}]"
             if not isinstance(raw_criterion, dict):
                 fail(where, "must be a mapping with criterion and points")
+            criterion_points = _points(raw_criterion.get("points"), where + ".points", fail)
             rubric.append(RubricCriterion(
                 criterion=_text(raw_criterion, "criterion", lambda f, m: fail(f"{where}.{f}", m)),
-                points=_points(raw_criterion.get("points"), where + ".points", fail),
+                points=criterion_points,
+                levels=_levels(raw_criterion.get("levels"), criterion_points, where, fail),
             ))
         points = sum(criterion.points for criterion in rubric)
         if "points" in raw and _points(raw["points"], "points", fail) != points:
@@ -195,9 +225,49 @@ def load_bank_file(path: Path | str) -> list[Vignette]:
                         line=mark.line + 1 if mark else None) from None
     except (OSError, UnicodeDecodeError) as error:
         raise BankError(path, f"cannot be read: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        raise BankError(path, "must be a mapping with an 'items' list")
-    return [_parse_item(raw, path) for raw in document["items"]]
+    if not isinstance(document, dict) or not isinstance(document.get("items", document.get("cases")), list):
+        raise BankError(path, "must be a mapping with an 'items' list (or a 'cases' list of case sets)")
+    unknown = sorted(set(document) - {"items", "cases"})
+    if unknown:
+        raise BankError(path, f"{unknown[0]!r} is not a bank file section (known: items, cases)")
+    items = [_parse_item(raw, path) for raw in document.get("items") or []]
+    for raw in document.get("cases") or []:
+        items.extend(_parse_case(raw, path))
+    return items
+
+
+def _parse_case(raw: Any, path: Path) -> list[Vignette]:
+    """A case set: the shared scenario's fields are given once and every part inherits them."""
+    if not isinstance(raw, _Mapping):
+        raise BankError(path, "each case must be a mapping of field: value")
+    case_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+
+    def fail(field: str, message: str) -> None:
+        raise BankError(path, message, line=raw.line, item=case_id, field=field)
+
+    unknown = sorted(set(raw) - CASE_FIELDS)
+    if unknown:
+        fail(unknown[0], f"is not a case field (known: {', '.join(sorted(CASE_FIELDS))})")
+    if not case_id or not CASE_ID.match(case_id):
+        fail("id", "must look like 'case-scope-01' (case, domain word, two digits)")
+    parts = raw.get("parts")
+    if not isinstance(parts, list) or not 2 <= len(parts) <= 4:
+        fail("parts", "a case set has two to four parts (linked questions)")
+    shared = {field: raw[field] for field in CASE_FIELDS - {"id", "parts"} if field in raw}
+    vignettes = []
+    for number, part in enumerate(parts, start=1):
+        if not isinstance(part, _Mapping):
+            fail(f"parts[{number}]", "must be a mapping of field: value")
+        clash = sorted(set(part) & set(shared))
+        if clash:
+            fail(f"parts[{number}].{clash[0]}", "is given once for the whole case, not per part")
+        merged = _Mapping({**shared, **part})
+        merged.line = part.line
+        vignette = _parse_item(merged, path)
+        if vignette.kind is Kind.REFLECTION:
+            fail(f"parts[{number}]", "the parts of a case set are choices (a reflection stands alone)")
+        vignettes.append(replace(vignette, case=case_id, part=number, parts=len(parts)))
+    return vignettes
 
 
 def load_bank(directory: Path | str) -> dict[str, Vignette]:

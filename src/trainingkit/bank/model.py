@@ -65,11 +65,23 @@ class Option:
 
 
 @dataclass(frozen=True)
+class RubricLevel:
+    """One level of performance on a rubric criterion: its points and what an answer shows there."""
+
+    points: float
+    description: str
+
+
+@dataclass(frozen=True)
 class RubricCriterion:
-    """One line of a reflection rubric: what a supervisor looks for, worth some points."""
+    """One line of an analytic rubric: what a supervisor looks for, worth some points.
+
+    ``levels`` (highest first, down to 0) say what an answer earns each score with.
+    """
 
     criterion: str
     points: float
+    levels: tuple[RubricLevel, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,11 @@ class Vignette:
     angoff: float | None = None
     #: Why the item is retired (never assembled again; forms already given keep it), or "".
     retired: str = ""
+    #: A case set's id when the item is one part of it (one scenario, linked questions scored
+    #: separately, always given together and in order), with its part number and the case's size.
+    case: str = ""
+    part: int = 0
+    parts: int = 0
 
     @property
     def domain_title(self) -> str:

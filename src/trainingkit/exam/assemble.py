@@ -53,8 +53,11 @@ def eligible(bank: Mapping[str, Vignette], blueprint: Blueprint, exclude: Abstra
     """Items a new form may use: choice items tagged with an area of the blueprint and rated, not
     retired, and not in ``exclude`` (the practice sets, whose feedback explains their keys)."""
     areas = {area.id for area in blueprint.areas}
-    return sorted((v for v in bank.values() if v.kind.is_choice and v.area in areas and v.angoff is not None
-                   and not v.retired and v.id not in exclude), key=lambda v: v.id)
+    usable = {v.id for v in bank.values() if v.kind.is_choice and v.area in areas and v.angoff is not None
+              and not v.retired and v.id not in exclude}
+    # a case set is usable only whole: one unusable part takes its other parts out too
+    broken = {v.case for v in bank.values() if v.case and v.id not in usable}
+    return sorted((bank[i] for i in usable if bank[i].case not in broken or not bank[i].case), key=lambda v: v.id)
 
 
 def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, previous: Sequence[Form]) -> str:
@@ -103,6 +106,12 @@ def assemble_form(bank: Mapping[str, Vignette], blueprint: Blueprint, cycle: int
         add(np.array([1.0 if v.area == area.id else 0.0 for v in items]), area.minimum, area.maximum)
     for group in sorted({g for v in items for g in v.enemies}):
         add(np.array([1.0 if group in v.enemies else 0.0 for v in items]), 0, 1)
+    for case in sorted({v.case for v in items if v.case}):
+        parts = [n for n, v in enumerate(items) if v.case == case]
+        for first, other in zip(parts, parts[1:]):  # the parts of a case set come together
+            row = np.zeros(n)
+            row[first], row[other] = 1.0, -1.0
+            add(row, 0, 0)
     for form in recent:
         add(np.array([1.0 if v.id in form.items else 0.0 for v in items]), 0, blueprint.overlap_limit)
     target = reference if reference is not None else blueprint.target_difficulty
@@ -120,8 +129,19 @@ def assemble_form(bank: Mapping[str, Vignette], blueprint: Blueprint, cycle: int
         raise AssemblyError(f"cycle {cycle}: no form meets the blueprint together with exposure control, "
                             f"enemy items and {rule}; add items to the thinnest areas or retire fewer")
     chosen = {v.id for v, x in zip(items, result.x) if x > 0.5}
+    return Form(cycle, form_order(chosen, bank, blueprint))
+
+
+def form_order(chosen: AbstractSet[str], bank: Mapping[str, Vignette], blueprint: Blueprint) -> tuple[str, ...]:
+    """Items by blueprint area, a case set's parts together and in order where its first part falls."""
     order = {area.id: number for number, area in enumerate(blueprint.areas)}
-    return Form(cycle, tuple(sorted(chosen, key=lambda i: (order[bank[i].area], i))))
+    first = {v.case: v for v in (bank[i] for i in chosen) if v.case and v.part == 1}
+
+    def key(item: str) -> tuple[int, str, int]:
+        v = bank[item]
+        lead = first.get(v.case, v) if v.case else v
+        return order[lead.area], lead.case or lead.id, v.part
+    return tuple(sorted(chosen, key=key))
 
 
 def assemble_cycles(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: Sequence[int],

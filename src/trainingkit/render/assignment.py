@@ -73,8 +73,16 @@ those starts with a short content note, and you can skip it and come back whenev
 
 
 def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
-    header = (f"## Question {number} of {total}: {vignette.title}\n\n"
-              f"*{vignette.domain_title} · {_points(vignette.points)} · {HOW_TO_ANSWER[vignette.kind]}*\n")
+    title, case_line = vignette.title, ""
+    if vignette.case:
+        title += f" (part {vignette.part} of {vignette.parts})"
+        case_line = (f" · one case, {vignette.parts} linked questions, each scored on its own"
+                     if vignette.part == 1 else " · the same case as the question before")
+    header = (f"## Question {number} of {total}: {title}\n\n"
+              f"*{vignette.domain_title} · {_points(vignette.points)} · {HOW_TO_ANSWER[vignette.kind]}"
+              f"{case_line}*\n")
+    if vignette.part > 1:  # the scenario is printed once, above the case's first part
+        return f"{header}\n**{vignette.question.strip()}**\n"
     scenario = vignette.scenario.strip()
     if vignette.content_notes:
         topics = ", ".join(CONTENT_NOTES[note] for note in vignette.content_notes)
@@ -99,10 +107,18 @@ def _widget_source(vignette: Vignette) -> str:
 
 
 def _rubric_markdown(vignette: Vignette) -> str:
-    rows = "\n".join(f"| {criterion.criterion} | {criterion.points:g} |" for criterion in vignette.rubric)
-    return (f"**Supervisor's grade for this reflection** ({_points(vignette.points)}). "
-            "Your supervisor reads what you wrote and gives feedback against these points:\n\n"
-            f"| What your supervisor looks for | Points |\n|---|---|\n{rows}\n")
+    intro = (f"**Supervisor's grade for this reflection** ({_points(vignette.points)}). "
+             "Your supervisor reads what you wrote and gives feedback against these points")
+    if not any(criterion.levels for criterion in vignette.rubric):
+        rows = "\n".join(f"| {criterion.criterion} | {criterion.points:g} |" for criterion in vignette.rubric)
+        return f"{intro}:\n\n| What your supervisor looks for | Points |\n|---|---|\n{rows}\n"
+    # An analytic rubric: each criterion scored at one of its levels, the levels in words.
+    rows = "\n".join(
+        f"| {criterion.criterion} | {criterion.points:g} | "
+        + "<br>".join(f"**{level.points:g}:** {level.description}" for level in criterion.levels) + " |"
+        for criterion in vignette.rubric)
+    return (f"{intro}, each scored at the level your answer reaches:\n\n"
+            f"| What your supervisor looks for | Points | Levels |\n|---|---|---|\n{rows}\n")
 
 
 def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> nbformat.NotebookNode:
