@@ -72,3 +72,17 @@ def test_make_lab_fetches_assignments_into_the_workbook_and_opens_the_own_copy(c
     assert f"Exchange.assignment_dir = {str(course_copy.workbook_dir)!r}" in config
     assert lab_command(course_copy, open_browser=False)[-1] == START_PAGE
     assert START_PAGE.startswith("workbook/lessons/")
+
+
+def test_make_lab_signs_the_lesson_copies_so_jupyter_trusts_them(course_copy, tmp_path: Path, monkeypatch) -> None:
+    """After prepare_workbook the person's notary trusts every lesson copy (no 'not trusted' warnings)."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from trainingkit.lab import prepare_workbook
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    prepare_workbook(course_copy)
+    notary = NotebookNotary(data_dir=str(tmp_path / "data"))
+    copies = sorted((course_copy.workbook_dir / "lessons").glob("*.ipynb"))
+    assert copies and all(notary.check_signature(nbformat.read(path, as_version=4)) for path in copies)

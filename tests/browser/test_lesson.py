@@ -105,3 +105,8 @@ def test_the_file_browser_shows_the_answers_but_no_lock_file(lesson_page, lab) -
     shot(lesson_page, "lesson-6-file-browser")
     assert "answers.json" in names and "00-welcome.ipynb" in names
     assert not [name for name in names if "lock" in name], names
+
+
+def test_opening_the_lesson_logs_no_trust_warning(lesson_page, lab) -> None:
+    """The server trusts the person's signed lesson copy: no "Notebook ... is not trusted" line for it."""
+    assert "00-welcome.ipynb is not trusted" not in lab.log.read_text()
