@@ -119,6 +119,12 @@ def test_the_formgrader_view_runs_no_trainee_script_and_sends_nothing(formgrader
     assert formgrader_view["watched"].writes() == []
 
 
+def test_the_formgrader_view_asks_no_other_site_for_mathjax(formgrader_view) -> None:
+    """The graded submission page loads nothing from outside the lab (nbconvert's MathJax CDN included)."""
+    outside = [url for _, url in formgrader_view["watched"].requests if not url.startswith(("http://127.0.0.1", "data:"))]
+    assert outside == []
+
+
 def test_the_supervisor_reads_the_reflection_as_plain_text(formgrader_view) -> None:
     """The reflection's HTML is shown as the characters the trainee typed."""
     assert payload("reflection") in formgrader_view["text"]

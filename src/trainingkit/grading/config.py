@@ -56,6 +56,11 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     # where our template finds nbgrader's feedback/index.html.j2, and the bootstrap css it includes
     c.FeedbackLetterExporter.extra_template_paths = [
         str(formgrader / "templates"), str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    # The formgrader's grading page: nbgrader's 'formgrade' template without MathJax from the
+    # internet. This file is read after the formgrader's own settings, so these win.
+    c.HTMLExporter.template_name = "trainingkit-formgrade"
+    c.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates"), str(Path(__file__).with_name("templates"))]
+    c.HTMLExporter.extra_template_paths = [str(formgrader / "templates")]
 
 
 def course_from_config_file(config_file: str | Path) -> Course:
