@@ -51,8 +51,8 @@ def test_review_form_prints_csv_that_parses_even_with_quotes_in_titles(here: Cou
 def test_an_area_with_every_item_retired_is_named(here: Course) -> None:
     """With every psychedelics item retired, assembling a new form fails naming that area, exit 2."""
     for path in here.bank_dir.glob("*.yaml"):
-        path.write_text(path.read_text().replace("    area: psychedelics\n",
-                                                 "    area: psychedelics\n    retired: superseded\n"))
+        path.write_text(re.sub(r"^( +)area: psychedelics\n", r"\1area: psychedelics\n\1retired: superseded\n",
+                               path.read_text(), flags=re.M))
     result = _run("forms", "--cycles", "2")
     assert result.exit_code == 2
     assert "cycle 2: no form meets the blueprint: content area 'psychedelics'" in result.stderr
