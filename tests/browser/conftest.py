@@ -246,6 +246,30 @@ def wait_for_questions(page, expected: int) -> None:
     assert questions(page).count() == expected
 
 
+#: Counts the notebook's code cells, failing if any shows code, a prompt, a "•••" placeholder
+#: or a collapser bar to the trainee (checked on computed visibility, not on classes).
+HIDDEN_CODE = """(cells) => {
+    const parts = ".jp-InputArea, .jp-InputPrompt, .jp-InputPlaceholder, .jp-Collapser, .jp-OutputPrompt";
+    const shown = [];
+    for (const cell of cells) {
+        for (const part of cell.querySelectorAll(parts)) {
+            const prompt = part.classList.contains("jp-OutputPrompt");
+            if (part.checkVisibility({visibilityProperty: true}) && (!prompt || part.textContent.trim())) {
+                shown.push(part.className + " :: " + part.textContent.slice(0, 80));
+            }
+        }
+    }
+    return {cells: cells.length, shown};
+}"""
+
+
+def hidden_code(page) -> int:
+    """How many code cells the open notebook has; asserts that none of them shows code."""
+    found = page.locator(f"{NOTEBOOK} .jp-CodeCell").evaluate_all(HIDDEN_CODE)
+    assert found["shown"] == [], found["shown"]
+    return found["cells"]
+
+
 def question(page, question_id: str):
     return page.locator(f"{NOTEBOOK} .tk-id-{question_id}")
 
