@@ -56,6 +56,7 @@ benchmarks: course
 	$(BIN)/python benchmarks/forms.py
 	$(BIN)/python benchmarks/items.py
 	$(BIN)/python benchmarks/renewal.py
+	$(BIN)/python benchmarks/first_question.py
 
 clean:
 	rm -rf $(VENV) .exchange .jupyter coursework/release coursework/submitted \

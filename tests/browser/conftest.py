@@ -233,13 +233,8 @@ def questions(page):
     return page.locator(f"{NOTEBOOK} .tk-question")
 
 
-def run_all(page, expected: int) -> None:
-    """Run ▸ Run All Cells, then wait until every question is drawn and ready."""
-    menu(page, "Run", "Run All Cells")
-    wait_for_questions(page, expected)
-
-
 def wait_for_questions(page, expected: int) -> None:
+    """Wait, doing nothing, until the open notebook has drawn its ``expected`` questions."""
     ready = page.locator(f"{NOTEBOOK} .tk-question[data-tk-ready]")
     ready.nth(expected - 1).wait_for(state="attached")
     page.get_by_text(IDLE).wait_for()
