@@ -43,6 +43,19 @@ def test_the_welcome_lesson_opens_with_its_checks_drawn_and_no_code(page, lab, c
     assert page.locator(DIRTY_TAB).count() == 0
 
 
+def test_the_checks_are_drawn_again_after_a_kernel_restart(page, checks) -> None:
+    """After Kernel ▸ Restart Kernel the lesson's checks are drawn again by themselves, still with no code."""
+    page.locator(f"{NOTEBOOK} .tk-question").evaluate_all("(boxes) => boxes.forEach((b) => b.dataset.before = 1)")
+    page.get_by_role("menuitem", name="Kernel", exact=True).click()
+    page.get_by_role("menuitem", name="Restart Kernel…").click()  # its name ends with its shortcut
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()  # "Restart"
+    fresh = page.locator(f"{NOTEBOOK} .tk-question[data-tk-ready]:not([data-before])")
+    fresh.nth(len(checks) - 1).wait_for(state="attached")
+    page.get_by_text(IDLE).wait_for()
+    assert page.locator(f"{NOTEBOOK} .tk-question").count() == len(checks)
+    assert hidden_code(page) == len(checks)
+
+
 def test_an_assignment_opens_with_its_saved_answers_and_their_times(page, lab) -> None:
     """A trainee's assignment opens with every question drawn and an answer saved earlier shown with its time."""
     bank = load_bank(lab.course.bank_dir)
