@@ -4,6 +4,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The autorun JupyterLab extension: TypeScript in labextension/, built into the package.
+LABEXT         := src/trainingkit/labextension/package.json
+LABEXT_SOURCES := $(wildcard labextension/*.json labextension/src/*.ts labextension/style/*)
+NODE_MODULES   := labextension/node_modules/.package-lock.json
 
 .PHONY: setup course lab hub test test-fast benchmarks clean
 
@@ -14,7 +18,20 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-setup: $(STAMP)
+# npm packages exactly as labextension/package-lock.json pins them (@jupyterlab/builder ...).
+$(NODE_MODULES): labextension/package.json labextension/package-lock.json
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Built by JupyterLab's builder with the venv's JupyterLab. A wheel carries it as data files
+# (share/jupyter/labextensions); an editable install does not, so the venv gets a link to it.
+$(LABEXT): $(STAMP) $(NODE_MODULES) $(LABEXT_SOURCES)
+	cd labextension && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build
+	mkdir -p $(VENV)/share/jupyter/labextensions/@trainingkit
+	ln -sfn $(CURDIR)/src/trainingkit/labextension $(VENV)/share/jupyter/labextensions/@trainingkit/autorun
+	touch $@
+
+setup: $(LABEXT)
 
 course: setup
 	$(BIN)/trainingkit build
@@ -39,7 +56,9 @@ benchmarks: course
 	$(BIN)/python benchmarks/forms.py
 	$(BIN)/python benchmarks/items.py
 	$(BIN)/python benchmarks/renewal.py
+	$(BIN)/python benchmarks/first_question.py
 
 clean:
 	rm -rf $(VENV) .exchange .jupyter coursework/release coursework/submitted \
-	       coursework/autograded coursework/feedback coursework/gradebook.db
+	       coursework/autograded coursework/feedback coursework/gradebook.db \
+	       labextension/node_modules labextension/lib src/trainingkit/labextension

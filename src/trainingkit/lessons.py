@@ -322,7 +322,7 @@ def render_lesson(lesson: Lesson) -> nbformat.NotebookNode:
 
 {_bullets(lesson.objectives)}
 
-*To see the knowledge checks, choose **Run ▸ Run All Cells** once. Checks are not graded.*
+*The knowledge checks appear below their sections as the lesson opens. Checks are not graded.*
 
 <small>This notebook is {GENERATED_NOTICE}.</small>
 """

@@ -234,17 +234,36 @@ def questions(page):
     return page.locator(f"{NOTEBOOK} .tk-question")
 
 
-def run_all(page, expected: int) -> None:
-    """Run ▸ Run All Cells, then wait until every question is drawn and ready."""
-    menu(page, "Run", "Run All Cells")
-    wait_for_questions(page, expected)
-
-
 def wait_for_questions(page, expected: int) -> None:
+    """Wait, doing nothing, until the open notebook has drawn its ``expected`` questions."""
     ready = page.locator(f"{NOTEBOOK} .tk-question[data-tk-ready]")
     ready.nth(expected - 1).wait_for(state="attached")
     page.get_by_text(IDLE).wait_for()
     assert questions(page).count() == expected
+
+
+#: Counts the notebook's code cells, failing if any shows code, a prompt, a "•••" placeholder
+#: or a collapser bar to the trainee (checked on computed visibility, not on classes).
+HIDDEN_CODE = """(cells) => {
+    const parts = ".jp-InputArea, .jp-InputPrompt, .jp-InputPlaceholder, .jp-Collapser, .jp-OutputPrompt";
+    const shown = [];
+    for (const cell of cells) {
+        for (const part of cell.querySelectorAll(parts)) {
+            const prompt = part.classList.contains("jp-OutputPrompt");
+            if (part.checkVisibility({visibilityProperty: true}) && (!prompt || part.textContent.trim())) {
+                shown.push(part.className + " :: " + part.textContent.slice(0, 80));
+            }
+        }
+    }
+    return {cells: cells.length, shown};
+}"""
+
+
+def hidden_code(page) -> int:
+    """How many code cells the open notebook has; asserts that none of them shows code."""
+    found = page.locator(f"{NOTEBOOK} .jp-CodeCell").evaluate_all(HIDDEN_CODE)
+    assert found["shown"] == [], found["shown"]
+    return found["cells"]
 
 
 def question(page, question_id: str):

@@ -22,7 +22,8 @@ from trainingkit.bank.model import Kind, Vignette
 from trainingkit.lessons import KnowledgeCheck, load_lesson
 
 from tests.browser.conftest import (
-    ASSIGNMENT, NOTEBOOK, axe_violations, click_option, open_notebook, question, run_all, shot, wait_saved,
+    ASSIGNMENT, NOTEBOOK, axe_violations, click_option, open_notebook, question, shot, wait_for_questions,
+    wait_saved,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,10 +59,10 @@ def _check_answer(page, check: KnowledgeCheck, number: int) -> str:
 
 @pytest.fixture(scope="module")
 def lesson(page, lab, checks: list[KnowledgeCheck]):
-    """The welcome lesson run once, its first check answered so feedback is on screen."""
+    """The welcome lesson as it opens, its first check answered so feedback is on screen."""
     path = lab.copy_notebook(lab.course.notebooks_dir / "00-welcome.ipynb", "a11y-lesson")
     open_notebook(page, lab, "a11y-lesson", path)
-    run_all(page, len(checks))
+    wait_for_questions(page, len(checks))
     _check_answer(page, checks[0], next(n for n, o in enumerate(checks[0].options) if o.correct))
     shot(page, "a11y-1-lesson")
     return page
@@ -97,10 +98,10 @@ def test_right_and_wrong_are_told_in_words_not_by_colour(lesson, checks: list[Kn
 
 @pytest.fixture(scope="module")
 def assignment(page, lab, items: list[Vignette], lesson):
-    """A trainee's copy of the released assignment, run once, with one answer saved."""
+    """A trainee's copy of the released assignment as it opens, with one answer saved."""
     path = lab.copy_notebook(lab.course.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", "a11y-assignment")
     open_notebook(page, lab, "a11y-assignment", path)
-    run_all(page, len(items))
+    wait_for_questions(page, len(items))
     first = next(v for v in items if v.kind is Kind.SINGLE)
     click_option(question(page, first.id), first.options[0].id, first.options[0].text)
     wait_saved(question(page, first.id))

@@ -23,7 +23,7 @@ from trainingkit.course import COURSE_ID
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
-    open_returned_feedback, option_label, question, run_all, shot, wait_for_answers,
+    open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def plan(items: list[Vignette]) -> dict[str, AnswerValue]:
 
 @pytest.fixture(scope="module")
 def fetched(page, lab, items: list[Vignette]) -> Path:
-    """The trainee fetches the assignment in the Assignments panel, opens it and runs it once."""
+    """The trainee fetches the assignment in the Assignments panel and opens it: its questions draw themselves."""
     page.goto(lab.address("journey-trainee"))
     assignments_panel(page)
     shot(page, "journey-01-assignments-panel")
@@ -70,7 +70,7 @@ def fetched(page, lab, items: list[Vignette]) -> Path:
     page.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
     page.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
     page.get_by_text(IDLE).wait_for()
-    run_all(page, len(items))
+    wait_for_questions(page, len(items))
     shot(page, "journey-02-assignment-open")
     return lab.course.workbook_dir / COURSE_ID / ASSIGNMENT
 
@@ -127,11 +127,11 @@ def test_each_question_is_printed_once_and_a_reflection_is_typed_in_the_page_fon
 
 
 def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[Vignette], plan) -> None:
-    """After a reload (leaving the page unsaved) and Run All, every answer is shown as given, with its saved time."""
+    """After a reload (leaving the page unsaved), every answer is shown again as given, with its saved time."""
     page.reload()
     page.get_by_text(IDLE).wait_for()
     shot(page, "journey-05-reloaded")
-    run_all(page, len(items))
+    wait_for_questions(page, len(items))
     for vignette in items:
         box = question(page, vignette.id)
         answer = plan[vignette.id]

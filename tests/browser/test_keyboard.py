@@ -1,8 +1,8 @@
-"""Keyboard only: a trainee runs, reaches, answers and saves every question type without a mouse.
+"""Keyboard only: a trainee reaches, answers and saves every question type without a mouse.
 
 The keys are Tab, the arrows, Space and Enter (and letters for a reflection). The page is
-opened by its address, as `make lab` opens the welcome lesson; everything after that,
-Run ▸ Run All Cells included, is done from the keyboard.
+opened by its address, as `make lab` opens the welcome lesson; its questions draw
+themselves, and everything after that is done from the keyboard.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ FOCUS = """() => {
     const element = document.activeElement;
     const box = element ? element.closest(".tk-question") : null;
     const focus = {tag: element ? element.tagName.toLowerCase() : "", type: element ? element.type || "" : "",
-                   menubar: Boolean(element && element.closest(".lm-MenuBar")),
                    inNotebook: Boolean(element && element.closest(".jp-NotebookPanel:not(.lm-mod-hidden)"))};
     if (box) {
         focus.question = [...box.classList].find((name) => name.startsWith("tk-id-")).slice(6);
@@ -47,29 +46,6 @@ FOCUS = """() => {
 
 def _focus(page) -> dict:
     return page.evaluate(FOCUS)
-
-
-def run_all_by_keyboard(page) -> None:
-    """Tab to the menu bar, arrow to Run, open it, arrow to Run All Cells, press Enter."""
-    for _ in range(100):
-        page.keyboard.press("Tab")
-        if _focus(page)["menubar"]:
-            break
-    else:
-        raise AssertionError("Tab never reached the menu bar")
-    for _ in range(12):
-        if page.locator(".lm-MenuBar-item.lm-mod-active").text_content().strip() == "Run":
-            break
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    active = page.locator(".lm-Menu .lm-Menu-item.lm-mod-active .lm-Menu-itemLabel")
-    for _ in range(40):
-        if active.count() and active.text_content() == "Run All Cells":
-            break
-        page.keyboard.press("ArrowDown")
-    else:
-        raise AssertionError("the Run menu has no Run All Cells")
-    page.keyboard.press("Enter")
 
 
 def answer_by_keyboard(page, kinds: dict[str, str], options: dict[str, list[str]]) -> dict[str, object]:
@@ -132,7 +108,6 @@ def test_every_assignment_question_type_is_answered_with_the_keyboard_alone(page
     assert {v.kind for v in items} == {Kind.SINGLE, Kind.MULTIPLE, Kind.REFLECTION}
     path = lab.copy_notebook(lab.course.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", "keyboard-assignment")
     open_notebook(page, lab, "keyboard-assignment", path)
-    run_all_by_keyboard(page)
     wait_for_questions(page, len(items))
     result = answer_by_keyboard(page, {v.id: v.kind.value for v in items},
                                 {v.id: [option.id for option in v.options] for v in items})
@@ -149,7 +124,6 @@ def test_every_knowledge_check_is_answered_and_checked_with_the_keyboard_alone(p
     checks = [section.check for section in lesson.sections if section.check]
     path = lab.copy_notebook(lab.course.notebooks_dir / "00-welcome.ipynb", "keyboard-lesson")
     open_notebook(page, lab, "keyboard-lesson", path)
-    run_all_by_keyboard(page)
     wait_for_questions(page, len(checks))
     result = answer_by_keyboard(page, {check.id: "check" for check in checks},
                                 {check.id: list("abcdefgh"[:len(check.options)]) for check in checks})

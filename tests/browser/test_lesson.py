@@ -9,7 +9,7 @@ from trainingkit.lab import START_PAGE
 from trainingkit.lessons import Lesson, load_lesson
 
 from tests.browser.conftest import (
-    NOTEBOOK, click_option, open_notebook, question, run_all, shot, wait_saved,
+    NOTEBOOK, click_option, hidden_code, open_notebook, question, shot, wait_for_questions, wait_saved,
 )
 
 pytestmark = pytest.mark.browser
@@ -24,10 +24,10 @@ def welcome(lab) -> Lesson:
 
 @pytest.fixture(scope="module")
 def lesson_page(page, lab, welcome: Lesson):
-    """The welcome lesson, opened as `make lab` opens it, with Run ▸ Run All Cells chosen once."""
+    """The welcome lesson, opened as `make lab` opens it: its checks draw themselves."""
     open_notebook(page, lab, "lesson", LESSON)
     shot(page, "lesson-1-opened")
-    run_all(page, sum(1 for section in welcome.sections if section.check))
+    wait_for_questions(page, sum(1 for section in welcome.sections if section.check))
     page.locator(NOTEBOOK).get_by_role("heading", name="Answering a question").scroll_into_view_if_needed()
     shot(page, "lesson-2-checks-drawn")
     return page
@@ -39,13 +39,7 @@ def test_the_welcome_lesson_shows_its_text_and_no_code(lesson_page, welcome: Les
     assert notebook.locator("h1").first.text_content().startswith(welcome.title)
     for section in welcome.sections:
         assert notebook.locator("h2", has_text=section.heading).count() == 1
-    # A collapsed input is a placeholder showing the cell's first line, which is empty.
-    code_cells = notebook.locator(".jp-CodeCell").evaluate_all("""(cells) => cells.map((cell) => ({
-        editor: [...cell.querySelectorAll(".jp-InputArea")].some((a) => getComputedStyle(a).display !== "none"),
-        placeholder: cell.querySelector(".jp-InputPlaceholder")?.textContent ?? null}))""")
-    assert len(code_cells) == sum(1 for section in welcome.sections if section.check)
-    assert all(not cell["editor"] and cell["placeholder"] is not None and not cell["placeholder"].strip()
-               for cell in code_cells), code_cells
+    assert hidden_code(lesson_page) == sum(1 for section in welcome.sections if section.check)
 
 
 def test_a_knowledge_check_is_answered_by_clicking_and_explained_in_words(lesson_page, lab, welcome: Lesson) -> None:

@@ -12,7 +12,8 @@ from trainingkit.bank import load_bank
 from trainingkit.bank.model import CONTENT_NOTES, Kind, Vignette
 
 from tests.browser.conftest import (
-    ASSIGNMENT, IDLE, NOTEBOOK, click_option, open_notebook, question, run_all, shot, wait_for_answers,
+    ASSIGNMENT, IDLE, NOTEBOOK, click_option, open_notebook, question, shot, wait_for_answers,
+    wait_for_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -33,10 +34,10 @@ def noted(items: list[Vignette]) -> Vignette:
 
 @pytest.fixture(scope="module")
 def opened(page, lab, items: list[Vignette]) -> str:
-    """A trainee's copy of the released assignment, opened and run once."""
+    """A trainee's copy of the released assignment, opened: its questions draw themselves."""
     path = lab.copy_notebook(lab.course.release_dir / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", FOLDER)
     open_notebook(page, lab, "content-note", path)
-    run_all(page, len(items))
+    wait_for_questions(page, len(items))
     return path
 
 
@@ -86,7 +87,7 @@ def test_pausing_at_a_content_note_loses_nothing(page, lab, opened, items: list[
 
     page.reload()
     page.get_by_text(IDLE).wait_for()
-    run_all(page, len(items))
+    wait_for_questions(page, len(items))
     cell.scroll_into_view_if_needed()
     assert _scenario(cell, noted).is_hidden()
     box = question(page, noted.id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trainingkit.hub.roles import GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, VIEWS, write_role_config
+from trainingkit.hub.roles import (
+    AUTORUN_PLUGIN, GRADER_VIEW, GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, VIEWS, write_role_config,
+)
 from trainingkit.hub.roster import Role
 
 
@@ -33,3 +35,9 @@ def test_a_role_folder_holds_server_lab_and_nbgrader_settings(tmp_path: Path) ->
     nbgrader = (tmp_path / "nbgrader_config.py").read_text()
     assert "'/srv/x/exchange'" in nbgrader and "'c1'" in nbgrader and "CourseDirectory.root" not in nbgrader
     assert (tmp_path / "migrated").is_file()
+
+
+def test_a_submitted_notebook_runs_nothing_by_itself_in_the_graders_lab() -> None:
+    """The grader's view switches trainingkit's autorun off; the trainee's and supervisor's keep it."""
+    assert AUTORUN_PLUGIN in GRADER_VIEW.disabled_plugins
+    assert all(AUTORUN_PLUGIN not in view.disabled_plugins for view in VIEWS.values())

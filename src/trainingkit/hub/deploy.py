@@ -32,6 +32,8 @@ from trainingkit.hub.roster import Member
 from trainingkit.lab import LAB_SETTINGS
 
 DEFAULT_PYTHON = Path("/usr/bin/python3.11")
+#: The prebuilt JupyterLab extension that the wheel carries (built by `make setup`, needs npm).
+LABEXTENSION = Path("src/trainingkit/labextension/package.json")
 COURSE_FOLDERS = ("bank", "lessons")
 #: The deployed course's nbgrader configuration: collect refuses forged submissions.
 SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
@@ -72,11 +74,14 @@ def ensure_venv(layout: HubLayout, project: Path, python: Path = DEFAULT_PYTHON)
                           "(apt-get install -y python3.11-venv) or pass --python")
     if not layout.bin("python").exists():
         _run([str(python), "-m", "venv", str(layout.venv)], f"making {layout.venv}")
+    if not (project / LABEXTENSION).is_file():
+        raise DeployError(f"{project / LABEXTENSION}: the JupyterLab extension is not built; "
+                          "run `make setup` in the project first")
     build_dir = layout.prefix / ".build"
     shutil.rmtree(build_dir, ignore_errors=True)
     shutil.copytree(project, build_dir, ignore=shutil.ignore_patterns(
         ".git", ".venv", ".cache", "coursework", "notebooks", "tests", "test-artifacts", "*.egg-info",
-        "__pycache__", ".exchange", ".jupyter", "trauma-recovery-coaching"))
+        "__pycache__", ".exchange", ".jupyter", "trauma-recovery-coaching", "node_modules"))
     try:
         _run([str(layout.bin("python")), "-m", "pip", "install", "--quiet", f"{build_dir}[hub]"],
              f"installing trainingkit into {layout.venv}")

@@ -42,8 +42,13 @@ VIEWS = {
                           GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
 }
 
-#: The course's formgrader service, run as the grader account: opens on the formgrader.
-GRADER_VIEW = RoleView("/formgrader", False, (), ())
+#: trainingkit's JupyterLab extension, which runs a trainingkit notebook's widget cells on open.
+AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
+
+#: The course's formgrader service, run as the grader account: opens on the formgrader. A
+#: trainee's submitted notebook opened there must run nothing by itself with the grader's
+#: powers (its widget cells are the trainee's copy), so autorun is off.
+GRADER_VIEW = RoleView("/formgrader", False, (AUTORUN_PLUGIN,), ())
 
 
 def nbgrader_client_config(exchange: Path, course_id: str) -> str:

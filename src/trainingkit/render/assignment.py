@@ -57,7 +57,7 @@ and {reflections} short written reflection{'s' if reflections != 1 else ''}.
 
 **How to answer**
 
-1. Choose **Run ▸ Run All Cells** once, so the answer boxes appear.
+1. The answer boxes appear below each question as the notebook opens, with any answer you gave before.
 2. Click an answer, or type your reflection. Every answer is **saved as soon as you give it**; a line
    under the question tells you when. Closing the page or restarting does not lose anything.
 3. When you are done, save the notebook and press **Submit** in the *Assignments* panel.

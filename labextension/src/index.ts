@@ -1,0 +1,118 @@
+/**
+ * A trainingkit lesson or assignment opens with its questions drawn.
+ *
+ * When JupyterLab opens a notebook whose metadata carries `trainingkit` (written by
+ * `trainingkit build`), this plugin runs the code cells tagged `trainingkit-widget`, in
+ * order, and nothing else: they only draw questions and figures. It runs them again after
+ * the kernel restarts. The CSS classes it adds hide those cells' code, prompts and
+ * collapsers, so a trainee sees text and answer boxes only. Running is not an edit: a
+ * notebook that was clean before stays clean. Any other notebook is left alone.
+ */
+
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Cell, CodeCell } from '@jupyterlab/cells';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+
+/** The tag `trainingkit build` gives every cell that only draws a widget. */
+const WIDGET_TAG = 'trainingkit-widget';
+/** The notebook metadata key `trainingkit build` writes (`{lesson: ...}` or `{assignment: ...}`). */
+const NOTEBOOK_KEY = 'trainingkit';
+const NOTEBOOK_CLASS = 'tk-autorun-notebook';
+const CELL_CLASS = 'tk-autorun-cell';
+
+/** Is this a notebook `trainingkit build` wrote? */
+export function isTrainingkitNotebook(panel: NotebookPanel): boolean {
+  const marker = panel.content.model?.getMetadata(NOTEBOOK_KEY);
+  return typeof marker === 'object' && marker !== null && !Array.isArray(marker);
+}
+
+/** Is this a code cell that only draws a trainingkit widget? */
+export function isWidgetCell(cell: Cell): cell is CodeCell {
+  const tags = cell.model.getMetadata('tags');
+  return cell instanceof CodeCell && Array.isArray(tags) && tags.includes(WIDGET_TAG);
+}
+
+/** Runs one trainingkit notebook's widget cells on open and after each kernel restart. */
+class AutoRun {
+  private running: Promise<void> | null = null;
+  private restarted = false;
+
+  constructor(private readonly panel: NotebookPanel) {}
+
+  async start(): Promise<void> {
+    await this.panel.context.ready;
+    if (!isTrainingkitNotebook(this.panel)) {
+      return;
+    }
+    this.panel.content.node.classList.add(NOTEBOOK_CLASS);
+    this.markCells();
+    this.panel.content.model?.cells.changed.connect(this.markCells, this);
+    const session = this.panel.sessionContext;
+    session.statusChanged.connect((_, status) => {
+      if (status === 'restarting' || status === 'autorestarting') {
+        this.restarted = true;
+      } else if (status === 'idle' && this.restarted) {
+        this.restarted = false;
+        void this.run();
+      }
+    });
+    session.kernelChanged.connect((_, change) => {
+      if (change.oldValue && change.newValue) {
+        void this.run(); // another kernel chosen: its questions need drawing again
+      }
+    });
+    await session.ready;
+    await this.run();
+  }
+
+  /** Hide the code of every widget cell (cells are created as the model loads). */
+  private markCells(): void {
+    for (const cell of this.panel.content.widgets) {
+      cell.node.classList.toggle(CELL_CLASS, isWidgetCell(cell));
+    }
+  }
+
+  /** Run the widget cells in order, one run at a time; stop at the first error. */
+  private run(): Promise<void> {
+    if (!this.running) {
+      this.running = this.runCells().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  private async runCells(): Promise<void> {
+    const { content, sessionContext } = this.panel;
+    const model = content.model;
+    if (!model || !sessionContext.session?.kernel) {
+      return;
+    }
+    const wasDirty = model.dirty;
+    for (const cell of content.widgets.filter(isWidgetCell)) {
+      const reply = await CodeCell.execute(cell, sessionContext);
+      if (reply && reply.content.status !== 'ok') {
+        break;
+      }
+    }
+    if (!wasDirty) {
+      model.dirty = false; // drawing the questions is not a change the trainee has to save
+    }
+  }
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: '@trainingkit/autorun:plugin',
+  description: 'Opens a trainingkit lesson or assignment with its questions drawn and no code shown.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker): void => {
+    tracker.widgetAdded.connect((_, panel) => {
+      new AutoRun(panel).start().catch((error: unknown) => {
+        console.error('trainingkit: could not draw the questions', error);
+      });
+    });
+  }
+};
+
+export default plugin;
