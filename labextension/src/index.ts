@@ -2,8 +2,11 @@
  * A trainingkit lesson or assignment opens with its questions drawn.
  *
  * When JupyterLab opens a notebook whose metadata carries `trainingkit` (written by
- * `trainingkit build`), this plugin runs the code cells tagged `trainingkit-widget`, in
- * order, and nothing else: they only draw questions and figures. It runs them again after
+ * `trainingkit build`), this plugin draws the code cells tagged `trainingkit-widget`, in
+ * order, and nothing else. It never runs their code: it sends each source, as a string, to
+ * `trainingkit.autorun.draw` in the kernel, which reads it as data and draws only the
+ * question or figure calls `trainingkit build` writes (a notebook from someone else that
+ * carries the marker runs nothing of its own by being opened). It runs them again after
  * the kernel restarts. The CSS classes it adds hide those cells' code, prompts and
  * collapsers, so a trainee sees text and answer boxes only. Running is not an edit: a
  * notebook that was clean before stays clean. Any other notebook is left alone.
@@ -88,10 +91,25 @@ class AutoRun {
     if (!model || !sessionContext.session?.kernel) {
       return;
     }
+    const kernel = sessionContext.session.kernel;
     const wasDirty = model.dirty;
     for (const cell of content.widgets.filter(isWidgetCell)) {
-      const reply = await CodeCell.execute(cell, sessionContext);
-      if (reply && reply.content.status !== 'ok') {
+      // The cell's source goes to the kernel as a string to be read, not run: see
+      // trainingkit.autorun.draw, which draws only what `trainingkit build` writes.
+      const source = JSON.stringify(cell.model.sharedModel.getSource());
+      const future = kernel.requestExecute({
+        code: `__import__("trainingkit.autorun").autorun.draw(${source})`,
+        silent: false,
+        store_history: false,
+        stop_on_error: true
+      });
+      // What draw() displays comes from trainingkit's own functions, every string escaped, so
+      // the output is trusted as JupyterLab trusts a cell the person runs (widgets and the
+      // questions' keyboard support render only in trusted output).
+      cell.model.trusted = true;
+      cell.outputArea.future = future;
+      const reply = await future.done;
+      if (reply.content.status !== 'ok') {
         break;
       }
     }

@@ -106,3 +106,21 @@ def test_only_the_tagged_cells_of_trainingkit_notebooks_run_by_themselves(page, 
     shot(page, "autorun-3-plain-notebook")
     assert outputs.count() == 0, outputs.all_text_contents()
     assert page.locator(f"{NOTEBOOK} .jp-InputArea").first.is_visible()
+
+
+def test_a_forged_trainingkit_notebook_runs_none_of_its_code_on_open(page, lab) -> None:
+    """A notebook from someone else, marked as trainingkit's, with code in a tagged cell: opening it runs nothing."""
+    folder = lab.course.root / "autorun-forged"
+    canary = folder / "pwned.txt"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"import pathlib\npathlib.Path({str(canary)!r}).write_text('ran')",
+        metadata={"tags": ["trainingkit-widget"]})], metadata={
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "trainingkit": {"lesson": "forged"}})
+    folder.mkdir(exist_ok=True)
+    nbformat.write(notebook, folder / "forged.ipynb")
+    page.goto(lab.address("autorun-forged", "autorun-forged/forged.ipynb"))
+    page.locator(NOTEBOOK).get_by_text("could not be drawn because its cell was changed").wait_for()
+    page.get_by_text(IDLE).wait_for()
+    shot(page, "autorun-4-forged-notebook")
+    assert not canary.exists()
