@@ -143,10 +143,10 @@ def test_a_question_printed_above_its_box_names_the_box_for_screen_readers_only(
                  lambda **kw: multiple_select("q2", options=OPTIONS, **kw),
                  lambda **kw: reflection("q3", **kw)):
         shown, quiet = (make(question="What next?", folder=tmp_path, question_shown=flag) for flag in (True, False))
-        (shown_prompt,) = [w.value for w in _find(shown, ipywidgets.HTML) if "tk-prompt" in w.value]
-        (quiet_prompt,) = [w.value for w in _find(quiet, ipywidgets.HTML) if "tk-prompt" in w.value]
-        assert "What next?" in quiet_prompt and "tk-visually-hidden" in quiet_prompt
-        assert "tk-visually-hidden" not in shown_prompt
+        (shown_prompt,) = [w for w in _find(shown, ipywidgets.HTML) if "tk-prompt" in w.value]
+        (quiet_prompt,) = [w for w in _find(quiet, ipywidgets.HTML) if "tk-prompt" in w.value]
+        assert "What next?" in quiet_prompt.value and "tk-visually-hidden" in quiet_prompt._dom_classes
+        assert "tk-visually-hidden" not in shown_prompt._dom_classes
 
 
 def test_assignment_boxes_do_not_repeat_the_question_printed_above_them() -> None:

@@ -143,8 +143,9 @@ def _frame(question_id: str, question: str, control: Any, status: Any, kind: str
     # prompt names its group of options there (see BROWSER_SUPPORT). Where the question is
     # already printed above the box, the prompt only names the box for screen readers.
     tag = "label" if kind == "reflection" else "span"
-    hidden = "" if question_shown else " tk-visually-hidden"
-    prompt = widgets.HTML(f"<p><{tag} class='tk-prompt{hidden}'><strong>{html.escape(question)}</strong></{tag}></p>")
+    prompt = widgets.HTML(f"<p><{tag} class='tk-prompt'><strong>{html.escape(question)}</strong></{tag}></p>")
+    if not question_shown:
+        prompt.add_class("tk-visually-hidden")  # the whole line, so it leaves no gap either
     box = widgets.VBox([prompt, control, status])
     for widget, name in ((box, CSS_CLASS), (box, f"tk-{kind}"), (box, f"tk-id-{question_id}"),
                          (status, "tk-status")):
