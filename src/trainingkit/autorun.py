@@ -21,7 +21,8 @@ from typing import Any
 
 #: The functions a widget cell may call, by module.
 ALLOWED: dict[str, frozenset[str]] = {
-    "trainingkit.questions": frozenset({"single_choice", "multiple_select", "reflection", "knowledge_check"}),
+    "trainingkit.questions": frozenset({"single_choice", "multiple_select", "reflection", "knowledge_check",
+                                        "placeholder"}),
     "trainingkit.figures": frozenset({"renewal_timeline"}),
 }
 #: A built-in a widget cell may call (the summary placeholder of an assignment prints a line).

@@ -114,9 +114,11 @@ def _status_text(saved_at: str | None, note: str = "") -> str:
 
 
 #: Styles of the widgets: a reflection is written in the page's own font, not in code's; a
-#: question printed just above its box (in an assignment) is kept for screen readers only.
+#: question printed just above its box (in an assignment) is kept for screen readers only; the
+#: output that carries these styles and BROWSER_SUPPORT takes no room on the page.
 STYLES = """
 .tk-question textarea { font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
+.jp-OutputArea-child:has(.tk-support) { display: none; }
 .tk-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 """
@@ -130,7 +132,7 @@ def _browser_support() -> None:
         return
     from IPython.display import HTML, display
 
-    display(HTML(f"<style>{STYLES}</style><script>{BROWSER_SUPPORT}</script>"))
+    display(HTML(f"<div class='tk-support'><style>{STYLES}</style><script>{BROWSER_SUPPORT}</script></div>"))
 
 
 def _frame(question_id: str, question: str, control: Any, status: Any, kind: str,
@@ -281,3 +283,10 @@ def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[s
     widget.children = (*widget.children, button, feedback)
     widget.add_class("tk-knowledge-check")
     return widget
+
+
+def placeholder(text: str) -> Any:
+    """A line of text where something will appear later (an assignment's feedback summary)."""
+    import ipywidgets as widgets
+
+    return widgets.HTML(f"<p class='tk-placeholder'><em>{html.escape(text)}</em></p>")

@@ -126,8 +126,8 @@ def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> n
     vignettes = assignment.vignettes(bank)
     # The summary comes first: returned feedback reads as a letter, strengths before details.
     cells = [markdown("welcome", _welcome(assignment, vignettes)),
-             widget_code("summary", "# Your feedback summary appears here after grading.\n"
-                         "print('Your feedback summary appears here after your work is graded.')",
+             widget_code("summary", "from trainingkit.questions import placeholder\n\n"
+                         "placeholder('Your feedback summary appears here after your work is graded.')",
                          trainingkit={"role": "summary"})]
     for number, vignette in enumerate(vignettes, start=1):
         cells.append(markdown(f"{vignette.id}-scenario",
