@@ -104,17 +104,23 @@ def _levels(raw: Any, top: float, where: str, fail: Any) -> tuple[RubricLevel, .
     return tuple(sorted(levels, key=lambda level: -level.points))
 
 
-def _parse_item(raw: Any, path: Path) -> Vignette:
+def _opened(raw: Any, path: Path, what: str, known: frozenset[str], label: str) -> tuple[str | None, Any]:
+    """An item's or case's id and a ``fail(field, message)`` naming file, line and id; unknown fields refused."""
     if not isinstance(raw, _Mapping):
-        raise BankError(path, "each item must be a mapping of field: value")
-    item_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        raise BankError(path, f"each {what} must be a mapping of field: value")
+    ident = raw.get("id") if isinstance(raw.get("id"), str) else None
 
     def fail(field: str, message: str) -> None:
-        raise BankError(path, message, line=raw.line, item=item_id, field=field)
+        raise BankError(path, message, line=raw.line, item=ident, field=field)
 
-    unknown = sorted(set(raw) - KNOWN_FIELDS)
+    unknown = sorted(set(raw) - known)
     if unknown:
-        fail(unknown[0], f"is not a bank field (known: {', '.join(sorted(KNOWN_FIELDS))})")
+        fail(unknown[0], f"is not a {label} field (known: {', '.join(sorted(known))})")
+    return ident, fail
+
+
+def _parse_item(raw: Any, path: Path) -> Vignette:
+    _, fail = _opened(raw, path, "item", KNOWN_FIELDS, "bank")
     values = {field: _text(raw, field, fail) for field in REQUIRED_TEXT}
     if not ITEM_ID.match(values["id"]):
         fail("id", "must look like 'scope-001' (lower-case domain word, dash, three digits)")
@@ -238,16 +244,7 @@ def load_bank_file(path: Path | str) -> list[Vignette]:
 
 def _parse_case(raw: Any, path: Path) -> list[Vignette]:
     """A case set: the shared scenario's fields are given once and every part inherits them."""
-    if not isinstance(raw, _Mapping):
-        raise BankError(path, "each case must be a mapping of field: value")
-    case_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-
-    def fail(field: str, message: str) -> None:
-        raise BankError(path, message, line=raw.line, item=case_id, field=field)
-
-    unknown = sorted(set(raw) - CASE_FIELDS)
-    if unknown:
-        fail(unknown[0], f"is not a case field (known: {', '.join(sorted(CASE_FIELDS))})")
+    case_id, fail = _opened(raw, path, "case", CASE_FIELDS, "case")
     if not case_id or not CASE_ID.match(case_id):
         fail("id", "must look like 'case-scope-01' (case, domain word, two digits)")
     parts = raw.get("parts")
