@@ -32,7 +32,8 @@ CSS_CLASS = "tk-question"
 #: check's feedback (``role=status``; not a reflection's, which saves at every key); names
 #: "Check my answer" by its question; and keeps unmodified keys pressed inside a question
 #: from JupyterLab's notebook shortcuts (the arrows would select another cell, Enter would
-#: open the hidden code). A question it has finished is marked ``data-tk-ready``.
+#: open the hidden code). A question it has finished is marked ``data-tk-ready``; one whose
+#: parts are not all drawn yet is tried again at the next change of the page.
 BROWSER_SUPPORT = """
 (() => {
   if (window.trainingkitQuestions) { window.trainingkitQuestions.scan(); return; }
@@ -75,7 +76,14 @@ BROWSER_SUPPORT = """
       if (enhance(box)) { box.dataset.tkReady = "1"; }
     });
   };
-  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  // A widget's parts can get their classes after they are attached (an attribute change, not
+  // a new child), so class changes count too; one scan per frame however many changes come.
+  let queued = false;
+  const soon = () => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; scan(); }); }
+  };
+  new MutationObserver(soon).observe(document.body,
+    { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   window.trainingkitQuestions = { scan };
   scan();
 })();

@@ -219,10 +219,13 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
 
 
 def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) -> None:
-    """In the formgrader the supervisor sees the reflection's rubric and records a score and a comment."""
+    """In the formgrader the supervisor sees the reflection's analytic rubric (criteria x levels) and records a score and a comment."""
     reflection = graded["reflection"]
     for criterion in reflection.rubric:
         assert criterion.criterion in graded["rubric"]
+        assert criterion.levels, f"{reflection.id} has no analytic rubric levels"
+        for level in criterion.levels:  # every level, with its points, for the supervisor to score against
+            assert f"{level.points:g}: {level.description}" in graded["rubric"]
     assert _reflection_grade(lab, reflection) == (REFLECTION_POINTS, COMMENT)
 
 
