@@ -146,6 +146,23 @@ def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[V
     shot(page, "journey-06-answers-kept")
 
 
+def test_validate_answers_without_unrecognised_settings(answered: Path, page, lab) -> None:
+    """nbgrader's Validate button gives its verdict, and the server logs no "not recognized" setting."""
+    start = lab.log.stat().st_size
+    page.locator(NOTEBOOK).locator(".jp-Toolbar").get_by_text("Validate", exact=True).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for()
+    dialog.locator(".jp-Dialog-body").filter(has_text=re.compile(r"\w")).wait_for()
+    shot(page, "journey-06b-validated")
+    verdict = dialog.inner_text()
+    dialog.get_by_role("button").last.click()
+    with lab.log.open("rb") as log:
+        log.seek(start)
+        added = log.read().decode("utf-8", "replace")
+    assert "not recognized" not in added, added
+    assert "Traceback" not in verdict, verdict
+
+
 @pytest.fixture(scope="module")
 def submitted(page, answered: Path, lab) -> Path:
     """The trainee saves the notebook and presses Submit in the Assignments panel."""
