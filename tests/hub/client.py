@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -103,37 +104,66 @@ class Kernel:
     id: str
 
     def run(self, code: str, timeout: float = 60) -> tuple[str, str]:
-        """Run ``code``; returns what it printed and the error it raised (name: value), if any."""
+        """Run ``code`` over a connection of its own; returns what it printed and the error it raised."""
+        with self.channel(timeout) as channel:
+            return channel.run(code, timeout)
+
+    @contextmanager
+    def channel(self, timeout: float = 60) -> Iterator["Channel"]:
+        """One websocket to the kernel, kept open as JupyterLab keeps it for a notebook.
+
+        A busy hub may refuse a handshake for a moment (a 5xx from the proxy): it is tried
+        again, as JupyterLab reconnects.
+        """
         import websocket
 
         address = self.user.url.replace("http://", "ws://")
-        socket = websocket.create_connection(
-            f"{address}/user/{self.user.name}/api/kernels/{self.id}/channels",
-            header=[f"Authorization: token {self.user.token}"], timeout=timeout)
+        for attempt in range(6):
+            try:
+                socket = websocket.create_connection(
+                    f"{address}/user/{self.user.name}/api/kernels/{self.id}/channels",
+                    header=[f"Authorization: token {self.user.token}"], timeout=timeout)
+                break
+            except (websocket.WebSocketBadStatusException, ConnectionError):
+                if attempt == 5:
+                    raise
+                time.sleep(0.5 * 2 ** attempt)
         try:
-            msg_id = uuid.uuid4().hex
-            socket.send(json.dumps({
-                "header": {"msg_id": msg_id, "username": self.user.name, "session": uuid.uuid4().hex,
-                           "msg_type": "execute_request", "version": "5.3"},
-                "parent_header": {}, "metadata": {}, "channel": "shell",
-                "content": {"code": code, "silent": False, "store_history": False,
-                            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
-            printed, error = [], ""
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                message = json.loads(socket.recv())
-                if message.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind = message["msg_type"]
-                if kind == "stream":
-                    printed.append(message["content"]["text"])
-                elif kind == "error":
-                    error = f"{message['content']['ename']}: {message['content']['evalue']}"
-                elif kind == "status" and message["content"]["execution_state"] == "idle":
-                    return "".join(printed), error
-            raise TimeoutError(f"no answer from {self.user.name}'s kernel within {timeout} s")
+            yield Channel(self.user.name, socket)
         finally:
             socket.close()
+
+
+@dataclass
+class Channel:
+    """An open websocket to one kernel."""
+
+    owner: str
+    socket: Any
+
+    def run(self, code: str, timeout: float = 60) -> tuple[str, str]:
+        """Run ``code``; returns what it printed and the error it raised (name: value), if any."""
+        msg_id = uuid.uuid4().hex
+        self.socket.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": self.owner, "session": uuid.uuid4().hex,
+                       "msg_type": "execute_request", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell",
+            "content": {"code": code, "silent": False, "store_history": False,
+                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        printed, error = [], ""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = json.loads(self.socket.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["msg_type"]
+            if kind == "stream":
+                printed.append(message["content"]["text"])
+            elif kind == "error":
+                error = f"{message['content']['ename']}: {message['content']['evalue']}"
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                return "".join(printed), error
+        raise TimeoutError(f"no answer from {self.owner}'s kernel within {timeout} s")
 
 
 @dataclass
