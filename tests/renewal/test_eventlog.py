@@ -49,3 +49,25 @@ def test_pausing_the_collector_restores_it_afterwards() -> None:
         assert not gc.isenabled()
         raise RuntimeError
     assert gc.isenabled()
+
+
+def test_every_coach_who_breaks_a_rule_is_named_in_one_run(write_log: WriteLog) -> None:
+    """A rule broken by two coaches (and a well-kept coach between them) gives two problems, one per coach."""
+    log = read_event_log(write_log("C1,2024-01-01,certified,,,,", "C1,2030-01-01,renewed,,,,",
+                                   "C2,2024-01-01,certified,,,,",
+                                   "C3,2024-01-01,supervision,Dr A,2,,"))
+    with pytest.raises(EventLogError) as caught:
+        log.check()
+    assert [(p.line, p.message.split(":")[0]) for p in caught.value.problems] == [(3, "coach C1"), (5, "coach C3")]
+    assert "2 problems" in str(caught.value)
+
+
+def test_the_rule_check_stops_after_the_shown_problems_and_says_there_may_be_more(write_log: WriteLog) -> None:
+    from trainingkit.renewal.eventlog import SHOWN_PROBLEMS
+
+    rows = [f"C{n:03d},2024-01-01,supervision,Dr A,2," + "," for n in range(SHOWN_PROBLEMS + 5)]
+    log = read_event_log(write_log(*rows))
+    with pytest.raises(EventLogError) as caught:
+        log.check()
+    assert len(caught.value.problems) == SHOWN_PROBLEMS
+    assert "run it again to see any others" in str(caught.value)

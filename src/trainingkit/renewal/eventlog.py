@@ -8,7 +8,7 @@ an :class:`EventLog` holds its result as columns and runs the one rule fold,
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,16 +68,18 @@ class EventLogError(ValueError):
 
     @classmethod
     def of_problems(cls, path: str | Path, problems: Sequence[LogProblem], *,
-                    total: int | None = None) -> EventLogError:
-        """Return the error for several ``problems`` (``total`` of them, if more were found)."""
+                    total: int | None = None, unknown_more: bool = False) -> EventLogError:
+        """Return the error for several ``problems`` (``total`` of them, if more were found;
+        ``unknown_more`` when the search stopped before the end and there may be others)."""
         if not problems:
             raise ValueError("an EventLogError needs at least one problem")
         error = cls.__new__(cls)
         error._hold(str(path), tuple(problems[:SHOWN_PROBLEMS]),
-                    total=max(total or 0, len(problems)))
+                    total=max(total or 0, len(problems)), unknown_more=unknown_more)
         return error
 
-    def _hold(self, path: str, problems: tuple[LogProblem, ...], *, total: int) -> None:
+    def _hold(self, path: str, problems: tuple[LogProblem, ...], *, total: int,
+              unknown_more: bool = False) -> None:
         self.path = path
         self.problems = problems
         self.total = total
@@ -90,6 +92,8 @@ class EventLogError(ValueError):
             lines.insert(0, f"{path}: {total} problems{listed}:")
         if total > len(problems):
             lines.append(f"... and {total - len(problems)} more problems")
+        elif unknown_more:
+            lines.append("... the check stopped here; fix these and run it again to see any others")
         super().__init__("\n".join(lines))
 
 
@@ -120,19 +124,45 @@ class EventLog:
     def statuses_on(self, on: date, rules: RenewalRules = DEFAULT_RULES) -> StatusTable:
         """Return every coach's status on ``on``, sorted by ``coach_id``.
 
-        Raises :class:`EventLogError` naming the line of the first event (of the
-        first coach, in ``coach_id`` order) that breaks a rule, whatever its date.
+        Raises :class:`EventLogError` naming, for each coach whose history breaks a rule
+        (whatever its date), the line of the first event that does: coaches' histories are
+        independent, so after one coach's problem the fold goes on with the next coach.
+        It stops after :data:`SHOWN_PROBLEMS` coaches and says there may be more.
         """
         try:
-            return replay(self.coach_ids, self.starts, self.whens, self.kinds, self.details,
-                          on, rules)
+            return replay(self.coach_ids, self.starts, self.whens, self.kinds, self.details, on, rules)
+        except RuleViolation:
+            pass
+        problems: list[LogProblem] = []
+        stopped = self._rule_problems(0, len(self.coach_ids), on, rules, problems)
+        raise EventLogError.of_problems(self.path, problems, unknown_more=stopped) from None
+
+    def _rule_problems(self, low: int, high: int, on: date, rules: RenewalRules,
+                       problems: list[LogProblem]) -> bool:
+        """Add the first problem of each coach ``low`` to ``high - 1`` that breaks a rule, in order.
+
+        Replays those coaches; at a problem, the coaches before it (which a check of first
+        events may have skipped) and after it are replayed in turn. Returns True if it
+        stopped at :data:`SHOWN_PROBLEMS` with coaches left unchecked.
+        """
+        if low >= high:
+            return False
+        if len(problems) >= SHOWN_PROBLEMS:
+            return True
+        offset = self.starts[low]
+        try:
+            replay(self.coach_ids[low:high], [start - offset for start in self.starts[low:high + 1]],
+                   self.whens[offset:self.starts[high]], self.kinds[offset:self.starts[high]],
+                   self.details[offset:self.starts[high]], on, rules)
+            return False
         except RuleViolation as violation:
-            raise EventLogError(
-                self.path,
-                self.line_of(violation.index),
-                f"coach {violation.coach_id}: {violation.message}",
-                column="event",
-            ) from None
+            index = offset + violation.index
+            coach = bisect_right(self.starts, index) - 1
+            if self._rule_problems(low, coach, on, rules, problems) or len(problems) >= SHOWN_PROBLEMS:
+                return True
+            problems.append(LogProblem(self.line_of(index), "event",
+                                       f"coach {violation.coach_id}: {violation.message}"))
+            return self._rule_problems(coach + 1, high, on, rules, problems)
 
     def line_of(self, index: int) -> int | None:
         """Return the log line of event ``index``, or ``None`` if it came from the gradebook."""
