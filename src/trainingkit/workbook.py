@@ -56,12 +56,13 @@ def sync_lessons(source: Path, target: Path) -> Sync:
     for notebook in sorted(source.glob("[0-9][0-9]-*.ipynb")):
         name, built = notebook.name, _digest(notebook)
         copy = target / name
-        if not copy.exists():
+        current = _digest(copy) if copy.exists() else None
+        if current is None:
             copied.append(name)
-        elif _digest(copy) == built:
+        elif current == built:
             manifest[name] = built
             continue
-        elif _digest(copy) == manifest.get(name):
+        elif current == manifest.get(name):
             updated.append(name)
         elif manifest.get(name) == built:
             kept.append(name)  # saved by the person; the build has not changed since

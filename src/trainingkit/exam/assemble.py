@@ -57,7 +57,7 @@ def eligible(bank: Mapping[str, Vignette], blueprint: Blueprint, exclude: Abstra
               and not v.retired and v.id not in exclude}
     # a case set is usable only whole: one unusable part takes its other parts out too
     broken = {v.case for v in bank.values() if v.case and v.id not in usable}
-    return sorted((bank[i] for i in usable if bank[i].case not in broken or not bank[i].case), key=lambda v: v.id)
+    return sorted((bank[i] for i in usable if bank[i].case not in broken), key=lambda v: v.id)
 
 
 def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, previous: Sequence[Form]) -> str:

@@ -131,10 +131,9 @@ class EventLog:
         """
         try:
             return replay(self.coach_ids, self.starts, self.whens, self.kinds, self.details, on, rules)
-        except RuleViolation:
-            pass
-        problems: list[LogProblem] = []
-        stopped = self._rule_problems(0, len(self.coach_ids), on, rules, problems)
+        except RuleViolation as violation:
+            problems: list[LogProblem] = []
+            stopped = self._around(violation, violation.index, 0, len(self.coach_ids), on, rules, problems)
         raise EventLogError.of_problems(self.path, problems, unknown_more=stopped) from None
 
     def _rule_problems(self, low: int, high: int, on: date, rules: RenewalRules,
@@ -156,13 +155,18 @@ class EventLog:
                    self.details[offset:self.starts[high]], on, rules)
             return False
         except RuleViolation as violation:
-            index = offset + violation.index
-            coach = bisect_right(self.starts, index) - 1
-            if self._rule_problems(low, coach, on, rules, problems) or len(problems) >= SHOWN_PROBLEMS:
-                return True
-            problems.append(LogProblem(self.line_of(index), "event",
-                                       f"coach {violation.coach_id}: {violation.message}"))
-            return self._rule_problems(coach + 1, high, on, rules, problems)
+            return self._around(violation, offset + violation.index, low, high, on, rules, problems)
+
+    def _around(self, violation: RuleViolation, index: int, low: int, high: int, on: date,
+                rules: RenewalRules, problems: list[LogProblem]) -> bool:
+        """Record ``violation`` (at event ``index``) between the problems of the coaches before and
+        after its coach, within coaches ``low`` to ``high - 1``; True if stopped early."""
+        coach = bisect_right(self.starts, index) - 1
+        if self._rule_problems(low, coach, on, rules, problems) or len(problems) >= SHOWN_PROBLEMS:
+            return True
+        problems.append(LogProblem(self.line_of(index), "event",
+                                   f"coach {violation.coach_id}: {violation.message}"))
+        return self._rule_problems(coach + 1, high, on, rules, problems)
 
     def line_of(self, index: int) -> int | None:
         """Return the log line of event ``index``, or ``None`` if it came from the gradebook."""
