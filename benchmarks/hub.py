@@ -5,8 +5,9 @@ in one run measures, against a baseline of one trainee alone on the same hub:
 
 * **spawn**: all 30 log in and start their servers at once; seconds until all are ready
   (target: at most 60 s on 2 cores), and the ratio to one server starting alone;
-* **saves**: each of the 30 kernels saves 20 answers at once, every save a separate
-  execute request over the kernel's one open websocket, as a click in JupyterLab sends it; the 95th percentile of a save's round trip
+* **saves**: each of the 30 kernels saves 20 answers at once (every kernel started and
+  connected first, then all begin together), every save a separate execute request over
+  the kernel's one open websocket, as a click in JupyterLab sends it; the 95th percentile of a save's round trip
   (target: at most 300 ms), its ratio to the same saves made by one trainee alone, and how
   many answers are missing from the answers files afterwards (target: 0);
 * **memory**: resident memory of each trainee's server and kernel (target: at most 220 MB),
@@ -22,6 +23,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,11 +43,17 @@ def _ready(hub: Hub, name: str) -> tuple[HubUser, float]:
     return person, person.start_server()
 
 
-def _saves(person: HubUser, answers: int) -> list[float]:
-    """Each save a separate execute request over the notebook's one open websocket, as JupyterLab sends a click."""
+def _saves(person: HubUser, answers: int, start_together: threading.Barrier | None = None) -> list[float]:
+    """Each save a separate execute request over the notebook's one open websocket, as JupyterLab sends a click.
+
+    With ``start_together``, the kernel is started and connected first, and the saves begin
+    when every trainee's kernel is ready: the saves are timed, not the kernels starting.
+    """
     seconds = []
-    with person.kernel().channel() as channel:
-        channel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')")
+    with person.kernel().channel(timeout=120) as channel:
+        channel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')", timeout=120)
+        if start_together:
+            start_together.wait(timeout=300)
         for n in range(answers):
             start = time.perf_counter()
             printed, error = channel.run(SAVE.format(question=f"q-{n:03d}", value="abcd"[n % 4]))
@@ -78,8 +86,11 @@ def main() -> None:
     if os.geteuid() != 0:
         raise SystemExit("benchmarks/hub.py makes OS accounts: run it as root")
     n = arguments.trainees
+    say = print  # each figure as soon as it is measured
     roster = roster_of(f"tb{os.getpid() % 100000:05d}", trainee=n + 1)
     with tempfile.TemporaryDirectory() as scratch, running_hub(roster, Path(scratch)) as hub:
+        say(f"{n} trainees on one hub, {os.cpu_count()} cores, {arguments.answers} saves each; "
+            "baseline: one trainee alone on the same hub, in the same run", flush=True)
         alone_name, *class_names = hub.names("trainee")
         alone, alone_spawn = _ready(hub, alone_name)
         alone_saves = _saves(alone, arguments.answers)
@@ -90,21 +101,22 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=n) as pool:
             people = [person for person, _ in pool.map(lambda name: _ready(hub, name), class_names)]
         spawn_all = time.perf_counter() - start
+        say(f"spawn: all {n} logged in and ready in {spawn_all:.1f} s (target <= 60); one alone "
+            f"{alone_spawn:.1f} s; ratio {spawn_all / alone_spawn:.1f}", flush=True)
+
+        together = threading.Barrier(n)
         with ThreadPoolExecutor(max_workers=n) as pool:
-            class_saves = [s for saves in pool.map(lambda p: _saves(p, arguments.answers), people) for s in saves]
+            class_saves = [s for saves in pool.map(lambda p: _saves(p, arguments.answers, together), people)
+                           for s in saves]
+        say(f"save round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); one alone "
+            f"{_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}", flush=True)
         missing = sum(_missing(name, arguments.answers) for name in class_names)
+        say(f"answers lost: {missing} of {n * arguments.answers} (target 0)", flush=True)
         time.sleep(2)
         rss = [_rss_mb(name) for name in class_names]
-
-    print(f"{n} trainees on one hub, {os.cpu_count()} cores, {arguments.answers} saves each; "
-          "baseline: one trainee alone on the same hub, in the same run")
-    print(f"spawn: all {n} ready in {spawn_all:.1f} s (target <= 60); one alone {alone_spawn:.1f} s; "
-          f"ratio {spawn_all / alone_spawn:.1f}")
-    print(f"save round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); one alone "
-          f"{_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}")
-    print(f"answers lost: {missing} of {n * arguments.answers} (target 0)")
-    print(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
-          f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}")
+        say(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
+            f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}",
+            flush=True)
     if missing:
         raise SystemExit(1)
 

@@ -31,6 +31,21 @@ from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: What a busy hub or proxy answers for "try again later".
+BUSY = frozenset({429, 502, 503, 504})
+#: The hub's interpreter: one every account can run (pyenv's lives under /root).
+HUB_PYTHON = Path("/usr/bin/python3.11")
+
+
+def unavailable() -> str:
+    """Why a real hub cannot run here, or "" when it can."""
+    if os.geteuid() != 0:
+        return "the hub tests make OS accounts and need root (CI runs them as root)"
+    if shutil.which("useradd") is None:
+        return "the hub tests need useradd (Debian's passwd package)"
+    if not HUB_PYTHON.exists():
+        return f"the hub tests need Debian's {HUB_PYTHON} (apt-get install -y python3.11-venv)"
+    return ""
 
 
 @dataclass
@@ -45,17 +60,33 @@ class HubUser:
     def __post_init__(self) -> None:
         self.session.trust_env = False  # never through a proxy
 
+    def _patiently(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request, tried again while a busy hub or proxy answers "try again later"
+        (429, 502, 503, 504) or not at all, for up to a minute, as a person reloads the page."""
+        deadline = time.monotonic() + 60
+        pause = 0.5
+        while True:
+            try:
+                response = self.session.request(method, url, timeout=60, **kwargs)
+                if response.status_code not in BUSY or time.monotonic() + pause > deadline:
+                    return response
+            except (requests.ConnectionError, requests.Timeout):
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 8)
+
     def login(self, password: str) -> requests.Response:
         """Log in through the hub's login form; returns the final response."""
-        self.session.get(f"{self.url}/hub/login", timeout=30)
+        self._patiently("GET", f"{self.url}/hub/login")
         xsrf = self.session.cookies.get("_xsrf", "")
-        return self.session.post(f"{self.url}/hub/login?next=", timeout=60, allow_redirects=False,
-                                 data={"username": self.name, "password": password, "_xsrf": xsrf})
+        return self._patiently("POST", f"{self.url}/hub/login?next=", allow_redirects=False,
+                               data={"username": self.name, "password": password, "_xsrf": xsrf})
 
     def make_token(self) -> str:
         xsrf = self.session.cookies.get("_xsrf", "")
-        response = self.session.post(f"{self.url}/hub/api/users/{self.name}/tokens", timeout=30,
-                                     headers={"X-XSRFToken": xsrf}, json={"note": "test", "expires_in": 3600})
+        response = self._patiently("POST", f"{self.url}/hub/api/users/{self.name}/tokens",
+                                   headers={"X-XSRFToken": xsrf}, json={"note": "test", "expires_in": 3600})
         response.raise_for_status()
         self.token = response.json()["token"]
         return self.token
@@ -65,26 +96,43 @@ class HubUser:
         return {"Authorization": f"token {self.token}"}
 
     def start_server(self, timeout: float = 120) -> float:
-        """Start this person's server and wait until it is ready; returns the seconds it took."""
+        """Start this person's server and wait until it is ready; returns the seconds it took.
+
+        Waits as the browser's spawn page does: on the hub's progress event stream, which
+        tells when the server is ready, rather than asking again and again.
+        """
         start = time.monotonic()
         while True:  # a busy hub answers 429 or 503 ("try again"), as it does to a browser
             response = requests.post(f"{self.url}/hub/api/users/{self.name}/server", headers=self.headers,
                                      timeout=60)
-            if response.status_code not in (429, 503) or time.monotonic() - start > timeout:
+            if response.status_code not in BUSY or time.monotonic() - start > timeout:
                 break
             time.sleep(1)
         if response.status_code not in (201, 202, 400):  # 400: already running
             response.raise_for_status()
         while time.monotonic() - start < timeout:
-            answer = requests.get(f"{self.url}/hub/api/users/{self.name}", headers=self.headers, timeout=30)
-            if answer.status_code != 200:  # a busy hub or proxy: ask again, as a browser's page does
-                time.sleep(0.5)
-                continue
-            server = answer.json().get("servers", {}).get("")
-            if server and server.get("ready"):
+            if self._server_ready(timeout - (time.monotonic() - start)):
                 return time.monotonic() - start
-            time.sleep(0.25)
+            time.sleep(0.5)  # the stream broke off (a busy proxy): listen again
         raise TimeoutError(f"{self.name}'s server was not ready within {timeout} s")
+
+    def _server_ready(self, timeout: float) -> bool:
+        """Follow the spawn's progress events until it is ready (True) or the stream ends."""
+        try:
+            with requests.get(f"{self.url}/hub/api/users/{self.name}/server/progress", headers=self.headers,
+                              stream=True, timeout=(10, max(timeout, 1))) as events:
+                if events.status_code != 200:
+                    return False
+                for line in events.iter_lines(decode_unicode=True):
+                    if line and line.startswith("data:"):
+                        event = json.loads(line[len("data:"):])
+                        if event.get("failed"):
+                            raise RuntimeError(f"{self.name}'s server failed to start: {event.get('message')}")
+                        if event.get("ready"):
+                            return True
+        except (requests.ConnectionError, requests.Timeout):
+            return False
+        return False
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.url}/user/{self.name}/api/{path}", headers=self.headers,
@@ -112,22 +160,26 @@ class Kernel:
     def channel(self, timeout: float = 60) -> Iterator["Channel"]:
         """One websocket to the kernel, kept open as JupyterLab keeps it for a notebook.
 
-        A busy hub may refuse a handshake for a moment (a 5xx from the proxy): it is tried
-        again, as JupyterLab reconnects.
+        A busy hub may refuse a handshake for a while (a 5xx from the proxy while the kernel
+        is still starting): it is tried again, as JupyterLab reconnects, for up to twice
+        ``timeout``.
         """
         import websocket
 
         address = self.user.url.replace("http://", "ws://")
-        for attempt in range(6):
+        deadline = time.monotonic() + 2 * timeout
+        pause = 0.5
+        while True:
             try:
                 socket = websocket.create_connection(
                     f"{address}/user/{self.user.name}/api/kernels/{self.id}/channels",
                     header=[f"Authorization: token {self.user.token}"], timeout=timeout)
                 break
             except (websocket.WebSocketBadStatusException, ConnectionError):
-                if attempt == 5:
+                if time.monotonic() + pause > deadline:
                     raise
-                time.sleep(0.5 * 2 ** attempt)
+                time.sleep(pause)
+                pause = min(pause * 2, 8)
         try:
             yield Channel(self.user.name, socket)
         finally:
@@ -202,8 +254,9 @@ def roster_of(tag: str, **counts: int) -> dict[str, str]:
 
 
 @contextmanager
-def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None) -> Iterator[Hub]:
-    """`trainingkit hub` for ``roster`` on a random port; everything it made is removed after."""
+def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None,
+                options: tuple[str, ...] = ()) -> Iterator[Hub]:
+    """`trainingkit hub` for ``roster`` on a random port (with more ``options``); everything it made is removed after."""
     from trainingkit.hub.run import free_port
 
     tag = tag or f"tk{secrets.token_hex(3)}"
@@ -215,7 +268,7 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRAININGKIT_", "JUPYTER"))}
     command = [str(Path(sys.executable).parent / "trainingkit"), "hub", "--roster", str(roster_file),
                "--prefix", str(layout.prefix), "--grader", layout.grader, "--port", str(port),
-               "--course", str(PROJECT)]
+               "--course", str(PROJECT), *options]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -6,8 +6,10 @@
   trainees and supervisors get their own copy of the lessons and open on lesson 00.
 * The course's formgrader is a hub service running as the grader account in the course's
   ``coursework/``; only the ``formgrade-COURSE`` group (the supervisors) may reach it.
-* Idle servers are stopped after an hour by jupyterhub-idle-culler; answers are saved as
-  they are given, so stopping a server loses nothing.
+* Idle servers are stopped after an hour (``--idle-timeout``) by jupyterhub-idle-culler;
+  answers are saved as they are given, so stopping a server loses nothing.
+* The proxy waits up to two minutes for a person's server to answer: on a busy machine a
+  kernel's first connection or an nbgrader command can take longer than its 20 s default.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from trainingkit.hub.layout import HubLayout
+from trainingkit.hub.layout import DEFAULT_IDLE_TIMEOUT, HubLayout
 from trainingkit.hub.roles import VIEWS
 from trainingkit.hub.roster import Member, Role, read_roster
 
-IDLE_TIMEOUT_SECONDS = 3600
+PROXY_TIMEOUT_MS = 120_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class HubSettings:
     hub_port: int
     proxy_api_port: int
     service_port: int
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT
 
     @property
     def layout(self) -> HubLayout:
@@ -99,7 +102,8 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_port}"
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
-    c.ConfigurableHTTPProxy.command = [str(layout.bin("configurable-http-proxy"))]
+    c.ConfigurableHTTPProxy.command = [str(layout.bin("configurable-http-proxy")),
+                                       f"--proxy-timeout={PROXY_TIMEOUT_MS}"]
     c.JupyterHub.db_url = f"sqlite:///{layout.hub_dir / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(layout.hub_dir / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(layout.hub_dir / "jupyterhub.pid")
@@ -134,5 +138,5 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
          "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
          "environment": {**grader_environment(layout), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
         {"name": "idle-culler",
-         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT_SECONDS}"]},
+         "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings.idle_timeout}"]},
     ]

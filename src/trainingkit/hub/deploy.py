@@ -35,6 +35,10 @@ DEFAULT_PYTHON = Path("/usr/bin/python3.11")
 #: The prebuilt JupyterLab extension that the wheel carries (built by `make setup`, needs npm).
 LABEXTENSION = Path("src/trainingkit/labextension/package.json")
 COURSE_FOLDERS = ("bank", "lessons")
+#: Installed with jsonschema's format checkers but used by no Jupyter schema: rfc3987-syntax
+#: compiles about 35 parsers whenever a Jupyter server starts (jupyter_server issue #1559),
+#: some 1.2 s of CPU per person's server; without it jsonschema just skips the "iri" formats.
+UNUSED_SLOW_PACKAGES = ("rfc3987-syntax",)
 #: The deployed course's nbgrader configuration: collect refuses forged submissions.
 SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
                  "from trainingkit.grading.config import configure, course_from_config_file\n\n"
@@ -87,6 +91,8 @@ def ensure_venv(layout: HubLayout, project: Path, python: Path = DEFAULT_PYTHON)
              f"installing trainingkit into {layout.venv}")
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
+    _run([str(layout.bin("python")), "-m", "pip", "uninstall", "--yes", "--quiet", *UNUSED_SLOW_PACKAGES],
+         f"removing {', '.join(UNUSED_SLOW_PACKAGES)} from {layout.venv}")
     overrides = layout.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     merged: dict[str, dict] = {}
     for name, values in LAB_SETTINGS.items():  # ".../apputils-extension/notification.jupyterlab-settings"

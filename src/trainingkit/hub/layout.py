@@ -20,6 +20,8 @@ from trainingkit.course import COURSE_ID, Course
 
 DEFAULT_PREFIX = Path("/srv/trainingkit")
 DEFAULT_GRADER = "tk-grader"
+#: Seconds without activity after which jupyterhub-idle-culler stops a person's server.
+DEFAULT_IDLE_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from trainingkit.course import Course
-from trainingkit.hub.layout import DEFAULT_GRADER, DEFAULT_PREFIX, HubLayout
+from trainingkit.hub.layout import DEFAULT_GRADER, DEFAULT_IDLE_TIMEOUT, DEFAULT_PREFIX, HubLayout
 
 CONFIG_FILE = ("# Written by `trainingkit hub`: every setting lives in trainingkit.hub.config (tested).\n"
                "from pathlib import Path\n"
@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: int,
-            python: Path) -> Path:
+            python: Path, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> Path:
     """Deploy, write the hub's settings and configuration; return the configuration file."""
     from trainingkit.answers import write_atomically
     from trainingkit.hub.config import HubSettings
@@ -43,7 +43,7 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     kept_roster = layout.hub_dir / "roster.csv"
     write_atomically(kept_roster, roster.read_bytes())
     HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
-                free_port()).write(layout.settings_file)
+                free_port(), idle_timeout).write(layout.settings_file)
     write_atomically(layout.config_file, CONFIG_FILE)
     return layout.config_file
 
@@ -74,9 +74,12 @@ def run_hub(layout: HubLayout) -> int:
 @click.option("--grader", default=DEFAULT_GRADER, show_default=True, help="The account that owns the course.")
 @click.option("--python", type=click.Path(path_type=Path), default=Path("/usr/bin/python3.11"),
               show_default=True, help="An interpreter every account can run, for the hub's venv.")
+@click.option("--idle-timeout", type=click.IntRange(10), default=DEFAULT_IDLE_TIMEOUT, show_default=True,
+              help="Stop a person's server after this many seconds without activity (answers are already "
+                   "saved). Servers report activity every 5 minutes, so keep it at 600 or more.")
 @click.option("--prepare-only", is_flag=True, help="Deploy and write the configuration; do not start.")
 def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, grader: str, python: Path,
-        prepare_only: bool) -> None:
+        idle_timeout: int, prepare_only: bool) -> None:
     """Run the course on JupyterHub for a class: an account per person on the roster."""
     from trainingkit.hub.accounts import AccountError
     from trainingkit.hub.deploy import DeployError
@@ -85,7 +88,8 @@ def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, gr
     course = Course(project.resolve()) if project else Course.locate()
     layout = HubLayout(prefix.resolve(), grader)
     try:
-        prepare(layout=layout, project=course, roster=roster.resolve(), ip=ip, port=port, python=python)
+        prepare(layout=layout, project=course, roster=roster.resolve(), ip=ip, port=port, python=python,
+                idle_timeout=idle_timeout)
     except (RosterError, DeployError, AccountError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
