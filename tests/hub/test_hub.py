@@ -123,6 +123,36 @@ def test_a_submission_in_another_trainees_name_is_refused_at_collect(hub: Hub) -
     assert not (hub.layout.course.coursework / "submitted" / victim).exists()
 
 
+def test_the_office_works_in_its_own_renewals_folder_that_no_trainee_can_list(hub: Hub) -> None:
+    """The office opens on renewals/renewals.ipynb; `trainingkit renewal report` run in its kernel writes
+    0600 files the office account owns; a trainee's kernel is refused a listing of that folder."""
+    office = hub.user("office")
+    office.make_token()
+    office.start_server()
+    opened = office.session.get(f"{hub.url}/user/{office.name}/", allow_redirects=False)
+    assert opened.headers["Location"].split("?")[0].endswith("/lab/tree/renewals/renewals.ipynb")
+    renewals = Path(pwd.getpwnam(office.name).pw_dir) / "renewals"
+    printed, error = office.kernel().run(
+        "import os, subprocess; os.chdir(os.path.expanduser('~/renewals')); print(sorted(os.listdir()));"
+        "log = __import__('pathlib').Path('coaches.csv');"
+        "log.write_text(log.read_text() + 'C1,2024-01-10,certified,,,,\\nC2,2022-03-01,certified,,,,\\n');"
+        "r = subprocess.run(['trainingkit', 'renewal', 'report', '--events', 'coaches.csv', '--on', '2025-12-01',"
+        " '--output-dir', 'reports/2025-12-01'], capture_output=True, text=True); print(r.returncode, r.stderr)",
+        timeout=120)
+    assert error == "" and printed.split("\n")[:2] == ["['coaches.csv', 'renewals.ipynb']", "0 "], printed
+    written = list((renewals / "reports" / "2025-12-01").iterdir())
+    assert len(written) == 6
+    for path in [renewals, *written]:
+        mode = path.stat()
+        assert mode.st_uid == pwd.getpwnam(office.name).pw_uid
+        assert stat.S_IMODE(mode.st_mode) == (0o700 if path == renewals else 0o600), path
+    trainee = hub.user("trainee")
+    trainee.make_token()
+    trainee.start_server()
+    printed, error = trainee.kernel().run(f"print(__import__('os').listdir({str(renewals)!r}))")
+    assert error.startswith("PermissionError"), (printed, error)
+
+
 def _browser_login(browser, hub: Hub, name: str):
     """A fresh browser profile that logs ``name`` in through the hub's login form."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})

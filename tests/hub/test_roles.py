@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 from trainingkit.hub.roles import (
-    AUTORUN_PLUGIN, GRADER_VIEW, GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, VIEWS, write_role_config,
+    AUTORUN_PLUGIN, GRADER_VIEW, GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, LESSONS, RENEWALS, VIEWS,
+    write_role_config,
 )
 from trainingkit.hub.roster import Role
+from trainingkit.renewal.events import EVENT_COLUMNS
 
 
 def test_no_role_grades_in_its_own_server() -> None:
@@ -21,8 +23,23 @@ def test_no_role_grades_in_its_own_server() -> None:
 def test_trainees_open_on_their_lessons_and_keep_the_assignments_panel() -> None:
     """A trainee opens on lesson 00, gets the lessons, and keeps the assignment list."""
     view = VIEWS[Role.TRAINEE]
-    assert view.default_url == LESSON_00 and view.lessons
+    assert view.default_url == LESSON_00 == "/lab/tree/lessons/00-welcome.ipynb" and view.workspace is LESSONS
     assert "@jupyter/nbgrader:assignment-list" not in view.disabled_plugins
+
+
+def test_the_office_opens_on_its_renewals_notebook_beside_an_empty_log() -> None:
+    """The office gets ~/renewals (the notebook and a header-only coaches.csv), opens on it, and has no assignments."""
+    view = VIEWS[Role.OFFICE]
+    assert view.workspace is RENEWALS and view.default_url == "/lab/tree/renewals/renewals.ipynb"
+    assert (RENEWALS.source, RENEWALS.notebooks) == ("office", "renewals.ipynb")
+    assert dict(RENEWALS.blank_files) == {"coaches.csv": ",".join(EVENT_COLUMNS) + "\n"}
+    assert "@jupyter/nbgrader:assignment-list" in view.disabled_plugins
+
+
+def test_every_role_opens_in_its_own_folder() -> None:
+    """Each role's server opens on a notebook inside the folder it is given."""
+    for view in VIEWS.values():
+        assert view.workspace is not None and view.default_url == view.workspace.default_url
 
 
 def test_a_role_folder_holds_server_lab_and_nbgrader_settings(tmp_path: Path) -> None:

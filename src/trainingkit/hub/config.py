@@ -3,7 +3,8 @@
 * People log in with their OS account's password (PAM); only the roster's accounts may.
 * Everyone's server and kernels run as their own account (LocalProcessSpawner), in their
   own home, with their role's Jupyter configuration (:mod:`trainingkit.hub.roles`);
-  trainees and supervisors get their own copy of the lessons and open on lesson 00.
+  trainees and supervisors get their own copy of the lessons and open on lesson 00; the
+  office gets ``~/renewals`` (its notebook and event log) and opens on the notebook.
 * The course's formgrader is a hub service running as the grader account in the course's
   ``coursework/``; only the ``formgrade-COURSE`` group (the supervisors) may reach it.
 * Idle servers are stopped after an hour (``--idle-timeout``) by jupyterhub-idle-culler;
@@ -17,14 +18,13 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import shutil
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from trainingkit.hub.layout import DEFAULT_IDLE_TIMEOUT, HubLayout
-from trainingkit.hub.roles import VIEWS
+from trainingkit.hub.roles import VIEWS, Workspace
 from trainingkit.hub.roster import Member, Role, read_roster
 
 PROXY_TIMEOUT_MS = 120_000
@@ -58,17 +58,50 @@ class HubSettings:
         return cls(**json.loads(path.read_text()))
 
 
-def copy_lessons(source: Path, home: Path, owner: str) -> None:
-    """Give a person their own copy of the lessons (``~/lessons``) unless they have one."""
-    target = home / "lessons"
-    if target.exists():
-        return
+def copy_workspace(source: Path, home: Path, owner: str, workspace: Workspace) -> list[str]:
+    """Give a person their own ``~/FOLDER`` of ``workspace``; return the names added to it.
+
+    The folder is made 0700 if missing; each notebook of ``source`` and each blank file is
+    added only if the folder has nothing of that name, so a person's saved notebook or
+    event log is never replaced. This runs as root in a folder the person owns, so nothing
+    is followed through a link: the folder is opened without following one (a link there
+    is left alone) and each file is created new (``O_EXCL``), private (0600), as theirs.
+    """
     entry = pwd.getpwnam(owner)
-    target.mkdir(mode=0o700)
-    for notebook in sorted(source.glob("[0-9][0-9]-*.ipynb")):
-        shutil.copy(notebook, target / notebook.name)
-    for path in [target, *target.iterdir()]:
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+    home_fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        try:
+            os.mkdir(workspace.folder, 0o700, dir_fd=home_fd)
+            made = True
+        except FileExistsError:
+            made = False
+        try:
+            folder_fd = os.open(workspace.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=home_fd)
+        except OSError:  # a link or a file of that name: theirs to sort out
+            return []
+    finally:
+        os.close(home_fd)
+    try:
+        if made:
+            os.fchmod(folder_fd, 0o700)
+            os.fchown(folder_fd, entry.pw_uid, entry.pw_gid)
+        contents = [(path.name, path.read_bytes()) for path in sorted(source.glob(workspace.notebooks))]
+        contents += [(name, text.encode()) for name, text in workspace.blank_files]
+        return [name for name, data in contents if _add_file(folder_fd, name, data, entry)]
+    finally:
+        os.close(folder_fd)
+
+
+def _add_file(folder_fd: int, name: str, data: bytes, owner: pwd.struct_passwd) -> bool:
+    """Create ``name`` in the open folder with ``data``, owned by ``owner``, unless it exists."""
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder_fd)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        os.fchown(handle.fileno(), owner.pw_uid, owner.pw_gid)
+        handle.write(data)
+    return True
 
 
 def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role]) -> None:
@@ -78,8 +111,8 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role]) -> Non
     view = VIEWS[role]
     home = Path(pwd.getpwnam(name).pw_dir)
     os.chmod(home, 0o700)
-    if view.lessons:
-        copy_lessons(layout.course.notebooks_dir, home, name)
+    if view.workspace is not None:
+        copy_workspace(layout.course.notebooks_dir / view.workspace.source, home, name, view.workspace)
     spawner.default_url = view.default_url
     spawner.environment.update({
         "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),

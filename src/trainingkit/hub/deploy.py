@@ -7,8 +7,9 @@ and never touches trainees' work, the gradebook or a password already given.
 2. an interpreter every account can run (``PREFIX/venv``, from Debian's python3.11 by
    default: pyenv's lives under ``/root``), with trainingkit installed from the project,
    not linked to it, so no account needs to read the project folder;
-3. the course: the project's instructor files copied to ``PREFIX/course``, built and
-   released there as the grader; the folder is the grader's alone (0700);
+3. the course: the project's instructor files and its supervisor and office notebooks
+   copied to ``PREFIX/course``, built and released there as the grader; the folder is the
+   grader's alone (0700);
 4. each role's Jupyter configuration, and the roster's accounts with first passwords.
 """
 
@@ -39,6 +40,9 @@ COURSE_FOLDERS = ("bank", "lessons")
 #: compiles about 35 parsers whenever a Jupyter server starts (jupyter_server issue #1559),
 #: some 1.2 s of CPU per person's server; without it jsonschema just skips the "iri" formats.
 UNUSED_SLOW_PACKAGES = ("rfc3987-syntax",)
+#: The notebooks of the course's own people: the supervisors' dashboard (run as the grader)
+#: and the office's renewals notebook (copied into each office account's ``~/renewals``).
+NOTEBOOK_FOLDERS = ("supervisor", "office")
 #: The deployed course's nbgrader configuration: collect refuses forged submissions.
 SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
                  "from trainingkit.grading.config import configure, course_from_config_file\n\n"
@@ -138,7 +142,10 @@ def ensure_course(layout: HubLayout, project: Course) -> list[str]:
     for folder in COURSE_FOLDERS:
         shutil.rmtree(course.coursework / folder, ignore_errors=True)
         shutil.copytree(project.coursework / folder, course.coursework / folder)
-    shutil.copytree(project.notebooks_dir / "supervisor", course.notebooks_dir / "supervisor", dirs_exist_ok=True)
+    for folder in NOTEBOOK_FOLDERS:  # the notebooks only: never a log or report lying beside them
+        (course.notebooks_dir / folder).mkdir(parents=True, exist_ok=True)
+        for notebook in (project.notebooks_dir / folder).glob("*.ipynb"):
+            shutil.copy2(notebook, course.notebooks_dir / folder / notebook.name)
     layout.exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(layout.exchange, 0o1777)  # nbgrader's exchange root: anyone may write, none remove others'
     _chown_tree(course.root, layout.grader)

@@ -4,6 +4,9 @@ nbgrader switches all of its server extensions and lab plugins on for everyone. 
 nobody grades in their own server: supervisors grade in the course's formgrader service,
 which runs as the grader account. So the formgrader, course list and create-assignment
 parts are off for every role, and the office (who submits nothing) has no assignment list.
+
+Each person's own folder (a :class:`Workspace`: the lessons, or the office's renewals) is
+filled from the course's notebooks on their first spawn, and their server opens on it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from pathlib import Path
 from trainingkit.build import write_if_changed
 from trainingkit.grading.formgrader import SERVER_EXTENSION
 from trainingkit.hub.roster import Role
+from trainingkit.renewal.workspace import BLANK_LOG
 
-LESSON_00 = "/lab/tree/lessons/00-welcome.ipynb"
 GRADING_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                    "@jupyter/nbgrader:course-list")
 GRADING_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
@@ -26,19 +29,47 @@ ASSIGNMENT_EXTENSIONS = ("nbgrader.server_extensions.assignment_list",
 
 
 @dataclass(frozen=True)
+class Workspace:
+    """A folder of a person's own in their home, filled from the course's notebooks.
+
+    ``notebooks`` (a glob) are copied from ``source`` (a folder under the course's
+    ``notebooks/``, ``"."`` for the lessons) and ``blank_files`` are written, each only
+    if the person has no file of that name yet; the server opens on ``opens``.
+    """
+
+    folder: str
+    source: str
+    notebooks: str
+    opens: str
+    blank_files: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def default_url(self) -> str:
+        return f"/lab/tree/{self.folder}/{self.opens}"
+
+
+#: Trainees' and supervisors' own copies of the lessons.
+LESSONS = Workspace("lessons", ".", "[0-9][0-9]-*.ipynb", "00-welcome.ipynb")
+#: The office's renewals notebook and its event log, empty but for the header at first.
+RENEWALS = Workspace("renewals", "office", "renewals.ipynb", "renewals.ipynb",
+                     (("coaches.csv", BLANK_LOG),))
+LESSON_00 = LESSONS.default_url
+
+
+@dataclass(frozen=True)
 class RoleView:
-    """One role's JupyterLab: where it opens, what it gets, what is switched off."""
+    """One role's JupyterLab: where it opens, its own folder, what is switched off."""
 
     default_url: str
-    lessons: bool
+    workspace: Workspace | None
     disabled_plugins: tuple[str, ...]
     disabled_extensions: tuple[str, ...]
 
 
 VIEWS = {
-    Role.TRAINEE: RoleView(LESSON_00, True, GRADING_PLUGINS, GRADING_EXTENSIONS),
-    Role.SUPERVISOR: RoleView(LESSON_00, True, GRADING_PLUGINS, GRADING_EXTENSIONS),
-    Role.OFFICE: RoleView("/lab", False, GRADING_PLUGINS + ASSIGNMENT_PLUGINS,
+    Role.TRAINEE: RoleView(LESSON_00, LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.SUPERVISOR: RoleView(LESSON_00, LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.OFFICE: RoleView(RENEWALS.default_url, RENEWALS, GRADING_PLUGINS + ASSIGNMENT_PLUGINS,
                           GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
 }
 
@@ -48,7 +79,7 @@ AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
 #: The course's formgrader service, run as the grader account: opens on the formgrader. A
 #: trainee's submitted notebook opened there must run nothing by itself with the grader's
 #: powers (its widget cells are the trainee's copy), so autorun is off.
-GRADER_VIEW = RoleView("/formgrader", False, (AUTORUN_PLUGIN,), ())
+GRADER_VIEW = RoleView("/formgrader", None, (AUTORUN_PLUGIN,), ())
 
 
 def nbgrader_client_config(exchange: Path, course_id: str) -> str:

@@ -7,19 +7,21 @@ writes each file privately and atomically (:mod:`.private_files`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .eventlog import EventLogError, paused_garbage_collection
+from .eventlog import EventLog, EventLogError, paused_garbage_collection
 from .events import Event
 from .gradebook import DEFAULT_ASSIGNMENT, review_events
 from .history import status_history
 from .logfile import read_event_log, read_statuses
 from .private_files import make_private_directory, write_private
+from .reviews import ReviewAttempts, review_attempts
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline"]
+__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "timeline_png", "write_report"]
 
 #: What :func:`run_report` writes into its output directory.
 REPORT_FILES = {
@@ -79,6 +81,29 @@ def run_report(
     pseudonymise: bool = False,
 ) -> list[Path]:
     """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths."""
+    with paused_garbage_collection():  # as read_statuses does, for large logs
+        log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
+        table = log.statuses_on(on, rules)
+        reviews = review_attempts(log, table, rules)
+        del log
+    return write_report(table=table, reviews=reviews, source=Path(events).name, output_dir=output_dir,
+                        months=months, pseudonymise=pseudonymise)
+
+
+def write_report(
+    *,
+    table: StatusTable,
+    reviews: Sequence[ReviewAttempts],
+    source: str,
+    output_dir: Path,
+    months: int = 24,
+    pseudonymise: bool = False,
+) -> list[Path]:
+    """Write the office report of ``table`` (see :data:`REPORT_FILES`) into ``output_dir``; return the paths.
+
+    ``reviews`` are the coaches' review attempts in the table's order, and ``source`` names
+    the event log in the summary. The office's notebook writes its report with this too.
+    """
     from .plots import png_bytes, renewals_due_figure
     from .report import (
         office_summary,
@@ -88,13 +113,7 @@ def run_report(
         status_counts,
         status_csv,
     )
-    from .reviews import review_attempts
 
-    with paused_garbage_collection():  # as read_statuses does, for large logs
-        log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
-        table = log.statuses_on(on, rules)
-        reviews = review_attempts(log, table, rules)
-        del log
     if pseudonymise:
         table = pseudonymised(table)
     due_per_month = renewals_due_per_month(table, months=months)
@@ -103,9 +122,8 @@ def run_report(
         "counts": status_counts(table).to_csv(lineterminator="\n"),
         "reviews": review_csv(table, reviews),
         "due_per_month": due_per_month.to_csv(lineterminator="\n"),
-        "summary": office_summary(table, source=Path(events).name, due_per_month=due_per_month,
-                                  reviews=reviews),
-        "due_plot": png_bytes(renewals_due_figure(due_per_month, on=on)),
+        "summary": office_summary(table, source=source, due_per_month=due_per_month, reviews=reviews),
+        "due_plot": png_bytes(renewals_due_figure(due_per_month, on=table.on)),
     }
     directory = make_private_directory(output_dir)
     return [write_private(directory / REPORT_FILES[name], content)
@@ -129,22 +147,31 @@ def run_timeline(
     The whole log is checked first, as for the other commands. ``pseudonym``,
     if given, is shown instead of the coach id.
     """
-    from .plots import png_bytes, timeline_figure
-
     log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
     log.check(rules)
+    return write_private(output, timeline_png(log, coach_id=coach_id, until=until, rules=rules,
+                                              pseudonym=pseudonym))
+
+
+def timeline_png(log: EventLog, *, coach_id: str, until: date, rules: RenewalRules = DEFAULT_RULES,
+                 pseudonym: str | None = None) -> bytes:
+    """Draw one coach's history through ``until`` from a checked ``log``; return the PNG's bytes.
+
+    Raises :class:`EventLogError` if the log never names the coach, or not on or before ``until``.
+    """
+    from .plots import png_bytes, timeline_figure
+
     coach_events = log.events(coach_id)
     if not coach_events:
-        raise EventLogError(events, None, f"no events for coach {coach_id}")
+        raise EventLogError(log.path, None, f"no events for coach {coach_id}")
     spans = status_history(coach_events, until=until, rules=rules)
     if not spans:
         raise EventLogError(
-            events, None, f"coach {coach_id} has no events on or before {until.isoformat()}"
+            log.path, None, f"coach {coach_id} has no events on or before {until.isoformat()}"
         )
     shown = [event for event in coach_events if event.on <= until]
     title = f"Certification history of {pseudonym or coach_id}, through {until.isoformat()}"
-    figure = timeline_figure(title=title, spans=spans, events=shown, rules=rules)
-    return write_private(output, png_bytes(figure))
+    return png_bytes(timeline_figure(title=title, spans=spans, events=shown, rules=rules))
 
 
 def _reviews(gradebook_url: str | None, assignment: str, cut_score: float | None,
