@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,8 @@ import yaml
 from traitlets.config import Config
 
 from tests.conftest import PROJECT
+from trainingkit.hub.roles import RENEWALS
+from trainingkit.renewal.workspace import BLANK_LOG
 
 VALUES_FILE = PROJECT / "docs" / "z2jh-values.yaml"
 DEPLOY_DOC = PROJECT / "docs" / "deploy.md"
@@ -153,12 +156,12 @@ def test_a_roster_line_with_an_unknown_role_stops_the_hub(values: dict[str, Any]
 
 
 def test_each_role_gets_its_own_view_before_its_server_starts(values: dict[str, Any], tmp_path: Path) -> None:
-    """The pre_spawn_hook opens trainees and supervisors on lesson 00 and the office on /lab, each with its folder."""
+    """The pre_spawn_hook opens trainees and supervisors on lesson 00 and the office on its renewals notebook."""
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     hook = run_hub_config(values, roster).KubeSpawner.pre_spawn_hook
     expected = {"trainees": ("trainee", LESSON_00), "supervisors": ("supervisor", LESSON_00),
-                "office": ("office", "/lab")}
+                "office": ("office", RENEWALS.default_url)}
     for group, (role, url) in expected.items():
         groups = [group, FORMGRADE_GROUP] if role == "supervisor" else [group]
         spawner = fake_spawner("someone", groups, values)
@@ -167,6 +170,35 @@ def test_each_role_gets_its_own_view_before_its_server_starts(values: dict[str, 
         assert spawner.default_url == url
     with pytest.raises(ValueError, match="no role group"):
         hook(fake_spawner("stranger", [], values))
+
+
+def _post_start(values: dict[str, Any], role: str, home: Path, image: Path) -> None:
+    """Run the pods' postStart command as it runs in a pod of ``role``, with its folders moved here."""
+    command = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
+    assert command[:2] == ["sh", "-c"]
+    script = command[2].replace("/home/jovyan", str(home)).replace("/opt/trainingkit", str(image))
+    subprocess.run(["sh", "-c", script], env={"TRAININGKIT_ROLE": role, "PATH": "/usr/bin:/bin"}, check=True)
+
+
+def test_a_pod_gets_its_role_folder_once_and_never_loses_what_is_in_it(values: dict[str, Any], tmp_path: Path) -> None:
+    """postStart gives the office ~/renewals (notebook and a header-only log) and others ~/lessons, never replacing either."""
+    image = tmp_path / "opt"
+    (image / "lessons").mkdir(parents=True)
+    (image / "lessons" / "00-welcome.ipynb").write_text("lesson")
+    (image / "office").mkdir()
+    (image / "office" / "renewals.ipynb").write_text("notebook")
+    office, trainee = tmp_path / "office", tmp_path / "trainee"
+    for home in (office, trainee):
+        home.mkdir()
+    _post_start(values, "office", office, image)
+    _post_start(values, "trainee", trainee, image)
+    assert (office / "renewals" / "coaches.csv").read_text() == BLANK_LOG
+    assert (office / "renewals" / "renewals.ipynb").read_text() == "notebook"
+    assert oct((office / "renewals").stat().st_mode & 0o777) == "0o700" and not (office / "lessons").exists()
+    assert (trainee / "lessons" / "00-welcome.ipynb").read_text() == "lesson" and not (trainee / "renewals").exists()
+    (office / "renewals" / "coaches.csv").write_text(BLANK_LOG + "C1,2026-01-05,certified,,,,\n")
+    _post_start(values, "office", office, image)
+    assert (office / "renewals" / "coaches.csv").read_text().endswith("certified,,,,\n")
 
 
 def test_the_default_url_opens_lesson_00(values: dict[str, Any]) -> None:
