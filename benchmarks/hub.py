@@ -74,6 +74,33 @@ def _rss_mb(name: str) -> float:
     return sum(rss for _, _, rss in live_processes([name])) / 1e6
 
 
+#: Where the CPU goes while the class saves, by what a process's command line names.
+PARTS = (("proxy", "configurable-http-proxy"), ("hub", "bin/jupyterhub "), ("servers", "jupyterhub-singleuser"),
+         ("kernels", "ipykernel"))
+
+
+def _cpu_by_part() -> dict[str, float]:
+    """CPU seconds used so far by the hub's proxy, the hub, people's servers and kernels, and this client."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys([name for name, _ in PARTS] + ["client (this benchmark)"], 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_text().replace("\0", " ")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry.name) == os.getpid():
+            used["client (this benchmark)"] += seconds
+        for name, marker in PARTS:
+            if marker in command:
+                used[name] += seconds
+                break
+    return used
+
+
 def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
@@ -104,12 +131,17 @@ def main() -> None:
         say(f"spawn: all {n} logged in and ready in {spawn_all:.1f} s (target <= 60); one alone "
             f"{alone_spawn:.1f} s; ratio {spawn_all / alone_spawn:.1f}", flush=True)
 
-        together = threading.Barrier(n)
+        together = threading.Barrier(n + 1)
         with ThreadPoolExecutor(max_workers=n) as pool:
-            class_saves = [s for saves in pool.map(lambda p: _saves(p, arguments.answers, together), people)
-                           for s in saves]
+            saving = pool.map(lambda p: _saves(p, arguments.answers, together), people)
+            together.wait(timeout=300)
+            before, start = _cpu_by_part(), time.perf_counter()
+            class_saves = [s for saves in saving for s in saves]
+            elapsed, after = time.perf_counter() - start, _cpu_by_part()
         say(f"save round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); one alone "
             f"{_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}", flush=True)
+        say(f"  {n * arguments.answers} saves in {elapsed:.1f} s; CPU seconds used meanwhile: "
+            + ", ".join(f"{name} {after[name] - before[name]:.1f}" for name in after), flush=True)
         missing = sum(_missing(name, arguments.answers) for name in class_names)
         say(f"answers lost: {missing} of {n * arguments.answers} (target 0)", flush=True)
         time.sleep(2)
