@@ -220,7 +220,7 @@ class Channel:
 
 @dataclass
 class Hub:
-    """A running hub: its address, layout, roster and first passwords."""
+    """A running hub: its address, layout, roster, first passwords and gradebook (None: SQLite)."""
 
     url: str
     layout: HubLayout
@@ -228,6 +228,7 @@ class Hub:
     roster: dict[str, str]
     process: subprocess.Popen
     log: Path
+    db_url: str | None = None
 
     def names(self, role: str) -> list[str]:
         return sorted(name for name, r in self.roster.items() if r == role)
@@ -240,10 +241,12 @@ class Hub:
         return person
 
     def as_grader(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run a command as the course's grader account, in coursework/."""
+        """Run a command as the course's grader account, in coursework/, on the gradebook the hub kept."""
+        from trainingkit.hub.config import HubSettings
         from trainingkit.hub.deploy import grader_environment
 
-        return subprocess.run(list(args), cwd=self.layout.course.coursework, env=grader_environment(self.layout),
+        env = grader_environment(self.layout, HubSettings.read(self.layout.settings_file).db_url)
+        return subprocess.run(list(args), cwd=self.layout.course.coursework, env=env,
                               user=self.layout.grader, group=pwd.getpwnam(self.layout.grader).pw_gid,
                               extra_groups=[], capture_output=True, text=True, timeout=300)
 
@@ -255,8 +258,11 @@ def roster_of(tag: str, **counts: int) -> dict[str, str]:
 
 @contextmanager
 def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None,
-                options: tuple[str, ...] = ()) -> Iterator[Hub]:
-    """`trainingkit hub` for ``roster`` on a random port (with more ``options``); everything it made is removed after."""
+                options: tuple[str, ...] = (), db_url: str | None = None) -> Iterator[Hub]:
+    """`trainingkit hub` for ``roster`` on a random port (with more ``options``); everything it made is removed after.
+
+    ``db_url`` is given to it as TRAININGKIT_DB_URL (the gradebook); without it, SQLite.
+    """
     from trainingkit.hub.run import free_port
 
     tag = tag or f"tk{secrets.token_hex(3)}"
@@ -266,6 +272,8 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
     port = free_port()
     log = workdir / "hub.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRAININGKIT_", "JUPYTER"))}
+    if db_url:
+        env["TRAININGKIT_DB_URL"] = db_url
     command = [str(Path(sys.executable).parent / "trainingkit"), "hub", "--roster", str(roster_file),
                "--prefix", str(layout.prefix), "--grader", layout.grader, "--port", str(port),
                "--course", str(PROJECT), *options]
@@ -287,7 +295,7 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
             time.sleep(0.5)
         with layout.passwords_file.open() as handle:
             passwords = {row["username"]: row["password"] for row in csv.DictReader(handle)}
-        yield Hub(url, layout, passwords, roster, process, log)
+        yield Hub(url, layout, passwords, roster, process, log, db_url)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

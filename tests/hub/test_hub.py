@@ -5,14 +5,19 @@ supervisors and three trainees (names unique to this run), deploys the course un
 ``/var/tmp`` and starts the hub on a random port. People log in with the first passwords
 it wrote, and code runs in their own kernels over the server's REST and websocket API.
 Afterwards every account, process and folder the run made is removed.
+
+The gradebook is PostgreSQL when it and psycopg2 are installed (CI installs both): a
+throwaway cluster that requires a password over TCP, with a database owned by a role of its
+own, named to the hub by TRAININGKIT_DB_URL. Otherwise it is SQLite, and the tests about the
+PostgreSQL gradebook are skipped; the test output says which.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import secrets
-import shutil
 import signal
 import stat
 import subprocess
@@ -22,35 +27,77 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hub
+from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hub, unavailable
+from tests.pgserver import PostgresServer
 from trainingkit.hub import accounts
 
 pytestmark = pytest.mark.hub
 
-PYTHON = Path("/usr/bin/python3.11")
 ASSIGNMENT = "practice-foundations"
 
 
-def _unavailable() -> str:
-    if os.geteuid() != 0:
-        return "the hub tests make OS accounts and need root (CI runs them as root)"
-    if shutil.which("useradd") is None:
-        return "the hub tests need useradd (Debian's passwd package)"
-    if not PYTHON.exists():
-        return f"the hub tests need Debian's {PYTHON} (apt-get install -y python3.11-venv)"
+def _postgres_missing() -> str:
+    from tests.pgserver import find_postgres_bin
+
+    if find_postgres_bin() is None:
+        return "PostgreSQL is not installed (no initdb; apt-get install -y postgresql)"
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        return "psycopg2 is not installed (pip install psycopg2-binary)"
     return ""
 
 
+def _say(request: pytest.FixtureRequest, line: str) -> None:
+    """A line in the test output, whatever the capture and verbosity."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\n{line}")
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+def gradebook_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer | None]:
+    """A PostgreSQL cluster that requires passwords, for the hub's gradebook; None when not installed."""
+    if unavailable():
+        yield None
+        return
+    reason = _postgres_missing()
+    if reason:
+        _say(request, f"hub tests: the gradebook is SQLite, not PostgreSQL: {reason}")
+        yield None
+        return
+    from tests.pgserver import find_postgres_bin
+
+    server = PostgresServer(find_postgres_bin(), passwords=True).start()
+    _say(request, f"hub tests: the gradebook is PostgreSQL on 127.0.0.1:{server.port}, password required")
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.folder.exists()
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory, gradebook_server: PostgresServer | None) -> Iterator[Hub]:
     """One office account, two supervisors, three trainees; all removed after the module."""
-    reason = _unavailable()
+    reason = unavailable()
     if reason:
         pytest.skip(reason)
     roster = roster_of(f"tk{secrets.token_hex(3)}", office=1, supervisor=2, trainee=3)
-    with running_hub(roster, tmp_path_factory.mktemp("hub")) as running:
+    db_url = gradebook_server.create_database() if gradebook_server else None
+    with running_hub(roster, tmp_path_factory.mktemp("hub"), db_url=db_url) as running:
         yield running
     assert not any(accounts.exists(user) for user in roster) and not running.layout.prefix.exists()
+
+
+@pytest.fixture
+def on_postgres(hub: Hub) -> str:
+    """The hub's gradebook URL (with its password); the test is skipped when the hub is on SQLite."""
+    if not hub.db_url:
+        pytest.skip("the hub's gradebook is SQLite here (PostgreSQL or psycopg2 is not installed)")
+    return hub.db_url
 
 
 def test_first_passwords_are_private_and_only_the_right_one_logs_in(hub: Hub) -> None:
@@ -233,6 +280,142 @@ def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hu
     automatic = sum(v.points for v in items if v.kind.is_choice)
     assert f"{automatic:g} of {automatic:g} points" in feedback.locator(".tk-summary").inner_text()
     trainee.context.close()
+
+
+def _password(db_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    password = make_url(db_url).password
+    assert password and len(password) >= 16
+    return password
+
+
+def test_grades_live_in_postgresql_and_no_sqlite_gradebook_is_made(hub: Hub, on_postgres: str) -> None:
+    """Every autograded submission (the browser journey's too, graded in the formgrader) is in the
+    PostgreSQL gradebook, and there is no SQLite gradebook anywhere in the deployed course."""
+    from nbgrader.api import Gradebook
+
+    trainee = hub.user("trainee", 2)
+    trainee.make_token()
+    trainee.start_server()
+    for args in (["fetch_assignment", ASSIGNMENT], ["submit", ASSIGNMENT]):
+        printed, error = trainee.kernel().run(f"import subprocess; r = subprocess.run(['nbgrader', *{args!r}], "
+                                              "capture_output=True, text=True); print(r.returncode)")
+        assert printed.strip() == "0", (args, printed, error)
+    for args in (["collect", ASSIGNMENT], ["autograde", ASSIGNMENT, f"--student={trainee.name}"]):
+        done = hub.as_grader("nbgrader", *args)
+        assert done.returncode == 0, done.stdout + done.stderr
+    course = hub.layout.course
+    autograded = {folder.parent.name for folder in (course.coursework / "autograded").glob(f"*/{ASSIGNMENT}")}
+    assert trainee.name in autograded
+    with Gradebook(on_postgres) as gradebook:
+        for name in autograded:
+            submission = gradebook.find_submission(ASSIGNMENT, name)
+            assert submission.max_score > 0 and submission.score is not None, name
+    assert list(course.root.rglob("*.db")) == [] and list(course.root.rglob("*.sqlite*")) == []
+
+
+def test_a_trainee_kernel_cannot_connect_to_the_gradebook(hub: Hub, on_postgres: str,
+                                                          gradebook_server: PostgresServer) -> None:
+    """From a trainee's kernel the gradebook refuses a connection without its password, with a
+    wrong one and as the superuser over TCP, and the server's socket is out of reach."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(on_postgres)
+    attempts = {
+        "no password": url.render_as_string(hide_password=False).replace(f":{url.password}@", "@"),
+        "wrong password": url._replace(password=url.password[::-1]).render_as_string(hide_password=False),
+        "superuser": f"postgresql+psycopg2://postgres@127.0.0.1:{url.port}/{url.database}",
+        "socket": f"postgresql+psycopg2://{url.username}@/{url.database}?host={gradebook_server.folder}"
+                  f"&port={url.port}",
+    }
+    kernel_code = ("import json, sqlalchemy\n"
+                   "outcome = {}\n"
+                   f"for what, url in {attempts!r}.items():\n"
+                   "    try:\n"
+                   "        sqlalchemy.create_engine(url).connect().close()\n"
+                   "        outcome[what] = 'CONNECTED'\n"
+                   "    except Exception as error:\n"
+                   "        outcome[what] = str(error).splitlines()[0]\n"
+                   "print(json.dumps(outcome))")
+    trainee = hub.user("trainee", 1)
+    trainee.make_token()
+    trainee.start_server()
+    printed, error = trainee.kernel().run(kernel_code)
+    assert error == "", error
+    outcome = json.loads(printed)
+    assert "no password supplied" in outcome["no password"], outcome
+    assert "password authentication failed" in outcome["wrong password"], outcome
+    assert "no password supplied" in outcome["superuser"], outcome
+    assert "Permission denied" in outcome["socket"] or "No such file" in outcome["socket"], outcome
+
+
+def test_a_trainee_finds_the_gradebook_password_in_no_command_line_environment_or_file(
+        hub: Hub, on_postgres: str) -> None:
+    """No process's command line, no environment a trainee may read (their own kernel's included)
+    and no file a trainee can read under the prefix, /etc, /tmp, /var/tmp or /home holds the password."""
+    password = _password(on_postgres)
+    places = [str(hub.layout.prefix), "/etc", "/tmp", "/var/tmp", "/home", "/dev/shm"]
+    kernel_code = ("import json, os, subprocess\n"
+                   f"password = {password!r}.encode()\n"
+                   "found = []\n"
+                   "for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+                   "    for part in ('cmdline', 'environ'):\n"
+                   "        try:\n"
+                   "            if password in open(f'/proc/{pid}/{part}', 'rb').read():\n"
+                   "                found.append(f'/proc/{pid}/{part}')\n"
+                   "        except OSError:\n"
+                   "            pass\n"
+                   "found += [f'my environment: {k}' for k, v in os.environ.items()"
+                   " if k.startswith('TRAININGKIT_DB') or password.decode() in v]\n"
+                   f"grep = subprocess.run(['grep', '-rlsF', '-D', 'skip', '-f', '-', *{places!r}],"
+                   " input=password, capture_output=True, timeout=600)\n"
+                   "found += grep.stdout.decode().split()\n"
+                   "print(json.dumps({'found': found, 'grep': grep.returncode}))")
+    trainee = hub.user("trainee", 3)
+    trainee.make_token()
+    trainee.start_server()
+    printed, error = trainee.kernel().run(kernel_code, timeout=900)
+    assert error == "", error
+    outcome = json.loads(printed)
+    assert outcome["grep"] in (1, 2) and outcome["found"] == [], outcome  # 2: some folders unreadable
+
+
+def test_the_gradebook_url_is_only_in_the_graders_environment_and_root_only_settings(
+        hub: Hub, on_postgres: str) -> None:
+    """The formgrader service has the URL in its environment, which a trainee cannot read; the
+    hub keeps it only in its 0600 settings in the 0700 hub folder, and never prints the password."""
+    layout = hub.layout
+    grader_uid = pwd.getpwnam(layout.grader).pw_uid
+    services = [pid for pid, command, _ in live_processes([layout.grader]) if "jupyterhub-singleuser" in command]
+    assert services, "the formgrader service is not running"
+    for pid in services:
+        assert f"TRAININGKIT_DB_URL={on_postgres}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
+    hub_folder, settings = layout.hub_dir.stat(), layout.settings_file.stat()
+    assert (stat.S_IMODE(hub_folder.st_mode), hub_folder.st_uid) == (0o700, 0)
+    assert (stat.S_IMODE(settings.st_mode), settings.st_uid) == (0o600, 0)
+    course = layout.course.root.stat()
+    assert (stat.S_IMODE(course.st_mode), course.st_uid) == (0o700, grader_uid)
+    password = _password(on_postgres)
+    roles = [path for path in (layout.prefix / "jupyter").rglob("*") if path.is_file()]
+    assert roles and not any(password in path.read_text(errors="replace") for path in roles)
+    assert password not in hub.log.read_text(errors="replace")
+
+    trainee = hub.user("trainee", 1)
+    trainee.make_token()
+    trainee.start_server()
+    kernel_code = ("import json\n"
+                   "outcome = {}\n"
+                   f"for pid in {[*services, hub.process.pid]!r}:\n"
+                   "    try:\n"
+                   "        open(f'/proc/{pid}/environ', 'rb').read()\n"
+                   "        outcome[pid] = 'READ'\n"
+                   "    except OSError as error:\n"
+                   "        outcome[pid] = type(error).__name__\n"
+                   "print(json.dumps(outcome))")
+    printed, error = trainee.kernel().run(kernel_code)
+    assert error == "", error
+    assert set(json.loads(printed).values()) == {"PermissionError"}, printed
 
 
 def test_ctrl_c_stops_the_hub_and_everything_it_started(hub: Hub) -> None:

@@ -32,7 +32,13 @@ PROXY_TIMEOUT_MS = 120_000
 
 @dataclass(frozen=True)
 class HubSettings:
-    """What one hub run needs beyond the layout: where it listens and who is on the roster."""
+    """What one hub run needs beyond the layout: where it listens, who is on the roster, and
+    the gradebook's URL when it is not the course's SQLite file.
+
+    ``db_url`` may hold a database password: the file is kept in ``PREFIX/hub`` (root's,
+    0700) and written 0600, and the URL reaches only the grader's processes, through their
+    environment (never a command line or a file anyone else can read).
+    """
 
     prefix: str
     grader: str
@@ -43,6 +49,7 @@ class HubSettings:
     proxy_api_port: int
     service_port: int
     idle_timeout: int = DEFAULT_IDLE_TIMEOUT
+    db_url: str | None = None
 
     @property
     def layout(self) -> HubLayout:
@@ -169,7 +176,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
         {"name": layout.course_id, "url": f"http://127.0.0.1:{settings.service_port}",
          "command": [str(layout.bin("jupyterhub-singleuser"))], "user": layout.grader,
          "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
-         "environment": {**grader_environment(layout), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
+         "environment": {**grader_environment(layout, settings.db_url), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
         {"name": "idle-culler",
          "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings.idle_timeout}"]},
     ]

@@ -115,8 +115,12 @@ def _chown_tree(path: Path, user: str) -> None:
             os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid, follow_symlinks=False)
 
 
-def grader_environment(layout: HubLayout) -> dict[str, str]:
-    """What the grader's commands and the formgrader service run with."""
+def grader_environment(layout: HubLayout, db_url: str | None = None) -> dict[str, str]:
+    """What the grader's commands and the formgrader service run with.
+
+    ``db_url`` (the gradebook, when not the course's SQLite file) goes into the environment
+    only: a process's environment is readable by its owner alone, its command line by all.
+    """
     home = accounts.home_of(layout.grader)
     env = {"HOME": str(home), "USER": layout.grader, "LOGNAME": layout.grader,
            "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
@@ -125,12 +129,12 @@ def grader_environment(layout: HubLayout) -> dict[str, str]:
            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
            "LANG": "C.UTF-8"}
-    if os.environ.get("TRAININGKIT_DB_URL"):
-        env["TRAININGKIT_DB_URL"] = os.environ["TRAININGKIT_DB_URL"]
+    if db_url:
+        env["TRAININGKIT_DB_URL"] = db_url
     return env
 
 
-def ensure_course(layout: HubLayout, project: Course) -> list[str]:
+def ensure_course(layout: HubLayout, project: Course, db_url: str | None = None) -> list[str]:
     """The grader's copy of the course, built and released; returns the assignments released."""
     course = layout.course
     course.coursework.mkdir(parents=True, exist_ok=True)
@@ -149,7 +153,7 @@ def ensure_course(layout: HubLayout, project: Course) -> list[str]:
     layout.exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(layout.exchange, 0o1777)  # nbgrader's exchange root: anyone may write, none remove others'
     _chown_tree(course.root, layout.grader)
-    env = grader_environment(layout)
+    env = grader_environment(layout, db_url)
     _run([str(layout.bin("trainingkit")), "build"], "building the course as the grader",
          user=layout.grader, env=env, cwd=course.root)
     released = []
@@ -168,9 +172,12 @@ def ensure_role_configs(layout: HubLayout) -> None:
                       course_id=layout.course_id)
 
 
-def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member],
+def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_url: str | None = None,
            python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home")) -> list[accounts.NewAccount]:
-    """Every step above; returns the accounts made now (their passwords are in the passwords file)."""
+    """Every step above; returns the accounts made now (their passwords are in the passwords file).
+
+    ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``).
+    """
     if os.geteuid() != 0:
         raise DeployError("the hub needs root: it makes accounts and runs each person's server as them")
     layout.prefix.mkdir(parents=True, exist_ok=True)
@@ -181,7 +188,7 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member],
         accounts.create(layout.grader, "trainingkit course grader", home_base=home_base)
     ensure_venv(layout, project.root, python)
     ensure_role_configs(layout)
-    ensure_course(layout, project)
+    ensure_course(layout, project, db_url)
     made = accounts.ensure_accounts(members, home_base=home_base)
     if made:
         accounts.write_passwords(layout.passwords_file, made)

@@ -7,7 +7,8 @@ PREFIX/                      root, 0755
                              submitted, autograded, feedback; unreadable to anyone else
   exchange/                  nbgrader's exchange, with nbgrader's own permissions
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
-  hub/                       root only, 0700: the hub's database, secrets, settings, passwords.csv
+  hub/                       root only, 0700: the hub's database, secrets, passwords.csv, settings
+                             (settings.json, 0600, keeps the gradebook URL when it is not SQLite)
 ```
 """
 

@@ -2,14 +2,20 @@
 
 Ctrl-C (or SIGTERM) stops JupyterHub, which stops the proxy, the formgrader service, the
 idle culler and every person's server before it exits; nothing it started is left behind.
+
+The gradebook is the one ``TRAININGKIT_DB_URL`` names when the command starts, kept in the
+hub's root-only settings; a later start without the variable uses the kept one, so a
+restart never quietly moves the class to a new, empty SQLite gradebook.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -30,8 +36,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def gradebook_url(layout: HubLayout, environ: Mapping[str, str] = os.environ) -> str | None:
+    """This run's gradebook: ``TRAININGKIT_DB_URL`` if set, else the one the last run kept, else
+    None (SQLite in the course's ``coursework/``)."""
+    from trainingkit.hub.config import HubSettings
+
+    if environ.get("TRAININGKIT_DB_URL"):
+        return environ["TRAININGKIT_DB_URL"]
+    if layout.settings_file.exists():
+        return HubSettings.read(layout.settings_file).db_url
+    return None
+
+
+def gradebook_label(layout: HubLayout, db_url: str | None) -> str:
+    """Which gradebook, for the console: the URL without its password, or the SQLite file."""
+    if not db_url:
+        return f"SQLite, {layout.course.coursework / 'gradebook.db'}"
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).render_as_string(hide_password=True)
+
+
 def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: int,
-            python: Path, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> Path:
+            python: Path, idle_timeout: int = DEFAULT_IDLE_TIMEOUT, db_url: str | None = None) -> Path:
     """Deploy, write the hub's settings and configuration; return the configuration file."""
     from trainingkit.answers import write_atomically
     from trainingkit.hub.config import HubSettings
@@ -39,11 +66,11 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     from trainingkit.hub.roster import read_roster
 
     members = read_roster(roster, reserved=frozenset({"root", layout.grader}))
-    deploy(layout=layout, project=project, members=members, python=python)
+    deploy(layout=layout, project=project, members=members, db_url=db_url, python=python)
     kept_roster = layout.hub_dir / "roster.csv"
     write_atomically(kept_roster, roster.read_bytes())
     HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
-                free_port(), idle_timeout).write(layout.settings_file)
+                free_port(), idle_timeout=idle_timeout, db_url=db_url).write(layout.settings_file)
     write_atomically(layout.config_file, CONFIG_FILE)
     return layout.config_file
 
@@ -88,13 +115,21 @@ def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, gr
     course = Course(project.resolve()) if project else Course.locate()
     layout = HubLayout(prefix.resolve(), grader)
     try:
+        db_url = gradebook_url(layout)
+        label = gradebook_label(layout, db_url)
+    except Exception as error:  # never echo the URL itself: it may hold a password
+        click.echo(f"Error: the gradebook URL (TRAININGKIT_DB_URL, or the one kept in {layout.settings_file}) "
+                   f"cannot be used: {type(error).__name__}", err=True)
+        sys.exit(2)
+    try:
         prepare(layout=layout, project=course, roster=roster.resolve(), ip=ip, port=port, python=python,
-                idle_timeout=idle_timeout)
+                idle_timeout=idle_timeout, db_url=db_url)
     except (RosterError, DeployError, AccountError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     click.echo(f"Course deployed in {layout.prefix}; first passwords of new accounts: {layout.passwords_file} "
                "(root only).")
+    click.echo(f"Gradebook: {label}" + (f" (the URL is kept in {layout.settings_file}, root only)" if db_url else ""))
     if prepare_only:
         return
     click.echo(f"JupyterHub on http://{ip}:{port}/ ; supervisors grade at "
