@@ -134,22 +134,31 @@ class HubUser:
             return False
         return False
 
-    def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, f"{self.url}/user/{self.name}/api/{path}", headers=self.headers,
+    @property
+    def server(self) -> str:
+        """Where this person's own server lives on the hub."""
+        return f"/user/{self.name}/"
+
+    def api(self, method: str, path: str, *, on: str | None = None, **kwargs) -> requests.Response:
+        """A request to the Jupyter server API of this person's server, or of the server at ``on``
+        (a hub service such as ``/services/COURSE/``), with their token."""
+        return requests.request(method, f"{self.url}{on or self.server}api/{path}", headers=self.headers,
                                 timeout=60, **kwargs)
 
-    def kernel(self) -> "Kernel":
-        response = self.api("POST", "kernels", json={"name": "python3"})
+    def kernel(self, on: str | None = None) -> "Kernel":
+        """A new kernel in this person's server, or in the server at ``on``."""
+        response = self.api("POST", "kernels", on=on, json={"name": "python3"})
         response.raise_for_status()
-        return Kernel(self, response.json()["id"])
+        return Kernel(self, response.json()["id"], on or self.server)
 
 
 @dataclass
 class Kernel:
-    """A kernel in a person's server, driven over the websocket JupyterLab uses."""
+    """A kernel in a server on the hub (``server``: its path), driven over the websocket JupyterLab uses."""
 
     user: HubUser
     id: str
+    server: str
 
     def run(self, code: str, timeout: float = 60) -> tuple[str, str]:
         """Run ``code`` over a connection of its own; returns what it printed and the error it raised."""
@@ -172,7 +181,7 @@ class Kernel:
         while True:
             try:
                 socket = websocket.create_connection(
-                    f"{address}/user/{self.user.name}/api/kernels/{self.id}/channels",
+                    f"{address}{self.server}api/kernels/{self.id}/channels",
                     header=[f"Authorization: token {self.user.token}"], timeout=timeout)
                 break
             except (websocket.WebSocketBadStatusException, ConnectionError):

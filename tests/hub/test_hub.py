@@ -290,6 +290,31 @@ def _password(db_url: str) -> str:
     return password
 
 
+def test_a_supervisor_runs_grading_item_analysis_and_the_dashboard_in_the_course_service(hub: Hub) -> None:
+    """In the course's formgrader service (as the grader), a supervisor opens the dashboard, and
+    `trainingkit grade`, `trainingkit items` and the dashboard notebook all run there."""
+    supervisor = hub.user("supervisor", 2)
+    supervisor.make_token()
+    service = hub.layout.service_prefix
+    assert supervisor.api("GET", "contents/notebooks/supervisor/dashboard.ipynb", on=service).status_code == 200
+    commands = [["trainingkit", "grade", ASSIGNMENT, "--no-progress"],
+                ["trainingkit", "items", ASSIGNMENT, "--summary"],
+                ["jupyter", "nbconvert", "--to", "notebook", "--execute", "--stdout",
+                 "../notebooks/supervisor/dashboard.ipynb"]]
+    printed, error = supervisor.kernel(on=service).run(
+        "import getpass, os, subprocess\n"
+        "print(getpass.getuser())\n"
+        f"for command in {commands!r}:\n"
+        "    done = subprocess.run(command, cwd=os.environ['TRAININGKIT_ROOT'] + '/coursework', capture_output=True, text=True)\n"
+        "    print(done.returncode, done.stdout.splitlines()[:1], done.stderr[-300:] if done.returncode else '')\n",
+        timeout=600)
+    assert error == "", error
+    user, grade, items, dashboard = printed.strip().splitlines()
+    assert user == hub.layout.grader
+    assert grade.startswith("0 ") and dashboard.startswith("0 "), (grade, dashboard)
+    assert items.startswith("0 ['assignment,trainees,"), items
+
+
 def test_grades_live_in_postgresql_and_no_sqlite_gradebook_is_made(hub: Hub, on_postgres: str) -> None:
     """Every autograded submission (the browser journey's too, graded in the formgrader) is in the
     PostgreSQL gradebook, and there is no SQLite gradebook anywhere in the deployed course."""

@@ -174,7 +174,10 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     ]
     c.JupyterHub.services = [
         {"name": layout.course_id, "url": f"http://127.0.0.1:{settings.service_port}",
-         "command": [str(layout.bin("jupyterhub-singleuser"))], "user": layout.grader,
+         # the course's root in the file browser (the dashboard in notebooks/supervisor, coursework/);
+         # nbgrader reads its configuration from the working folder, coursework/
+         "command": [str(layout.bin("jupyterhub-singleuser")), f"--ServerApp.root_dir={layout.course.root}"],
+         "user": layout.grader,
          "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
          "environment": {**grader_environment(layout, settings.db_url), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
         {"name": "idle-culler",
