@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,8 +53,14 @@ def _saves(person: HubUser, answers: int, start_together: threading.Barrier | No
     when every trainee's kernel is ready: the saves are timed, not the kernels starting.
     """
     seconds = []
-    with person.kernel().channel(timeout=120) as channel:
-        channel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')", timeout=120)
+    with ExitStack() as stack:
+        try:
+            channel = stack.enter_context(person.kernel().channel(timeout=120))
+            channel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')", timeout=120)
+        except BaseException:
+            if start_together:
+                start_together.abort()  # the others stop waiting: this error is the one to see
+            raise
         if start_together:
             start_together.wait(timeout=300)
         for n in range(answers):
@@ -136,7 +143,11 @@ def main() -> None:
         together = threading.Barrier(n + 1)
         with ThreadPoolExecutor(max_workers=n) as pool:
             saving = pool.map(lambda p: _saves(p, arguments.answers, together), people)
-            together.wait(timeout=300)
+            try:
+                together.wait(timeout=300)
+            except threading.BrokenBarrierError:
+                list(saving)  # raises the error that broke it
+                raise
             before, start = _cpu_by_part(), time.perf_counter()
             class_saves = [s for saves in saving for s in saves]
             elapsed, after = time.perf_counter() - start, _cpu_by_part()

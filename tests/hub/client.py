@@ -141,9 +141,8 @@ class HubUser:
 
     def api(self, method: str, path: str, *, on: str | None = None, **kwargs) -> requests.Response:
         """A request to the Jupyter server API of this person's server, or of the server at ``on``
-        (a hub service such as ``/services/COURSE/``), with their token."""
-        return requests.request(method, f"{self.url}{on or self.server}api/{path}", headers=self.headers,
-                                timeout=60, **kwargs)
+        (a hub service such as ``/services/COURSE/``), with their token; tried again while busy."""
+        return self._patiently(method, f"{self.url}{on or self.server}api/{path}", headers=self.headers, **kwargs)
 
     def kernel(self, on: str | None = None) -> "Kernel":
         """A new kernel in this person's server, or in the server at ``on``."""
