@@ -19,7 +19,7 @@ import yaml
 from traitlets.config import Config
 
 from tests.conftest import PROJECT
-from trainingkit.hub.roles import RENEWALS
+from trainingkit.hub.roles import GRADER_VIEW, RENEWALS, write_role_config
 from trainingkit.renewal.workspace import BLANK_LOG
 
 VALUES_FILE = PROJECT / "docs" / "z2jh-values.yaml"
@@ -278,6 +278,24 @@ def test_the_formgrader_runs_as_the_grader_account(values: dict[str, Any]) -> No
     assert security["runAsUser"] not in (0, 1000) and security["runAsNonRoot"] is True
     mounts = {m["mountPath"] for m in container["volumeMounts"]}
     assert "/var/run/secrets/kubernetes.io/serviceaccount" in mounts
+
+
+def test_the_formgrader_container_has_the_graders_view_of_make_hub(values: dict[str, Any], tmp_path: Path) -> None:
+    """The init container writes the grader's Jupyter configuration as `make hub` does (autorun off,
+    trainingkit's formgrader wording on), and the formgrader container reads it."""
+    (init,) = [c for c in values["hub"]["initContainers"] if c["name"] == "prepare-trainingkit-volumes"]
+    assert init["command"][:2] == ["sh", "-c"]
+    volume = tmp_path / "srv"
+    (volume / "exchange").mkdir(parents=True)
+    script = "chown() { :; }; chmod() { :; }; " + init["command"][2].replace("/srv/trainingkit", str(volume))
+    subprocess.run(["sh", "-c", script], env={"PATH": "/usr/bin:/bin"}, check=True)
+    written = volume / "jupyter" / "grader"
+    expected = tmp_path / "make-hub"
+    write_role_config(expected, GRADER_VIEW, exchange=volume / "exchange", course_id=SERVICE)
+    for name in ("jupyter_server_config.json", "labconfig/page_config.json"):
+        assert json.loads((written / name).read_text()) == json.loads((expected / name).read_text()), name
+    assert (written / "migrated").is_file()
+    assert env_of(grader_container(values)["env"])["JUPYTER_CONFIG_DIR"] == "/srv/trainingkit/jupyter/grader"
 
 
 def test_the_proxy_reaches_the_formgrader_at_the_service_url(values: dict[str, Any]) -> None:
