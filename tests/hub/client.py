@@ -31,6 +31,8 @@ from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: JupyterLab's binary kernel websocket protocol, which it asks every server for.
+KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: What a busy hub or proxy answers for "try again later".
 BUSY = frozenset({429, 502, 503, 504})
 #: The hub's interpreter: one every account can run (pyenv's lives under /root).
@@ -165,8 +167,9 @@ class Kernel:
             return channel.run(code, timeout)
 
     @contextmanager
-    def channel(self, timeout: float = 60) -> Iterator["Channel"]:
-        """One websocket to the kernel, kept open as JupyterLab keeps it for a notebook.
+    def channel(self, timeout: float = 60, protocol: str = KERNEL_PROTOCOL) -> Iterator["Channel"]:
+        """One websocket to the kernel, kept open as JupyterLab keeps it for a notebook, asking
+        for JupyterLab's binary ``protocol`` ("" for the JSON one).
 
         A busy hub may refuse a handshake for a while (a 5xx from the proxy while the kernel
         is still starting): it is tried again, as JupyterLab reconnects, for up to twice
@@ -181,7 +184,8 @@ class Kernel:
             try:
                 socket = websocket.create_connection(
                     f"{address}{self.server}api/kernels/{self.id}/channels",
-                    header=[f"Authorization: token {self.user.token}"], timeout=timeout)
+                    header=[f"Authorization: token {self.user.token}"], timeout=timeout,
+                    subprotocols=[protocol] if protocol else None)
                 break
             except (websocket.WebSocketBadStatusException, ConnectionError):
                 if time.monotonic() + pause > deadline:
@@ -189,31 +193,52 @@ class Kernel:
                 time.sleep(pause)
                 pause = min(pause * 2, 8)
         try:
-            yield Channel(self.user.name, socket)
+            yield Channel(self.user.name, socket, socket.getsubprotocol() or "")
         finally:
             socket.close()
 
 
 @dataclass
 class Channel:
-    """An open websocket to one kernel."""
+    """An open websocket to one kernel, speaking ``protocol`` (JupyterLab's binary one, or "": JSON)."""
 
     owner: str
     socket: Any
+    protocol: str = ""
+
+    def _send(self, message: dict[str, Any]) -> None:
+        if self.protocol == KERNEL_PROTOCOL:
+            from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+            parts = [json.dumps(message[part]).encode() for part in ("header", "parent_header", "metadata", "content")]
+            self.socket.send_binary(serialize_msg_to_ws_v1(parts, message["channel"]))
+        else:
+            self.socket.send(json.dumps(message))
+
+    def _receive(self) -> dict[str, Any]:
+        data = self.socket.recv()
+        if isinstance(data, str):
+            return json.loads(data)
+        from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+        channel, parts = deserialize_msg_from_ws_v1(data)
+        header, parent_header, _, content = (json.loads(part) for part in parts[:4])
+        return {"channel": channel, "header": header, "msg_type": header["msg_type"],
+                "parent_header": parent_header, "content": content}
 
     def run(self, code: str, timeout: float = 60) -> tuple[str, str]:
         """Run ``code``; returns what it printed and the error it raised (name: value), if any."""
         msg_id = uuid.uuid4().hex
-        self.socket.send(json.dumps({
+        self._send({
             "header": {"msg_id": msg_id, "username": self.owner, "session": uuid.uuid4().hex,
                        "msg_type": "execute_request", "version": "5.3"},
             "parent_header": {}, "metadata": {}, "channel": "shell",
             "content": {"code": code, "silent": False, "store_history": False,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}})
         printed, error = [], ""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            message = json.loads(self.socket.recv())
+            message = self._receive()
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = message["msg_type"]

@@ -94,8 +94,10 @@ def test_idle_servers_are_culled_after_an_hour_unless_told_otherwise(tmp_path: P
 
 
 def test_the_proxy_waits_for_a_busy_server_longer_than_its_default(tmp_path: Path) -> None:
-    """The proxy gives a person's server two minutes to answer (its own default is 20 s)."""
+    """The proxy (trainingkit's, passing websocket subprotocols back) gives a person's server two
+    minutes to answer (its own default is 20 s)."""
     command = _configured(tmp_path).ConfigurableHTTPProxy.command
+    assert command[1:3] == ["-m", "trainingkit.hub.proxy"]
     assert f"--proxy-timeout={PROXY_TIMEOUT_MS}" in command and PROXY_TIMEOUT_MS >= 60_000
 
 

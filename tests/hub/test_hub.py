@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hub, unavailable
+from tests.hub.client import KERNEL_PROTOCOL, Hub, HubUser, live_processes, roster_of, running_hub, unavailable
 from tests.pgserver import PostgresServer
 from trainingkit.hub import accounts
 
@@ -124,6 +124,20 @@ def test_a_trainee_works_as_their_own_account_in_a_private_home_with_the_lessons
     assert opened.headers["Location"].split("?")[0].endswith("/lab/tree/lessons/00-welcome.ipynb")
 
 
+def test_kernels_speak_jupyterlabs_binary_protocol_through_the_hubs_proxy(hub: Hub) -> None:
+    """The proxy tells the browser the protocol the server chose, so JupyterLab's binary kernel
+    protocol works on the first connection; the JSON one still works for clients without it."""
+    trainee = hub.user("trainee", 2)
+    trainee.make_token()
+    trainee.start_server()
+    kernel = trainee.kernel()
+    with kernel.channel() as channel:
+        assert channel.protocol == KERNEL_PROTOCOL
+        assert channel.run("print(6 * 7)") == ("42\n", "")
+    with kernel.channel(protocol="") as channel:
+        assert channel.protocol == "" and channel.run("print(6 * 7)") == ("42\n", "")
+
+
 def test_a_trainee_kernel_cannot_read_keys_gradebook_or_another_trainee(hub: Hub) -> None:
     """Code in a trainee's kernel is refused the bank, the gradebook, the source and another trainee's home."""
     trainee = hub.user("trainee", 1)
@@ -206,6 +220,9 @@ def _browser_login(browser, hub: Hub, name: str):
     context.set_default_timeout(90_000)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
+    page.websocket_errors = []  # every failed websocket, e.g. a kernel handshake the proxy broke
+    page.on("websocket",
+            lambda socket: socket.on("socketerror", lambda error: page.websocket_errors.append(error)))
     page.goto(f"{hub.url}/hub/login")
     page.locator("#username_input").fill(name)
     page.locator("#password_input").fill(hub.passwords[name])
@@ -230,6 +247,7 @@ def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hu
     trainee = _browser_login(browser, hub, name)
     trainee.get_by_text(IDLE).wait_for()
     assert trainee.url.split("?")[0].endswith(f"/user/{name}/lab/tree/lessons/00-welcome.ipynb")
+    assert trainee.websocket_errors == []  # the kernel's connection took at the first try
     shot(trainee, "hub-01-trainee-lesson-00")
     assignments_panel(trainee)
     trainee.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(

@@ -9,8 +9,10 @@
   ``coursework/``; only the ``formgrade-COURSE`` group (the supervisors) may reach it.
 * Idle servers are stopped after an hour (``--idle-timeout``) by jupyterhub-idle-culler;
   answers are saved as they are given, so stopping a server loses nothing.
-* The proxy waits up to two minutes for a person's server to answer: on a busy machine a
-  kernel's first connection or an nbgrader command can take longer than its 20 s default.
+* The proxy (:mod:`trainingkit.hub.proxy`, PyPI's configurable-http-proxy passing a
+  websocket's subprotocol back) waits up to two minutes for a person's server to answer: on
+  a busy machine a kernel's first connection or an nbgrader command can take longer than its
+  20 s default.
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_port}"
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings.proxy_api_port}"
-    c.ConfigurableHTTPProxy.command = [str(layout.bin("configurable-http-proxy")),
+    c.ConfigurableHTTPProxy.command = [str(layout.bin("python")), "-m", "trainingkit.hub.proxy",
                                        f"--proxy-timeout={PROXY_TIMEOUT_MS}"]
     c.JupyterHub.db_url = f"sqlite:///{layout.hub_dir / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(layout.hub_dir / "jupyterhub_cookie_secret")
