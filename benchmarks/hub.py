@@ -7,9 +7,8 @@ in one run measures, against a baseline of one trainee alone on the same hub:
   (target: at most 60 s on 2 cores), and the ratio to one server starting alone;
 * **saves**: each of the 30 kernels saves 20 answers at once (every kernel started and
   connected first, then all begin together), every save a separate execute request over
-  the kernel's one open websocket, as a click in JupyterLab sends it (JSON messages: the
-  PyPI proxy drops the binary protocol's name from the handshake, so JupyterLab's first
-  connection fails and it reconnects at once with JSON); the 95th percentile of a save's round trip
+  the kernel's one open websocket in JupyterLab's binary protocol, as a click in JupyterLab
+  sends it; the 95th percentile of a save's round trip
   (target: at most 300 ms), its ratio to the same saves made by one trainee alone, and how
   many answers are missing from the answers files afterwards (target: 0);
 * **memory**: resident memory of each trainee's server and kernel (target: at most 220 MB),
@@ -84,7 +83,7 @@ def _rss_mb(name: str) -> float:
 
 
 #: Where the CPU goes while the class saves, by what a process's command line names.
-PARTS = (("proxy", "configurable-http-proxy"), ("hub", "bin/jupyterhub "), ("servers", "jupyterhub-singleuser"),
+PARTS = (("proxy", "trainingkit.hub.proxy"), ("hub", "bin/jupyterhub "), ("servers", "jupyterhub-singleuser"),
          ("kernels", "ipykernel"))
 
 
