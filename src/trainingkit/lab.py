@@ -15,7 +15,7 @@ from pathlib import Path
 from trainingkit.build import load_course, run_nbgrader, write_if_changed
 from trainingkit.course import Course
 from trainingkit.grading.formgrader import SERVER_EXTENSION
-from trainingkit.workbook import Sync, sync_lessons
+from trainingkit.workbook import LESSON_NOTEBOOKS, Sync, sync_lessons
 
 #: Where ``make lab`` opens: the person's own copy of lesson 00 (see trainingkit.workbook).
 START_PAGE = "workbook/lessons/00-welcome.ipynb"
@@ -73,7 +73,7 @@ def prepare_workbook(course: Course) -> Sync:
     lessons = course.workbook_dir / "lessons"
     synced = sync_lessons(course.notebooks_dir, lessons)
     notary = NotebookNotary()
-    for path in sorted(lessons.glob("[0-9][0-9]-*.ipynb")):
+    for path in sorted(lessons.glob(LESSON_NOTEBOOKS)):
         notebook = nbformat.read(path, as_version=4)
         if not notary.check_signature(notebook):
             notary.sign(notebook)

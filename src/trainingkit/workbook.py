@@ -23,6 +23,8 @@ from pathlib import Path
 from trainingkit.answers import write_atomically
 
 MANIFEST = ".trainingkit-lessons.json"
+#: The lessons among the built notebooks ("00-welcome.ipynb", ...): only these are copied.
+LESSON_NOTEBOOKS = "[0-9][0-9]-*.ipynb"
 PREVIOUS = ".previous"
 
 
@@ -53,7 +55,7 @@ def sync_lessons(source: Path, target: Path) -> Sync:
     target.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(target)
     copied, updated, kept, set_aside = [], [], [], []
-    for notebook in sorted(source.glob("[0-9][0-9]-*.ipynb")):
+    for notebook in sorted(source.glob(LESSON_NOTEBOOKS)):
         name, built = notebook.name, _digest(notebook)
         copy = target / name
         current = _digest(copy) if copy.exists() else None

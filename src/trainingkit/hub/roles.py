@@ -19,6 +19,7 @@ from trainingkit.build import write_if_changed
 from trainingkit.grading.formgrader import SERVER_EXTENSION
 from trainingkit.hub.roster import Role
 from trainingkit.renewal.workspace import BLANK_LOG
+from trainingkit.workbook import LESSON_NOTEBOOKS
 
 GRADING_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                    "@jupyter/nbgrader:course-list")
@@ -49,7 +50,7 @@ class Workspace:
 
 
 #: Trainees' and supervisors' own copies of the lessons.
-LESSONS = Workspace("lessons", ".", "[0-9][0-9]-*.ipynb", "00-welcome.ipynb")
+LESSONS = Workspace("lessons", ".", LESSON_NOTEBOOKS, "00-welcome.ipynb")
 #: The office's renewals notebook and its event log, empty but for the header at first.
 RENEWALS = Workspace("renewals", "office", "renewals.ipynb", "renewals.ipynb",
                      (("coaches.csv", BLANK_LOG),))
@@ -58,19 +59,25 @@ LESSON_00 = LESSONS.default_url
 
 @dataclass(frozen=True)
 class RoleView:
-    """One role's JupyterLab: where it opens, its own folder, what is switched off."""
+    """One role's JupyterLab: its own folder, what is switched off, and where it opens (on
+    the folder's notebook, unless ``opens`` says otherwise)."""
 
-    default_url: str
     workspace: Workspace | None
     disabled_plugins: tuple[str, ...]
     disabled_extensions: tuple[str, ...]
+    opens: str | None = None
+
+    @property
+    def default_url(self) -> str:
+        if self.opens is None and self.workspace is None:
+            raise ValueError("a role view without a workspace must say where it opens")
+        return self.opens or self.workspace.default_url  # type: ignore[union-attr]
 
 
 VIEWS = {
-    Role.TRAINEE: RoleView(LESSON_00, LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
-    Role.SUPERVISOR: RoleView(LESSON_00, LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
-    Role.OFFICE: RoleView(RENEWALS.default_url, RENEWALS, GRADING_PLUGINS + ASSIGNMENT_PLUGINS,
-                          GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
+    Role.TRAINEE: RoleView(LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.SUPERVISOR: RoleView(LESSONS, GRADING_PLUGINS, GRADING_EXTENSIONS),
+    Role.OFFICE: RoleView(RENEWALS, GRADING_PLUGINS + ASSIGNMENT_PLUGINS, GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
 }
 
 #: trainingkit's JupyterLab extension, which runs a trainingkit notebook's widget cells on open.
@@ -79,7 +86,7 @@ AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
 #: The course's formgrader service, run as the grader account: opens on the formgrader. A
 #: trainee's submitted notebook opened there must run nothing by itself with the grader's
 #: powers (its widget cells are the trainee's copy), so autorun is off.
-GRADER_VIEW = RoleView("/formgrader", None, (AUTORUN_PLUGIN,), ())
+GRADER_VIEW = RoleView(None, (AUTORUN_PLUGIN,), (), opens="/formgrader")
 
 
 def nbgrader_client_config(exchange: Path, course_id: str) -> str:
