@@ -19,11 +19,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
@@ -31,6 +31,7 @@ from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 
 PROJECT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 #: JupyterLab's binary kernel websocket protocol, which it asks every server for.
 KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: What a busy hub or proxy answers for "try again later".
@@ -50,6 +51,29 @@ def unavailable() -> str:
     return ""
 
 
+def patiently(attempt: Callable[[], T], *, again: tuple[type[BaseException], ...], patience: float) -> T:
+    """``attempt()``, tried again after a growing pause (0.5 s, doubling up to 8 s) while it raises
+    one of ``again``, for up to ``patience`` seconds; after that its error is raised."""
+    deadline = time.monotonic() + patience
+    pause = 0.5
+    while True:
+        try:
+            return attempt()
+        except again:
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 8)
+
+
+class _Busy(Exception):
+    """A "try again later" answer, kept so that the last one can be returned."""
+
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 @dataclass
 class HubUser:
     """One person's session with the hub at ``url``."""
@@ -62,21 +86,20 @@ class HubUser:
     def __post_init__(self) -> None:
         self.session.trust_env = False  # never through a proxy
 
-    def _patiently(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _patiently(self, method: str, url: str, patience: float = 60, **kwargs: Any) -> requests.Response:
         """One request, tried again while a busy hub or proxy answers "try again later"
-        (429, 502, 503, 504) or not at all, for up to a minute, as a person reloads the page."""
-        deadline = time.monotonic() + 60
-        pause = 0.5
-        while True:
-            try:
-                response = self.session.request(method, url, timeout=60, **kwargs)
-                if response.status_code not in BUSY or time.monotonic() + pause > deadline:
-                    return response
-            except (requests.ConnectionError, requests.Timeout):
-                if time.monotonic() + pause > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 8)
+        (429, 502, 503, 504) or not at all, for up to ``patience`` seconds, as a person reloads
+        the page; then its last answer."""
+        def attempt() -> requests.Response:
+            response = self.session.request(method, url, timeout=60, **kwargs)
+            if response.status_code in BUSY:
+                raise _Busy(response)
+            return response
+
+        try:
+            return patiently(attempt, again=(_Busy, requests.ConnectionError, requests.Timeout), patience=patience)
+        except _Busy as busy:
+            return busy.response
 
     def login(self, password: str) -> requests.Response:
         """Log in through the hub's login form; returns the final response."""
@@ -104,12 +127,8 @@ class HubUser:
         tells when the server is ready, rather than asking again and again.
         """
         start = time.monotonic()
-        while True:  # a busy hub answers 429 or 503 ("try again"), as it does to a browser
-            response = requests.post(f"{self.url}/hub/api/users/{self.name}/server", headers=self.headers,
-                                     timeout=60)
-            if response.status_code not in BUSY or time.monotonic() - start > timeout:
-                break
-            time.sleep(1)
+        response = self._patiently("POST", f"{self.url}/hub/api/users/{self.name}/server", headers=self.headers,
+                                   patience=timeout)
         if response.status_code not in (201, 202, 400):  # 400: already running
             response.raise_for_status()
         while time.monotonic() - start < timeout:
@@ -178,20 +197,11 @@ class Kernel:
         import websocket
 
         address = self.user.url.replace("http://", "ws://")
-        deadline = time.monotonic() + 2 * timeout
-        pause = 0.5
-        while True:
-            try:
-                socket = websocket.create_connection(
-                    f"{address}{self.server}api/kernels/{self.id}/channels",
-                    header=[f"Authorization: token {self.user.token}"], timeout=timeout,
-                    subprotocols=[protocol] if protocol else None)
-                break
-            except (websocket.WebSocketBadStatusException, ConnectionError):
-                if time.monotonic() + pause > deadline:
-                    raise
-                time.sleep(pause)
-                pause = min(pause * 2, 8)
+        socket = patiently(lambda: websocket.create_connection(
+            f"{address}{self.server}api/kernels/{self.id}/channels",
+            header=[f"Authorization: token {self.user.token}"], timeout=timeout,
+            subprotocols=[protocol] if protocol else None),
+            again=(websocket.WebSocketBadStatusException, ConnectionError), patience=2 * timeout)
         try:
             yield Channel(self.user.name, socket, socket.getsubprotocol() or "")
         finally:
