@@ -94,5 +94,10 @@ class Course:
     def exchange_dir(self) -> Path:
         return Path(os.environ.get("TRAININGKIT_EXCHANGE", self.root / ".exchange"))
 
+    @property
+    def course_store(self) -> Path:
+        """The course service's store on the hub (submissions as received): the grader's alone."""
+        return self.root / "course-store"
+
     def source_notebook(self, assignment_id: str) -> Path:
         return self.source_dir / assignment_id / f"{assignment_id}.ipynb"

@@ -7,12 +7,23 @@ from typing import Any
 
 from trainingkit.course import COURSE_ID, Course
 
+#: nbgrader's exchange steps on the grader's side of a shared course, and trainingkit's plugin for each.
+GRADER_PLUGINS = {step: f"trainingkit.exchange.grader.Store{name}" for step, name in (
+    ("release_assignment", "ReleaseAssignment"), ("list", "List"), ("collect", "Collect"),
+    ("release_feedback", "ReleaseFeedback"))}
+#: ... and on a trainee's side: their own server or terminal, calling the course service.
+CLIENT_PLUGINS = {step: f"trainingkit.exchange.client.Service{name}" for step, name in (
+    ("fetch_assignment", "FetchAssignment"), ("submit", "Submit"), ("list", "List"),
+    ("fetch_feedback", "FetchFeedback"))}
+
 
 def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     """Set every nbgrader option the course relies on.
 
-    ``shared`` is for a course whose trainees have accounts of their own (the hub): collect
-    then refuses a submission made by another account than the trainee it names.
+    ``shared`` is for a course whose trainees have accounts of their own (the hub): nothing
+    then goes through nbgrader's shared exchange folder. Release, collect and release
+    feedback work on the course service's store (:mod:`trainingkit.exchange.grader`), which
+    trainees reach only through the service, as themselves.
     """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, TagRemovePreprocessor
     from nbgrader.preprocessors import AssignLatePenalties, GetGrades, SaveAutoGrades
@@ -24,10 +35,13 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     c.CourseDirectory.db_url = course.db_url
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                                 ".answers.json.lock", "answers.json.lock", ".answers.json.*.tmp"]
-    c.Exchange.root = str(course.exchange_dir)
     c.Exchange.path_includes_course = True
     if shared:
-        c.ExchangeFactory.collect = "trainingkit.hub.collect.OwnerCheckedCollect"
+        for step, plugin in GRADER_PLUGINS.items():
+            setattr(c.ExchangeFactory, step, plugin)
+        c.StoreExchange.store_root = str(course.course_store)
+    else:
+        c.Exchange.root = str(course.exchange_dir)
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the

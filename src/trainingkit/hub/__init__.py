@@ -8,6 +8,7 @@ Data passes through the modules in this order:
   grader's copy of the course and the roles' configuration (:mod:`~trainingkit.hub.roles`),
   then the roster's accounts (:mod:`~trainingkit.hub.accounts`);
 * :mod:`~trainingkit.hub.config` is JupyterHub's configuration, read by the hub itself;
-* :mod:`~trainingkit.hub.collect` refuses submissions made in someone else's name;
+* the course service (:mod:`trainingkit.exchange`) is how assignments, submissions and
+  feedback travel between a person and the course: no shared folder;
 * :mod:`~trainingkit.hub.run` is ``trainingkit hub``.
 """

@@ -7,6 +7,10 @@
   office gets ``~/renewals`` (its notebook and event log) and opens on the notebook.
 * The course's formgrader is a hub service running as the grader account in the course's
   ``coursework/``; only the ``formgrade-COURSE`` group (the supervisors) may reach it.
+* The course service (:mod:`trainingkit.exchange.service`, also the grader's) is the only
+  way assignments, submissions and feedback travel. Trainees' and supervisors' servers get
+  a hub token that may call it (``access:services!service=course``), and its address;
+  the office's do not. Nothing crosses through a shared folder.
 * Idle servers are stopped after an hour (``--idle-timeout``) by jupyterhub-idle-culler;
   answers are saved as they are given, so stopping a server loses nothing.
 * The proxy (:mod:`trainingkit.hub.proxy`, PyPI's configurable-http-proxy passing a
@@ -52,6 +56,7 @@ class HubSettings:
     service_port: int
     idle_timeout: int = DEFAULT_IDLE_TIMEOUT
     db_url: str | None = None
+    course_service_port: int = 0
 
     @property
     def layout(self) -> HubLayout:
@@ -113,7 +118,7 @@ def _add_file(folder_fd: int, name: str, data: bytes, owner: pwd.struct_passwd) 
     return True
 
 
-def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role]) -> None:
+def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role], course_service_url: str) -> None:
     """Set one person's server up as their role has it, just before it starts."""
     name = spawner.user.name
     role = roles[name]
@@ -127,7 +132,7 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role]) -> Non
         "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),
         "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
-        "TRAININGKIT_EXCHANGE": str(layout.exchange),
+        "TRAININGKIT_COURSE_SERVICE_URL": course_service_url,
         "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     })
 
@@ -161,7 +166,12 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 90
-    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, roles=roles)
+    course_service_url = f"http://127.0.0.1:{settings.course_service_port}{layout.course_service_prefix}"
+    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, roles=roles,
+                                                         course_service_url=course_service_url)
+    # a server's own token may call the course service if its owner may (the members' role below)
+    c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
+                                     f"access:services!service={layout.course_service}"]
 
     c.JupyterHub.load_groups = {
         layout.formgrade_group: {"users": by_role[Role.SUPERVISOR]},
@@ -171,6 +181,8 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.load_roles = [
         {"name": layout.formgrade_group, "groups": [layout.formgrade_group],
          "scopes": [f"access:services!service={layout.course_id}"]},
+        {"name": "course-members", "groups": ["trainees", "supervisors"],
+         "scopes": [f"access:services!service={layout.course_service}"]},
         {"name": "idle-culler", "services": ["idle-culler"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
     ]
@@ -182,6 +194,10 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
          "user": layout.grader,
          "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
          "environment": {**grader_environment(layout, settings.db_url), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},
+        {"name": layout.course_service, "url": f"http://127.0.0.1:{settings.course_service_port}",
+         "command": [str(layout.bin("python")), "-m", "trainingkit.exchange.service"],
+         "user": layout.grader, "cwd": str(layout.course.root), "oauth_no_confirm": True,
+         "environment": grader_environment(layout)},  # no gradebook URL: the service never needs it
         {"name": "idle-culler",
          "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings.idle_timeout}"]},
     ]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from trainingkit.build import write_if_changed
 from trainingkit.course import INSTRUCTOR_FILES, Course
+from trainingkit.exchange.store import CourseStore
 from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
@@ -43,7 +44,8 @@ UNUSED_SLOW_PACKAGES = ("rfc3987-syntax",)
 #: The notebooks of the course's own people: the supervisors' dashboard (run as the grader)
 #: and the office's renewals notebook (copied into each office account's ``~/renewals``).
 NOTEBOOK_FOLDERS = ("supervisor", "office")
-#: The deployed course's nbgrader configuration: collect refuses forged submissions.
+#: The deployed course's nbgrader configuration: release, collect and feedback work on the course
+#: service's store, never a shared folder.
 SHARED_CONFIG = ("# Written by `trainingkit hub`: trainees have accounts of their own here.\n"
                  "from trainingkit.grading.config import configure, course_from_config_file\n\n"
                  "configure(get_config(), course=course_from_config_file(__file__), shared=True)"
@@ -124,7 +126,7 @@ def grader_environment(layout: HubLayout, db_url: str | None = None) -> dict[str
     home = accounts.home_of(layout.grader)
     env = {"HOME": str(home), "USER": layout.grader, "LOGNAME": layout.grader,
            "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
-           "TRAININGKIT_ROOT": str(layout.course.root), "TRAININGKIT_EXCHANGE": str(layout.exchange),
+           "TRAININGKIT_ROOT": str(layout.course.root),
            "JUPYTER_CONFIG_DIR": str(layout.role_config("grader")),
            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
@@ -150,8 +152,11 @@ def ensure_course(layout: HubLayout, project: Course, db_url: str | None = None)
         (course.notebooks_dir / folder).mkdir(parents=True, exist_ok=True)
         for notebook in (project.notebooks_dir / folder).glob("*.ipynb"):
             shutil.copy2(notebook, course.notebooks_dir / folder / notebook.name)
-    layout.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(layout.exchange, 0o1777)  # nbgrader's exchange root: anyone may write, none remove others'
+    CourseStore(course.course_store).create()
+    old_exchange = layout.prefix / "exchange"  # the shared folder of earlier deployments: kept, made private
+    if old_exchange.is_dir() and not old_exchange.is_symlink():
+        os.chmod(old_exchange, 0o700)
+        os.rename(old_exchange, course.root / "old-exchange")
     _chown_tree(course.root, layout.grader)
     env = grader_environment(layout, db_url)
     _run([str(layout.bin("trainingkit")), "build"], "building the course as the grader",
@@ -166,10 +171,8 @@ def ensure_course(layout: HubLayout, project: Course, db_url: str | None = None)
 
 def ensure_role_configs(layout: HubLayout) -> None:
     for role, view in VIEWS.items():
-        write_role_config(layout.role_config(role.value), view, exchange=layout.exchange,
-                          course_id=layout.course_id)
-    write_role_config(layout.role_config("grader"), GRADER_VIEW, exchange=layout.exchange,
-                      course_id=layout.course_id)
+        write_role_config(layout.role_config(role.value), view, course_id=layout.course_id)
+    write_role_config(layout.role_config("grader"), GRADER_VIEW, course_id=layout.course_id)
 
 
 def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_url: str | None = None,

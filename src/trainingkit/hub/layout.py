@@ -5,7 +5,8 @@ PREFIX/                      root, 0755
   venv/                      the interpreter every account runs (trainingkit installed, no keys)
   course/                    the grader account's copy of the course, 0700: bank, source, gradebook,
                              submitted, autograded, feedback; unreadable to anyone else
-  exchange/                  nbgrader's exchange, with nbgrader's own permissions
+    course-store/            the course service's store: released assignments, submissions as
+                             received, feedback to return (trainingkit.exchange.store)
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
   hub/                       root only, 0700: the hub's database, secrets, passwords.csv, settings
                              (settings.json, 0600, keeps the gradebook URL when it is not SQLite)
@@ -44,10 +45,6 @@ class HubLayout:
     def course(self) -> Course:
         return Course(self.prefix / "course")
 
-    @property
-    def exchange(self) -> Path:
-        return self.prefix / "exchange"
-
     def role_config(self, role: str) -> Path:
         return self.prefix / "jupyter" / role
 
@@ -75,3 +72,10 @@ class HubLayout:
     def service_prefix(self) -> str:
         """Where the course's formgrader service lives on the hub."""
         return f"/services/{self.course_id}/"
+
+    #: The course service (trainingkit.exchange.service): the only door between a person and the course.
+    course_service: str = "course"
+
+    @property
+    def course_service_prefix(self) -> str:
+        return f"/services/{self.course_service}/"

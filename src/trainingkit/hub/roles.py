@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainingkit.build import write_if_changed
+from trainingkit.grading.config import CLIENT_PLUGINS
 from trainingkit.grading.formgrader import SERVER_EXTENSION
 from trainingkit.hub.roster import Role
 from trainingkit.renewal.workspace import BLANK_LOG
@@ -89,22 +90,23 @@ AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
 GRADER_VIEW = RoleView(None, (AUTORUN_PLUGIN,), (), opens="/formgrader")
 
 
-def nbgrader_client_config(exchange: Path, course_id: str) -> str:
-    """The nbgrader settings of a trainee's (or anyone's own) server: the exchange and course only."""
-    return ("# Written by `trainingkit hub`: fetch and submit use the course's exchange.\n"
-            "c = get_config()  # noqa: F821\n"
-            f"c.Exchange.root = {str(exchange)!r}\n"
+def nbgrader_client_config(course_id: str) -> str:
+    """The nbgrader settings of a person's own server: fetch, submit, list and feedback go
+    through the course service (its address comes with the server's environment)."""
+    plugins = "".join(f"c.ExchangeFactory.{step} = {plugin!r}\n" for step, plugin in CLIENT_PLUGINS.items())
+    return ("# Written by `trainingkit hub`: assignments come and go through the course service.\n"
+            "c = get_config()  # noqa: F821\n" + plugins +
             "c.Exchange.path_includes_course = True\n"
             f"c.CourseDirectory.course_id = {course_id!r}\n")
 
 
-def write_role_config(folder: Path, view: RoleView, *, exchange: Path, course_id: str) -> None:
+def write_role_config(folder: Path, view: RoleView, *, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
     extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True}
     server = {"ServerApp": {"jpserver_extensions": extensions}}
     page = {"disabledExtensions": {name: True for name in view.disabled_plugins}}
     write_if_changed(folder / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
     write_if_changed(folder / "labconfig" / "page_config.json", json.dumps(page, indent=1).encode())
-    write_if_changed(folder / "nbgrader_config.py", nbgrader_client_config(exchange, course_id).encode())
+    write_if_changed(folder / "nbgrader_config.py", nbgrader_client_config(course_id).encode())
     # jupyter_core writes this marker into the (read-only, shared) folder unless it exists
     write_if_changed(folder / "migrated", b"written by trainingkit hub: nothing to migrate\n")

@@ -70,7 +70,8 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     kept_roster = layout.hub_dir / "roster.csv"
     write_atomically(kept_roster, roster.read_bytes())
     HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
-                free_port(), idle_timeout=idle_timeout, db_url=db_url).write(layout.settings_file)
+                free_port(), idle_timeout=idle_timeout, db_url=db_url,
+                course_service_port=free_port()).write(layout.settings_file)
     write_atomically(layout.config_file, CONFIG_FILE)
     return layout.config_file
 
