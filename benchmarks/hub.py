@@ -12,7 +12,13 @@ in one run measures, against a baseline of one trainee alone on the same hub:
   (target: at most 300 ms), its ratio to the same saves made by one trainee alone, and how
   many answers are missing from the answers files afterwards (target: 0);
 * **memory**: resident memory of each trainee's server and kernel (target: at most 220 MB),
-  and its ratio to the one trainee's alone.
+  and its ratio to the one trainee's alone;
+* **submit**: each of the 30 fetches the practice assignment with its answers in place, then
+  all click Submit at once (the Assignments panel's own request to their server, which reads
+  the answers as the trainee and sends them to the course service, then lists the
+  assignments again, as the panel shows them); the 95th percentile of a submit's round trip
+  (target: at most 2 s), its ratio to one trainee submitting alone, and how many
+  submissions the course service does not hold afterwards (target: 0).
 
     sudo .venv/bin/python benchmarks/hub.py [--trainees 30] [--answers 20]
 """
@@ -109,6 +115,38 @@ def _cpu_by_part() -> dict[str, float]:
     return used
 
 
+ASSIGNMENT = "practice-foundations"
+
+
+def _panel(person: HubUser, action: str) -> float:
+    """One click on the Assignments panel's ``action`` button; the seconds until it answered."""
+    from trainingkit.course import COURSE_ID
+
+    start = time.perf_counter()
+    response = person.api("POST", f"assignments/{action}", params={"course_id": COURSE_ID,
+                                                                     "assignment_id": ASSIGNMENT})
+    seconds = time.perf_counter() - start
+    body = response.json() if response.status_code == 200 else {}
+    if response.status_code != 200 or body.get("success") is False:
+        raise RuntimeError(f"{person.name}: {action} failed ({response.status_code}): {str(body)[:500]}")
+    return seconds
+
+
+def _ready_to_submit(person: HubUser) -> None:
+    _panel(person, "fetch")
+    printed, error = person.kernel().run(
+        "import shutil; shutil.copy('bench/answers.json', "
+        f"'trauma-recovery-coaching/{ASSIGNMENT}/answers.json'); print('ok')", timeout=120)
+    if error:
+        raise RuntimeError(f"{person.name}: {error}")
+
+
+def _submissions(hub: Hub, name: str) -> int:
+    from trainingkit.exchange.store import CourseStore
+
+    return len(CourseStore(hub.layout.course.course_store).submissions(name, ASSIGNMENT))
+
+
 def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
@@ -161,7 +199,18 @@ def main() -> None:
         say(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
             f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}",
             flush=True)
-    if missing:
+
+        for person in (alone, *people):
+            _ready_to_submit(person)
+        alone_submit = _panel(alone, "submit")
+        time.sleep(2.5)  # the service takes one submission per person every 2 s
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            submits = list(pool.map(lambda p: _panel(p, "submit"), people))
+        lost = sum(1 for name in class_names if _submissions(hub, name) != 1)
+        say(f"submit round trip p95: {_p95(submits):.2f} s (target <= 2); one alone {alone_submit:.2f} s; "
+            f"ratio {_p95(submits) / alone_submit:.1f}", flush=True)
+        say(f"submissions lost: {lost} of {n} (target 0)", flush=True)
+    if missing or lost:
         raise SystemExit(1)
 
 

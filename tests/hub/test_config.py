@@ -106,3 +106,19 @@ def test_only_the_roster_logs_in_and_supervisors_alone_reach_the_formgrader(tmp_
     config = _configured(tmp_path)
     assert config.Authenticator.allowed_users == {"ada", "sam"}
     assert config.JupyterHub.load_groups["formgrade-trauma-recovery-coaching"] == {"users": ["sam"]}
+
+
+def test_the_course_service_runs_as_the_grader_and_only_members_servers_may_call_it(tmp_path: Path) -> None:
+    """The course service is a hub service of the grader's, without the gradebook's URL; trainees' and
+    supervisors' groups (not the office) hold its access scope, which their servers' tokens may carry."""
+    config = _configured(tmp_path, course_service_port=8004, db_url="postgresql://u:secret@h/db")
+    layout = HubSettings.read(tmp_path / "settings.json").layout
+    (service,) = [s for s in config.JupyterHub.services if s["name"] == layout.course_service]
+    assert service["user"] == "root" and service["url"] == "http://127.0.0.1:8004"
+    assert service["command"][1:] == ["-m", "trainingkit.exchange.service"]
+    assert "TRAININGKIT_DB_URL" not in service["environment"]
+    scope = f"access:services!service={layout.course_service}"
+    (members,) = [r for r in config.JupyterHub.load_roles if r["name"] == "course-members"]
+    assert members == {"name": "course-members", "groups": ["trainees", "supervisors"], "scopes": [scope]}
+    assert scope in config.Spawner.server_token_scopes
+

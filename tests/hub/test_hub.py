@@ -1,8 +1,8 @@
 """A real JupyterHub for a class of real OS accounts, attacked as a trainee would.
 
-Runs as root only (CI does): `trainingkit hub` makes a roster of one office account, two
-supervisors and three trainees (names unique to this run), deploys the course under
-``/var/tmp`` and starts the hub on a random port. People log in with the first passwords
+Runs as root only (CI does) on the session's hub (tests/hub/conftest.py): `trainingkit hub`
+makes a roster of one office account, two supervisors and thirty trainees (names unique to
+this run), deploys the course under ``/var/tmp`` and starts the hub on a random port. People log in with the first passwords
 it wrote, and code runs in their own kernels over the server's REST and websocket API.
 Afterwards every account, process and folder the run made is removed.
 
@@ -17,79 +17,20 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import secrets
 import signal
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.hub.client import KERNEL_PROTOCOL, Hub, HubUser, live_processes, roster_of, running_hub, unavailable
+from tests.hub.client import KERNEL_PROTOCOL, Hub, HubUser, live_processes
 from tests.pgserver import PostgresServer
-from trainingkit.hub import accounts
 
 pytestmark = pytest.mark.hub
 
 ASSIGNMENT = "practice-foundations"
-
-
-def _postgres_missing() -> str:
-    from tests.pgserver import find_postgres_bin
-
-    if find_postgres_bin() is None:
-        return "PostgreSQL is not installed (no initdb; apt-get install -y postgresql)"
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        return "psycopg2 is not installed (pip install psycopg2-binary)"
-    return ""
-
-
-def _say(request: pytest.FixtureRequest, line: str) -> None:
-    """A line in the test output, whatever the capture and verbosity."""
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is not None and capture is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\n{line}")
-
-
-@pytest.fixture(scope="module")
-def gradebook_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer | None]:
-    """A PostgreSQL cluster that requires passwords, for the hub's gradebook; None when not installed."""
-    if unavailable():
-        yield None
-        return
-    reason = _postgres_missing()
-    if reason:
-        _say(request, f"hub tests: the gradebook is SQLite, not PostgreSQL: {reason}")
-        yield None
-        return
-    from tests.pgserver import find_postgres_bin
-
-    server = PostgresServer(find_postgres_bin(), passwords=True).start()
-    _say(request, f"hub tests: the gradebook is PostgreSQL on 127.0.0.1:{server.port}, password required")
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.folder.exists()
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory, gradebook_server: PostgresServer | None) -> Iterator[Hub]:
-    """One office account, two supervisors, three trainees; all removed after the module."""
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    roster = roster_of(f"tk{secrets.token_hex(3)}", office=1, supervisor=2, trainee=3)
-    db_url = gradebook_server.create_database() if gradebook_server else None
-    with running_hub(roster, tmp_path_factory.mktemp("hub"), db_url=db_url) as running:
-        yield running
-    assert not any(accounts.exists(user) for user in roster) and not running.layout.prefix.exists()
 
 
 @pytest.fixture
@@ -166,22 +107,6 @@ def test_a_trainee_server_has_no_formgrader_of_its_own(hub: Hub) -> None:
     trainee.make_token()
     trainee.start_server()
     assert trainee.session.get(f"{hub.url}/user/{trainee.name}/formgrader").status_code == 404
-
-
-def test_a_submission_in_another_trainees_name_is_refused_at_collect(hub: Hub) -> None:
-    """`nbgrader submit --student=someone-else` lands in the exchange, and collect leaves it there."""
-    trainee = hub.user("trainee", 1)
-    victim = hub.names("trainee")[1]
-    trainee.make_token()
-    trainee.start_server()
-    kernel = trainee.kernel()
-    for args in (["fetch_assignment", ASSIGNMENT], ["submit", ASSIGNMENT, f"--student={victim}"]):
-        printed, error = kernel.run(f"import subprocess; r = subprocess.run(['nbgrader', *{args!r}], "
-                                    "capture_output=True, text=True); print(r.returncode)")
-        assert printed.strip() == "0", (args, printed, error)
-    collected = hub.as_grader("nbgrader", "collect", ASSIGNMENT)
-    assert "Refused" in collected.stdout + collected.stderr and f"submitted by {trainee.name}" in collected.stderr
-    assert not (hub.layout.course.coursework / "submitted" / victim).exists()
 
 
 def test_the_office_works_in_its_own_renewals_folder_that_no_trainee_can_list(hub: Hub) -> None:

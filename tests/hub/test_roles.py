@@ -43,14 +43,21 @@ def test_every_role_opens_in_its_own_folder() -> None:
 
 
 def test_a_role_folder_holds_server_lab_and_nbgrader_settings(tmp_path: Path) -> None:
-    """The folder switches the extensions off, names the exchange and course, and needs no migration."""
-    write_role_config(tmp_path, VIEWS[Role.TRAINEE], exchange=Path("/srv/x/exchange"), course_id="c1")
+    """The folder switches the extensions off, sends nbgrader to the course service, and needs no migration."""
+    write_role_config(tmp_path, VIEWS[Role.TRAINEE], course_id="c1")
     server = json.loads((tmp_path / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
     page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
-    nbgrader = (tmp_path / "nbgrader_config.py").read_text()
-    assert "'/srv/x/exchange'" in nbgrader and "'c1'" in nbgrader and "CourseDirectory.root" not in nbgrader
+    from traitlets.config import Config
+
+    config = Config()
+    exec((tmp_path / "nbgrader_config.py").read_text(), {"get_config": lambda: config})
+    assert config.CourseDirectory.course_id == "c1" and "root" not in config.CourseDirectory
+    assert "root" not in config.Exchange  # no shared folder to name
+    assert {step: plugin.rsplit(".", 1)[1] for step, plugin in config.ExchangeFactory.items()} == {
+        "fetch_assignment": "ServiceFetchAssignment", "submit": "ServiceSubmit", "list": "ServiceList",
+        "fetch_feedback": "ServiceFetchFeedback"}
     assert (tmp_path / "migrated").is_file()
 
 

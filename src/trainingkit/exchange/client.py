@@ -90,9 +90,10 @@ def read_own_file(path: Path, limit: int) -> bytes | None:
         return None
     except OSError as error:
         raise OSError(error.errno, f"{path}: cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, f"{path}: not a regular file, so it cannot be submitted")
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(errno.EINVAL, f"{path}: not a regular file, so it cannot be submitted")
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"{path}: larger than the {limit:,} bytes the course takes")

@@ -177,7 +177,11 @@ def main() -> None:
     store = CourseStore(Course.locate().course_store).create()  # TRAININGKIT_ROOT: the grader's course
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
-    app = make_app(store, prefix, HubAuth(cache_max_age=60))
+    hub_auth = HubAuth(cache_max_age=60)
+    if not hub_auth.access_scopes:  # without them HubAuthenticated would let every hub user in
+        raise SystemExit("the course service needs JUPYTERHUB_SERVICE_NAME (or JUPYTERHUB_OAUTH_ACCESS_SCOPES) "
+                         "to know who may call it; it is not started without")
+    app = make_app(store, prefix, hub_auth)
     server = HTTPServer(app, max_body_size=MAX_BODY_BYTES, max_buffer_size=MAX_BODY_BYTES + 65536)
     server.listen(url.port or 80, url.hostname or "127.0.0.1")
     log.info("course service on %s%s, store %s", url.geturl(), prefix, store.root)
