@@ -552,7 +552,7 @@ def test_deploy_md_names_every_setting(values: dict[str, Any]) -> None:
              "server_token_scopes", client.URL_ENV, values["singleuser"]["extraEnv"][client.URL_ENV],
              "JUPYTERHUB_OAUTH_ACCESS_SCOPES", f"hub.services.{COURSE_SERVICE}.apiToken", "course-store",
              "hub.networkPolicy.ingress", "singleuser.networkPolicy.egress", "nbgrader_client_config",
-             "SHARED_CONFIG", "write-course-config",
+             "SHARED_CONFIG", "write-course-config", "ngshare", "ngshare-exchange",
              "TRAININGKIT_DB_URL", "postgresql+psycopg2://", "secretKeyRef", "singleuser.extraEnv",
              "jupyterhub-idle-culler", "cull.enabled", "singleuser.memory", str(values["singleuser"]["memory"]["limit"]),
              values["hub"]["config"]["JupyterHub"]["authenticator_class"], "make hub"]
