@@ -2,7 +2,10 @@
 
 The values are read with ``yaml.safe_load`` as Helm would take them; the roster and role
 snippets of ``hub.extraConfig`` are run against a plain traitlets ``Config`` with fake
-spawners, as JupyterHub would run them. ``docs/deploy.md`` must name every setting checked.
+spawners, as JupyterHub would run them. Where `make hub` has the same setting (the course
+service, its role and scope, the servers' token scopes, each role's and the course's nbgrader
+configuration), the values are compared with what `trainingkit hub` itself configures or
+writes. ``docs/deploy.md`` must name every setting checked.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ import yaml
 from traitlets.config import Config
 
 from tests.conftest import PROJECT
-from trainingkit.hub.roles import GRADER_VIEW, RENEWALS, write_role_config
+from trainingkit.course import COURSE_ID, Course
+from trainingkit.exchange import client
+from trainingkit.grading.config import CLIENT_PLUGINS
+from trainingkit.hub.config import HubSettings, configure_hub
+from trainingkit.hub.deploy import SHARED_CONFIG
+from trainingkit.hub.layout import HubLayout
+from trainingkit.hub.roles import GRADER_VIEW, RENEWALS, nbgrader_client_config, write_role_config
 from trainingkit.renewal.workspace import BLANK_LOG
 
 VALUES_FILE = PROJECT / "docs" / "z2jh-values.yaml"
@@ -30,8 +39,12 @@ FORMGRADE_GROUP = "formgrade-trauma-recovery-coaching"
 ACCESS_SCOPE = "access:services!service=trauma-recovery-coaching"
 GRADER = "tk-grader"
 LESSON_00 = "/lab/tree/lessons/00-welcome.ipynb"
-EXCHANGE = "/srv/trainingkit/exchange"
-EXCHANGE_CLAIM = "trainingkit-exchange"
+LAYOUT = HubLayout()
+COURSE_SERVICE = LAYOUT.course_service
+COURSE_SCOPE = f"access:services!service={COURSE_SERVICE}"
+COURSE_MEMBERS = "course-members"
+#: What the shared exchange folder of earlier versions was called, in the values and in deploy.md.
+OLD_EXCHANGE = ("trainingkit-exchange", "/srv/trainingkit/exchange", "Exchange.root", "TRAININGKIT_EXCHANGE")
 GRADER_CLAIM = "trainingkit-grader"
 ROLE_FOLDER = "/etc/trainingkit/jupyter/{role}"
 GRADING_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
@@ -67,6 +80,51 @@ def env_of(env: list | dict | None) -> dict[str, Any]:
 def grader_container(values: dict[str, Any]) -> dict[str, Any]:
     (container,) = [c for c in values["hub"].get("extraContainers", []) if c["name"] == SERVICE]
     return container
+
+
+def course_container(values: dict[str, Any]) -> dict[str, Any]:
+    """The hub pod's container running the course service."""
+    (container,) = [c for c in values["hub"].get("extraContainers", []) if c["name"] == COURSE_SERVICE]
+    return container
+
+
+def init_container(values: dict[str, Any], name: str) -> dict[str, Any]:
+    (container,) = [c for c in values["hub"]["initContainers"] if c["name"] == name]
+    return container
+
+
+def run_init_script(container: dict[str, Any], volume: Path, *, umask: int = 0o022) -> None:
+    """Run an init container's ``sh -c`` script with the grader's volume at ``volume`` (chown a no-op)."""
+    assert container["command"][:2] == ["sh", "-c"]
+    script = "chown() { :; }; " + container["command"][2].replace("/srv/trainingkit", str(volume))
+    subprocess.run(["sh", "-c", f"umask {umask:03o}; {script}"], env={"PATH": "/usr/bin:/bin"}, check=True)
+
+
+@pytest.fixture(scope="module")
+def make_hub(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The traitlets configuration `trainingkit hub` gives JupyterHub, for a small roster."""
+    folder = tmp_path_factory.mktemp("make-hub")
+    roster = folder / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    config = Config()
+    configure_hub(config, HubSettings(str(folder / "prefix"), "root", str(roster), "127.0.0.1",
+                                      8000, 8001, 8002, 8003, course_service_port=8004))
+    return config
+
+
+def lets_others_write(mode: str) -> bool:
+    """Whether a chmod mode (octal, or symbolic such as ``u=rwX,go=rX``) gives others write permission."""
+    if mode.isdigit():
+        return bool(int(mode, 8) & 0o002)
+    for clause in mode.split(","):
+        who, operator, permissions = re.fullmatch(r"([ugoa]*)([-+=])([rwxXst]*)", clause).groups()
+        if operator != "-" and "w" in permissions and (not who or {"o", "a"} & set(who)):
+            return True
+    return False
+
+
+def port_of(url: str) -> int:
+    return int(url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
 
 
 def user_files(values: dict[str, Any], folder: str) -> dict[str, dict[str, Any]]:
@@ -125,7 +183,8 @@ def test_only_the_formgrade_group_role_admits_to_the_formgrader(values: dict[str
     roles = values["hub"]["loadRoles"]
     granting = {name: role for name, role in roles.items()
                 if any(scope.startswith("access:services") for scope in role.get("scopes", []))}
-    assert list(granting) == [FORMGRADE_GROUP]
+    assert sorted(granting) == sorted([FORMGRADE_GROUP, COURSE_MEMBERS])
+    assert [name for name, role in granting.items() if ACCESS_SCOPE in role["scopes"]] == [FORMGRADE_GROUP]
     role = granting[FORMGRADE_GROUP]
     assert role["scopes"] == [ACCESS_SCOPE]
     assert role["groups"] == [FORMGRADE_GROUP]
@@ -233,35 +292,53 @@ def test_every_role_folder_has_a_read_only_migration_marker(values: dict[str, An
         assert "migrated" in user_files(values, ROLE_FOLDER.format(role=role)), role
 
 
-def test_user_servers_find_the_course_exchange(values: dict[str, Any]) -> None:
-    """Each role's nbgrader settings name the exchange's mount point and the course, and nothing of the course itself."""
+def test_every_role_folder_has_make_hubs_client_config(values: dict[str, Any]) -> None:
+    """Each role's nbgrader_config.py is exactly what `trainingkit hub` writes: fetch, submit, list and
+    feedback through the course service's client plugins, the course id, and nothing of the course itself."""
     for role in ("trainee", "supervisor", "office"):
         source = user_files(values, ROLE_FOLDER.format(role=role))["nbgrader_config.py"]["stringData"]
+        assert source == nbgrader_client_config(COURSE_ID), role
         c = Config()
         exec(compile(source, f"{role}/nbgrader_config.py", "exec"), {"get_config": lambda c=c: c})  # noqa: S102
-        assert c.Exchange.root == EXCHANGE
-        assert c.CourseDirectory.course_id == SERVICE
+        assert dict(c.ExchangeFactory) == CLIENT_PLUGINS
+        assert c.CourseDirectory.course_id == SERVICE == COURSE_ID
+        assert "root" not in c.Exchange
         assert "root" not in c.CourseDirectory and "db_url" not in c.CourseDirectory
 
 
-def test_the_exchange_is_a_shared_volume_in_every_user_pod(values: dict[str, Any]) -> None:
-    """Every user pod mounts the exchange claim at /srv/trainingkit/exchange, and deploy.md makes it ReadWriteMany."""
-    storage = values["singleuser"]["storage"]
-    (mount,) = [m for m in storage["extraVolumeMounts"] if m["mountPath"] == EXCHANGE]
-    assert not mount.get("readOnly")
-    (volume,) = [v for v in storage["extraVolumes"] if v["name"] == mount["name"]]
-    assert volume["persistentVolumeClaim"]["claimName"] == EXCHANGE_CLAIM
-    claims = {doc["metadata"]["name"]: doc for doc in doc_manifests() if doc.get("kind") == "PersistentVolumeClaim"}
-    assert claims[EXCHANGE_CLAIM]["spec"]["accessModes"] == ["ReadWriteMany"]
+def test_user_pods_mount_nothing_of_the_course(values: dict[str, Any]) -> None:
+    """User pods have their own home and the read-only role folders; no extra volume, no claim, nothing under
+    /srv/trainingkit, and deploy.md creates no ReadWriteMany claim for them."""
+    singleuser = values["singleuser"]
+    storage = singleuser["storage"]
+    assert not storage.get("extraVolumes") and not storage.get("extraVolumeMounts")
+    assert not singleuser.get("extraVolumes") and not singleuser.get("extraVolumeMounts")
+    assert "persistentVolumeClaim" not in json.dumps(singleuser)
+    assert all(entry["mountPath"].startswith("/etc/trainingkit/jupyter/") for entry in singleuser["extraFiles"].values())
+    claims = [doc for doc in doc_manifests() if doc.get("kind") == "PersistentVolumeClaim"]
+    assert [doc["metadata"]["name"] for doc in claims] == [GRADER_CLAIM]
+    assert all("ReadWriteMany" not in doc["spec"]["accessModes"] for doc in claims)
 
 
-def test_course_files_are_mounted_in_the_formgrader_container_only(values: dict[str, Any]) -> None:
-    """The grader's volume (bank, source, submissions, feedback) is never mounted into a user pod or the hub itself."""
+def test_no_shared_exchange_is_left_anywhere(values: dict[str, Any]) -> None:
+    """Neither the values nor deploy.md name the exchange claim, its mount point, Exchange.root or its variable."""
+    for path in (VALUES_FILE, DEPLOY_DOC):
+        text = path.read_text(encoding="utf-8")
+        assert [name for name in OLD_EXCHANGE if name in text] == [], path.name
+    assert not any(item.get("name") == "TRAININGKIT_EXCHANGE"
+                   for container in values["hub"]["extraContainers"] for item in container.get("env", []))
+
+
+def test_course_files_are_mounted_in_the_graders_containers_only(values: dict[str, Any]) -> None:
+    """The grader's volume (bank, source, submissions, the course store, feedback) is mounted in the formgrader
+    and course service containers (and the init containers that prepare it), never in a user pod or the hub itself."""
     hub_volumes = {v["name"]: v for v in values["hub"]["extraVolumes"]}
     grader_volumes = {name for name, v in hub_volumes.items()
                       if v.get("persistentVolumeClaim", {}).get("claimName") == GRADER_CLAIM}
     assert grader_volumes
-    assert grader_volumes <= {m["name"] for m in grader_container(values)["volumeMounts"]}
+    mounting = {container["name"] for container in values["hub"]["extraContainers"]
+                if grader_volumes & {m["name"] for m in container.get("volumeMounts", [])}}
+    assert mounting == {SERVICE, COURSE_SERVICE}
     assert not grader_volumes & {m["name"] for m in values["hub"].get("extraVolumeMounts", [])}
     assert GRADER_CLAIM not in json.dumps(values["singleuser"])
 
@@ -283,19 +360,130 @@ def test_the_formgrader_runs_as_the_grader_account(values: dict[str, Any]) -> No
 def test_the_formgrader_container_has_the_graders_view_of_make_hub(values: dict[str, Any], tmp_path: Path) -> None:
     """The init container writes the grader's Jupyter configuration as `make hub` does (autorun off,
     trainingkit's formgrader wording on), and the formgrader container reads it."""
-    (init,) = [c for c in values["hub"]["initContainers"] if c["name"] == "prepare-trainingkit-volumes"]
-    assert init["command"][:2] == ["sh", "-c"]
     volume = tmp_path / "srv"
-    (volume / "exchange").mkdir(parents=True)
-    script = "chown() { :; }; chmod() { :; }; " + init["command"][2].replace("/srv/trainingkit", str(volume))
-    subprocess.run(["sh", "-c", script], env={"PATH": "/usr/bin:/bin"}, check=True)
+    volume.mkdir()
+    run_init_script(init_container(values, "prepare-trainingkit-volumes"), volume)
     written = volume / "jupyter" / "grader"
     expected = tmp_path / "make-hub"
-    write_role_config(expected, GRADER_VIEW, exchange=volume / "exchange", course_id=SERVICE)
+    write_role_config(expected, GRADER_VIEW, course_id=SERVICE)
     for name in ("jupyter_server_config.json", "labconfig/page_config.json"):
         assert json.loads((written / name).read_text()) == json.loads((expected / name).read_text()), name
     assert (written / "migrated").is_file()
     assert env_of(grader_container(values)["env"])["JUPYTER_CONFIG_DIR"] == "/srv/trainingkit/jupyter/grader"
+
+
+def test_no_init_container_leaves_anything_writable_by_others(values: dict[str, Any], tmp_path: Path) -> None:
+    """Run as the hub pod runs them, even under umask 000 on a volume provisioned 0777, the init containers
+    leave nothing on the grader's volume that anyone but its owner may write (`find -perm -o+w` prints
+    nothing), and the course and the grader's home private to the grader; no script sets such a mode."""
+    volume = tmp_path / "srv"
+    volume.mkdir()
+    volume.chmod(0o777)
+    for container in values["hub"]["initContainers"]:
+        modes = re.findall(r"chmod\s+(?:-\w+\s+)*(\S+)", container["command"][2])
+        assert [mode for mode in modes if lets_others_write(mode)] == [], container["name"]
+        run_init_script(container, volume, umask=0o000)
+    everything = [volume, *volume.rglob("*")]
+    assert len(everything) > 5
+    assert [str(path) for path in everything if path.lstat().st_mode & 0o002] == []
+    for private in ("course", "home"):
+        assert (volume / private).stat().st_mode & 0o077 == 0, private
+
+
+def test_the_course_is_configured_as_make_hub_configures_it(values: dict[str, Any], tmp_path: Path) -> None:
+    """The grader's init container writes coursework/nbgrader_config.py as `trainingkit hub` does (the
+    grader-side plugins on the course store), as the grader, at every start; deploy.md never copies the
+    project's own file (the folder exchange of `make lab`) over it."""
+    init = init_container(values, "write-course-config")
+    assert init["securityContext"]["runAsUser"] == grader_container(values)["securityContext"]["runAsUser"]
+    volume = tmp_path / "srv"
+    volume.mkdir()
+    (volume / "course" / "coursework").mkdir(parents=True)
+    (volume / "course" / "coursework" / "nbgrader_config.py").write_text("# an old configuration\n")
+    run_init_script(init, volume)
+    root = env_of(grader_container(values)["env"])["TRAININGKIT_ROOT"].replace("/srv/trainingkit", str(volume))
+    written = Course(Path(root)).coursework / "nbgrader_config.py"
+    assert written.read_text() == SHARED_CONFIG
+    commands = "\n".join(re.findall(r"```sh\n(.*?)```", DEPLOY_DOC.read_text(encoding="utf-8"), flags=re.S))
+    assert "coursework/nbgrader_config.py" not in commands
+
+
+def test_the_course_service_is_registered_as_make_hub_registers_it(values: dict[str, Any], make_hub: Config) -> None:
+    """hub.services has the course service under `make hub`'s name, at a URL, started by no one but its own
+    container; the container serves under the prefix the hub routes to it."""
+    (ours,) = [s for s in make_hub.JupyterHub.services if s["name"] == COURSE_SERVICE]
+    service = values["hub"]["services"][COURSE_SERVICE]
+    assert service.get("name", COURSE_SERVICE) == COURSE_SERVICE
+    assert service["url"].startswith("http://") and "command" not in service
+    assert service.get("oauth_no_confirm") == ours.get("oauth_no_confirm")
+    env = env_of(course_container(values)["env"])
+    assert env["JUPYTERHUB_SERVICE_NAME"] == COURSE_SERVICE
+    assert env["JUPYTERHUB_SERVICE_PREFIX"] == LAYOUT.course_service_prefix == f"/services/{COURSE_SERVICE}/"
+
+
+def test_trainees_and_supervisors_may_call_the_course_service_as_in_make_hub(
+        values: dict[str, Any], make_hub: Config) -> None:
+    """hub.loadRoles gives course-members `make hub`'s scope for the groups trainees and supervisors (never
+    the office), and servers' tokens ask for the same scopes as `make hub`'s."""
+    (ours,) = [r for r in make_hub.JupyterHub.load_roles if r["name"] == COURSE_MEMBERS]
+    role = values["hub"]["loadRoles"][COURSE_MEMBERS]
+    assert role["scopes"] == ours["scopes"] == [COURSE_SCOPE]
+    assert sorted(role["groups"]) == sorted(ours["groups"]) == ["supervisors", "trainees"]
+    assert not role.get("users") and not role.get("services")
+    scopes = values["hub"]["config"]["Spawner"]["server_token_scopes"]
+    assert scopes == list(make_hub.Spawner.server_token_scopes) and COURSE_SCOPE in scopes
+
+
+def test_the_course_service_admits_only_tokens_with_its_scope(values: dict[str, Any]) -> None:
+    """The service's HubAuth checks the very scope course-members holds (without one, HubAuth admits every
+    hub user), with the service's own API token from the chart's Secret; it gets no gradebook URL."""
+    env = env_of(course_container(values)["env"])
+    assert json.loads(env["JUPYTERHUB_OAUTH_ACCESS_SCOPES"]) == values["hub"]["loadRoles"][COURSE_MEMBERS]["scopes"]
+    assert env["JUPYTERHUB_API_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": "hub", "key": f"hub.services.{COURSE_SERVICE}.apiToken"}
+    assert env["JUPYTERHUB_API_URL"] == env_of(grader_container(values)["env"])["JUPYTERHUB_API_URL"]
+    assert "TRAININGKIT_DB_URL" not in env
+
+
+def test_the_course_service_runs_as_the_grader_on_the_formgraders_course(values: dict[str, Any]) -> None:
+    """`python -m trainingkit.exchange.service`, as the formgrader's uid (not root, not jovyan), with the
+    formgrader's TRAININGKIT_ROOT on the same volume and path, so both see one course store; without the
+    hub's Kubernetes token."""
+    container, formgrader = course_container(values), grader_container(values)
+    assert container["command"] == ["python", "-m", "trainingkit.exchange.service"]
+    security = container["securityContext"]
+    assert security["runAsUser"] == formgrader["securityContext"]["runAsUser"] not in (0, 1000)
+    assert security["runAsNonRoot"] is True and security["allowPrivilegeEscalation"] is False
+    env, formgrader_env = env_of(container["env"]), env_of(formgrader["env"])
+    assert env["TRAININGKIT_ROOT"] == formgrader_env["TRAININGKIT_ROOT"]
+    assert env["USER"] == GRADER
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    formgrader_mounts = {m["name"]: m["mountPath"] for m in formgrader["volumeMounts"]}
+    (grader_volume,) = [v["name"] for v in values["hub"]["extraVolumes"]
+                        if v.get("persistentVolumeClaim", {}).get("claimName") == GRADER_CLAIM]
+    assert mounts[grader_volume] == formgrader_mounts[grader_volume]
+    assert Course(Path(env["TRAININGKIT_ROOT"])).course_store.is_relative_to(mounts[grader_volume])
+    assert "/var/run/secrets/kubernetes.io/serviceaccount" in mounts.values()
+
+
+def test_user_pods_reach_the_course_service_at_its_url(values: dict[str, Any]) -> None:
+    """Every user pod has the client's URL variable: the service's URL and prefix. The hub Service's extra
+    port, the container's port, the hub's ingress rule (from user pods only) and the user pods' egress rule
+    (to the hub pod) all name that one port."""
+    hub, url = values["hub"], values["hub"]["services"][COURSE_SERVICE]["url"]
+    assert client.URL_ENV == "TRAININGKIT_COURSE_SERVICE_URL"
+    assert env_of(values["singleuser"]["extraEnv"])[client.URL_ENV] == url.rstrip("/") + LAYOUT.course_service_prefix
+    port = port_of(url)
+    (container_port,) = course_container(values)["ports"]
+    assert container_port["containerPort"] == port
+    assert port_of(env_of(course_container(values)["env"])["JUPYTERHUB_SERVICE_URL"]) == port
+    assert any(p["port"] == port and p["targetPort"] in (port, container_port["name"])
+               for p in hub["service"]["extraPorts"])
+    admitting = [rule for rule in hub["networkPolicy"]["ingress"] if any(p["port"] == port for p in rule["ports"])]
+    assert [rule["from"] for rule in admitting] == [[{"podSelector": {"matchLabels": {"component": "singleuser-server"}}}]]
+    egress = [rule for rule in values["singleuser"]["networkPolicy"]["egress"]
+              if any(p["port"] == port for p in rule["ports"])]
+    assert [rule["to"] for rule in egress] == [[{"podSelector": {"matchLabels": {"component": "hub"}}}]]
 
 
 def test_the_proxy_reaches_the_formgrader_at_the_service_url(values: dict[str, Any]) -> None:
@@ -306,7 +494,8 @@ def test_the_proxy_reaches_the_formgrader_at_the_service_url(values: dict[str, A
     assert container_port["containerPort"] == port
     assert any(p["port"] == port and p["targetPort"] in (port, container_port["name"])
                for p in hub["service"]["extraPorts"])
-    assert any(p["port"] == port for rule in hub["networkPolicy"]["ingress"] for p in rule["ports"])
+    admitting = [rule for rule in hub["networkPolicy"]["ingress"] if any(p["port"] == port for p in rule["ports"])]
+    assert [rule["from"] for rule in admitting] == [[{"podSelector": {"matchLabels": {"component": "proxy"}}}]]
     assert env_of(grader_container(values)["env"])["JUPYTERHUB_SERVICE_URL"].endswith(f":{port}")
 
 
@@ -358,8 +547,12 @@ def test_deploy_md_names_every_setting(values: dict[str, Any]) -> None:
              "hub.extraConfig", "hub.extraContainers", "c.JupyterHub.load_groups", "pre_spawn_hook",
              "jupyterhub-singleuser", "KubeSpawner", "trainees", "supervisors", "office", LESSON_00,
              "singleuser.defaultUrl", "disabledExtensions", *GRADING_PLUGINS, "jpserver_extensions",
-             *GRADING_EXTENSIONS, "singleuser.extraFiles", EXCHANGE, "ReadWriteMany", EXCHANGE_CLAIM,
-             "singleuser.storage.extraVolumes", "extraVolumeMounts", "ngshare", GRADER_CLAIM,
+             *GRADING_EXTENSIONS, "singleuser.extraFiles", GRADER_CLAIM,
+             "trainingkit.exchange.service", f"hub.services.{COURSE_SERVICE}", COURSE_MEMBERS, COURSE_SCOPE,
+             "server_token_scopes", client.URL_ENV, values["singleuser"]["extraEnv"][client.URL_ENV],
+             "JUPYTERHUB_OAUTH_ACCESS_SCOPES", f"hub.services.{COURSE_SERVICE}.apiToken", "course-store",
+             "hub.networkPolicy.ingress", "singleuser.networkPolicy.egress", "nbgrader_client_config",
+             "SHARED_CONFIG", "write-course-config", "ngshare", "ngshare-exchange",
              "TRAININGKIT_DB_URL", "postgresql+psycopg2://", "secretKeyRef", "singleuser.extraEnv",
              "jupyterhub-idle-culler", "cull.enabled", "singleuser.memory", str(values["singleuser"]["memory"]["limit"]),
              values["hub"]["config"]["JupyterHub"]["authenticator_class"], "make hub"]
