@@ -18,7 +18,6 @@ from trainingkit.course import Course
 def here(course_copy: Course, monkeypatch) -> Course:
     monkeypatch.chdir(course_copy.root)
     monkeypatch.delenv("TRAININGKIT_ROOT", raising=False)
-    monkeypatch.setenv("TRAININGKIT_CERTIFICATE_SECRET", "test secret")
     return course_copy
 
 
@@ -83,22 +82,27 @@ def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here:
     assert bad.exit_code == 2 and "bad.csv: line 2: item 'nope-001' is not in the bank" in bad.stderr
 
 
-def test_a_certificate_verifies_and_a_tampered_one_fails(here: Course, tmp_path: Path) -> None:
-    """An issued certificate's code verifies; changing its score or cycle makes verify fail."""
+def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp_path: Path) -> None:
+    """Issue writes the PDF and the credential beside it; verify by code and by file says valid."""
+    office = tmp_path / "office"
+    setup = _run("certificate", "setup", "--name", "Board", "--url", "https://certification.example.org/coaches",
+                 "--office", str(office))
+    assert setup.exit_code == 0, setup.output
     result = _run("certificate", "issue", "--coach", "C042", "--name", "Ada Okafor", "--cycle", "1",
-                  "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"))
+                  "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"), "--office", str(office))
     assert result.exit_code == 0, result.output
     code = re.search(r"Verification code: (\S+)", result.stdout).group(1)
     assert "C042,2026-11-29,review,,,91.4," in result.stdout
-    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
-    assert _run("certificate", "verify", code).exit_code == 0
-    for forged in (code.replace("-S880-", "-S980-"), code.replace("-C1-", "-C2-")):
-        verdict = _run("certificate", "verify", forged)
-        assert verdict.exit_code == 1 and "NOT GENUINE" in verdict.stdout
+    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "c.json").exists()
+    for reference in (code, str(tmp_path / "c.json")):
+        verdict = _run("certificate", "verify", reference, "--published", str(office / "published"), "--on", "2027-01-01")
+        assert verdict.exit_code == 0 and verdict.stdout.startswith("VALID"), verdict.output
 
 
 def test_a_score_below_the_cut_score_gets_no_certificate(here: Course, tmp_path: Path) -> None:
-    """A coach under the fixed form's cut score is told so and no PDF is written."""
-    result = _run("certificate", "issue", "--coach", "C7", "--name", "Bo", "--cycle", "1", "--score", "40",
-                  "--output", str(tmp_path / "c.pdf"))
-    assert result.exit_code == 2 and "below the cut score" in result.stderr and not (tmp_path / "c.pdf").exists()
+    """A coach under the fixed form's cut score (or with a score that is not a number) is told so; nothing is written."""
+    for score, message in (("40", "below the cut score"), ("nan", "not a percentage")):
+        result = _run("certificate", "issue", "--coach", "C7", "--name", "Bo", "--cycle", "1", "--score", score,
+                      "--output", str(tmp_path / "c.pdf"), "--office", str(tmp_path / "office"))
+        assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "c.pdf").exists()
+    assert not (tmp_path / "office").exists()

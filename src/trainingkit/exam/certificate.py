@@ -1,107 +1,57 @@
-"""Certificates for coaches who pass the ethics review, and the office's check of them.
+"""Certificates for coaches who pass the ethics review: the checked facts, the PDF, the log line.
 
-A certificate is a one-page PDF (name, coach id, cycle, date, form, score against the
-form's cut score) with a verification code. The code carries the certified facts and a
-keyed hash (HMAC-SHA256) of them under the course's secret, so
-``trainingkit certificate verify CODE`` tells the office whether the certificate is genuine
-and what it certifies: a forged code, or one whose facts were altered, fails. The secret
-is ``TRAININGKIT_CERTIFICATE_SECRET`` or, failing that, ``coursework/.certificate-secret``
-(made on first use, readable by its owner only). Issuing also gives the ``review`` event line
+:func:`certified_facts` refuses what must not be certified (an empty name, a score that is not
+a number, a day in the future, before the form was fixed or after the next form replaced it, a
+score below the cut score, compared unrounded) with a message saying which. The credential
+itself, signed and revocable, is :mod:`trainingkit.credentials`; the PDF shows its facts, its
+verification code and where it can be checked. Issuing also gives the ``review`` event line
 for the renewal log, its score on the office's scale.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import os
-import re
-import secrets
-from dataclasses import dataclass
+import math
 from pathlib import Path
 
 from trainingkit.answers import write_atomically
+from trainingkit.credentials.model import COACH_ID, CertifiedFacts
+from trainingkit.renewal.cycle import cycle_starting_on
+from trainingkit.renewal.settings import DEFAULT_RULES, RenewalRules
 
-SECRET_ENV = "TRAININGKIT_CERTIFICATE_SECRET"
-SECRET_FILE = ".certificate-secret"
-COACH_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-CODE = re.compile(r"^TK-(?P<coach>[A-Za-z0-9_-]{1,32})-C(?P<cycle>\d{1,3})-(?P<date>\d{8})-"
-                  r"S(?P<score>\d{1,4})-K(?P<cut>\d{1,4})-(?P<mac>[A-Z2-7]{16})$")
+__all__ = ["CertificateError", "certified_facts", "review_event", "write_pdf"]
 
 
 class CertificateError(ValueError):
     """A certificate cannot be issued as asked; the message says why."""
 
 
-@dataclass(frozen=True)
-class Certificate:
-    """What a certificate certifies. Scores are percentages with one decimal."""
-
-    coach_id: str
-    name: str
-    cycle: int
-    date: dt.date
-    score: float
-    cut_score: float
-
-    @property
-    def passed(self) -> bool:
-        return self.score >= self.cut_score
-
-    def facts(self) -> str:
-        return (f"TK-{self.coach_id}-C{self.cycle}-{self.date:%Y%m%d}-S{round(self.score * 10)}"
-                f"-K{round(self.cut_score * 10)}")
-
-
-def course_secret(coursework: Path) -> bytes:
-    """The course's certificate secret, made (0600) on first use when no environment variable names one."""
-    if os.environ.get(SECRET_ENV):
-        return os.environ[SECRET_ENV].encode()
-    path = coursework / SECRET_FILE
-    if not path.exists():
-        write_atomically(path, secrets.token_hex(32) + "\n")
-    return path.read_text().strip().encode()
+def certified_facts(*, coach_id: str, name: str, cycle: int, score: float, cut_score: float, passed_on: dt.date,
+                    form_fixed_on: dt.date, next_form_fixed_on: dt.date | None, today: dt.date,
+                    rules: RenewalRules = DEFAULT_RULES) -> CertifiedFacts:
+    """The facts to certify, or :class:`CertificateError` naming what is wrong."""
+    name = " ".join(name.split())
+    if not COACH_ID.match(coach_id):
+        raise CertificateError(f"coach id {coach_id!r} must be letters, digits, - or _ (at most 32)")
+    if not name or not name.isprintable():
+        raise CertificateError("the name to print is empty or holds control characters")
+    if not math.isfinite(score) or not 0 <= score <= 100:
+        raise CertificateError(f"score {score!r} is not a percentage from 0 to 100")
+    if passed_on > today:
+        raise CertificateError(f"the date passed, {passed_on}, is after today ({today})")
+    if passed_on < form_fixed_on:
+        raise CertificateError(f"the date passed, {passed_on}, is before cycle {cycle}'s form was fixed "
+                               f"({form_fixed_on}): that form was not given then")
+    if next_form_fixed_on is not None and passed_on >= next_form_fixed_on:
+        raise CertificateError(f"the date passed, {passed_on}, is after cycle {cycle + 1}'s form replaced "
+                               f"cycle {cycle}'s on {next_form_fixed_on}")
+    if score < cut_score:
+        raise CertificateError(f"{coach_id} scored {score!r}%, below the cut score {cut_score!r}%: no certificate")
+    return CertifiedFacts(coach_id, name, cycle, passed_on, score, cut_score,
+                          cycle_starting_on(passed_on, rules).expires_on)
 
 
-def _mac(facts: str, secret: bytes) -> str:
-    digest = hmac.new(secret, facts.encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode()[:16]
-
-
-def verification_code(certificate: Certificate, secret: bytes) -> str:
-    return f"{certificate.facts()}-{_mac(certificate.facts(), secret)}"
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What a verification code says, and whether it is genuine."""
-
-    genuine: bool
-    coach_id: str = ""
-    cycle: int = 0
-    date: str = ""
-    score: float = 0.0
-    cut_score: float = 0.0
-    reason: str = ""
-
-
-def verify(code: str, secret: bytes) -> Verification:
-    """Whether ``code`` was issued under ``secret``, and the facts it certifies."""
-    code = code.strip()
-    match = CODE.match(code)
-    if not match:
-        return Verification(False, reason="not a trainingkit verification code")
-    facts = code.rsplit("-", 1)[0]
-    if not hmac.compare_digest(_mac(facts, secret), match["mac"]):
-        return Verification(False, reason="the code does not match its facts: forged or altered")
-    date = match["date"]
-    return Verification(True, match["coach"], int(match["cycle"]), f"{date[:4]}-{date[4:6]}-{date[6:]}",
-                        int(match["score"]) / 10, int(match["cut"]) / 10)
-
-
-def review_event(certificate: Certificate, pass_mark: float = 80.0) -> str:
+def review_event(facts: CertifiedFacts, pass_mark: float = 80.0) -> str:
     """The renewal log's line for this result (``coach_id,date,event,supervisor,hours,score,outcome``).
 
     The score is on the office's scale (:func:`~trainingkit.renewal.gradebook.on_office_scale`),
@@ -109,12 +59,12 @@ def review_event(certificate: Certificate, pass_mark: float = 80.0) -> str:
     """
     from trainingkit.renewal.gradebook import on_office_scale
 
-    score = on_office_scale(certificate.score, certificate.cut_score, pass_mark)
-    return f"{certificate.coach_id},{certificate.date.isoformat()},review,,,{score:g},"
+    score = on_office_scale(facts.score, facts.cut_score, pass_mark)
+    return f"{facts.coach_id},{facts.passed_on.isoformat()},review,,,{score:g},"
 
 
-def write_pdf(certificate: Certificate, code: str, path: Path) -> None:
-    """A one-page A4 certificate, written atomically."""
+def write_pdf(facts: CertifiedFacts, *, code: str, issuer_name: str, check_at: str, path: Path) -> None:
+    """A one-page A4 certificate showing the facts, the code and where to check it, written atomically."""
     import io
 
     import matplotlib
@@ -122,27 +72,29 @@ def write_pdf(certificate: Certificate, code: str, path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    if not certificate.passed:
-        raise CertificateError(f"{certificate.coach_id} scored {certificate.score:g}%, below the cut score "
-                               f"{certificate.cut_score:g}%: no certificate")
+    if not facts.passed:
+        raise CertificateError(f"{facts.coach_id} scored {facts.score!r}%, below the cut score "
+                               f"{facts.cut_score!r}%: no certificate")
     figure = Figure(figsize=(8.27, 11.69))
     lines = [
-        (0.86, 22, "bold", "Certificate of completion"),
-        (0.80, 14, "normal", "Ethics review course for Certified Trauma Recovery Coaches"),
-        (0.66, 12, "normal", "This certifies that"),
-        (0.60, 24, "bold", certificate.name),
-        (0.55, 12, "normal", f"(coach {certificate.coach_id})"),
-        (0.46, 12, "normal", f"passed the ethics review of renewal cycle {certificate.cycle} "
-                             f"on {certificate.date:%d %B %Y}"),
-        (0.41, 12, "normal", f"form of cycle {certificate.cycle}: score {certificate.score:g}% "
-                             f"against a cut score of {certificate.cut_score:g}%"),
-        (0.22, 10, "normal", "Verification code (checked by the certification office with"),
-        (0.19, 10, "normal", "trainingkit certificate verify CODE):"),
-        (0.15, 11, "bold", code),
+        (0.88, 22, "bold", "Certified Trauma Recovery Coach"),
+        (0.83, 13, "normal", f"issued by {issuer_name}"),
+        (0.70, 12, "normal", "This certifies that"),
+        (0.64, 24, "bold", facts.name),
+        (0.59, 12, "normal", f"(coach {facts.coach_id})"),
+        (0.51, 12, "normal", f"passed the ethics review on {facts.passed_on:%d %B %Y} (form of renewal "
+                             f"cycle {facts.cycle}),"),
+        (0.47, 12, "normal", f"scoring {facts.score:g}% against a cut score of {facts.cut_score:g}%,"),
+        (0.43, 12, "normal", f"and is certified from {facts.passed_on:%d %B %Y} through "
+                             f"{facts.valid_until:%d %B %Y}."),
+        (0.27, 11, "normal", "Verification code"),
+        (0.23, 16, "bold", code),
+        (0.17, 9, "normal", "This certificate is an Open Badges 3.0 credential, signed by the certification body."),
+        (0.14, 9, "normal", f"Check it (and whether it was revoked) at {check_at}"),
+        (0.11, 9, "normal", f"or with: trainingkit certificate verify {code} --published FOLDER"),
     ]
     for y, size, weight, text in lines:
         figure.text(0.5, y, text, ha="center", va="center", fontsize=size, fontweight=weight)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="pdf", metadata={"Title": f"Ethics review certificate {certificate.coach_id}",
-                                                   "Creator": "trainingkit"})
+    figure.savefig(buffer, format="pdf", metadata={"Title": f"Certificate {code}", "Creator": "trainingkit"})
     write_atomically(path, buffer.getvalue())

@@ -1,4 +1,6 @@
-"""The exam commands: forms, review-form, standard-setting, certificate. A thin click layer.
+"""The exam commands: forms, review-form, standard-setting. A thin click layer.
+
+Certificates are :mod:`trainingkit.credentials.cli`.
 
 Supervisors' Angoff ratings are read from ``coursework/ratings/*.csv`` (one file per rater)
 unless ``--ratings`` names files; without any, the bank's provisional ratings are used and
@@ -8,7 +10,6 @@ every cut score says so.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import sys
 from pathlib import Path
@@ -151,57 +152,3 @@ def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
         cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
                      cut.source])
     click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)
-
-
-@click.group("certificate")
-def certificate() -> None:
-    """Certificates for coaches who pass the ethics review, and their verification."""
-
-
-@certificate.command("issue")
-@click.option("--coach", required=True, help="The coach's id in the renewal log.")
-@click.option("--name", required=True, help="The name printed on the certificate.")
-@click.option("--cycle", type=click.IntRange(min=1), required=True, help="The renewal cycle of the form taken.")
-@click.option("--score", type=click.FloatRange(0, 100), required=True, help="The score, in percent.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date passed [default: today].")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
-def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | None, output: Path) -> None:
-    """Write a coach's certificate (PDF) against the cut score of the cycle's fixed form."""
-    from trainingkit.bank import load_bank
-    from trainingkit.course import Course
-    from trainingkit.exam.certificate import (COACH_ID, Certificate, CertificateError, course_secret, review_event,
-                                              verification_code, write_pdf)
-    from trainingkit.exam.forms import read_register
-
-    course = Course.locate()
-    if not COACH_ID.match(coach):
-        click.echo(f"Error: coach id {coach!r} must be letters, digits, - or _ (at most 32)", err=True)
-        sys.exit(BAD_INPUT)
-    fixed = read_register(course.forms_file, load_bank(course.bank_dir))
-    if cycle not in fixed:
-        click.echo(f"Error: cycle {cycle}'s form is not fixed in {course.forms_file}: no cut score to pass", err=True)
-        sys.exit(BAD_INPUT)
-    result = Certificate(coach, name.strip(), cycle, (on or dt.datetime.now()).date(), round(score, 1),
-                         fixed[cycle].cut.percent)
-    code = verification_code(result, course_secret(course.coursework))
-    try:
-        write_pdf(result, code, output)
-    except CertificateError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(BAD_INPUT)
-    click.echo(f"Wrote {output}\nVerification code: {code}\nRenewal log line: {review_event(result)}")
-
-
-@certificate.command("verify")
-@click.argument("code")
-def verify_code(code: str) -> None:
-    """Check a certificate's verification code; exit 1 when it is not genuine."""
-    from trainingkit.course import Course
-    from trainingkit.exam.certificate import course_secret, verify
-
-    result = verify(code, course_secret(Course.locate().coursework))
-    if not result.genuine:
-        click.echo(f"NOT GENUINE: {result.reason}")
-        sys.exit(1)
-    click.echo(f"Genuine: coach {result.coach_id} passed the ethics review of cycle {result.cycle} on {result.date}, "
-               f"scoring {result.score:g}% against a cut score of {result.cut_score:g}%.")

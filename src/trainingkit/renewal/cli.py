@@ -88,22 +88,31 @@ def status_command(
 @click.option("--months", default=24, show_default=True, type=click.IntRange(1, 120),
               help="Months ahead in the expiring-per-month plot.")
 @click.option("--pseudonymise", is_flag=True, help="Replace coach ids with coach-0001, ...")
+@click.option("--credentials", "office", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The certification body's office folder: committee decisions in the log revoke (or, when "
+                   "cleared, reissue) coaches' credentials and the status list is republished.")
 @_gradebook_options
 def report_command(
-    events: Path, on: datetime, output_dir: Path, months: int, pseudonymise: bool,
+    events: Path, on: datetime, output_dir: Path, months: int, pseudonymise: bool, office: Path | None,
     gradebook_url: str | None, assignment: str, cut_score: float | None,
 ) -> None:
     """Write the office report: who is due, lapsed, past grace, referred; counts; plot."""
-    from .commands import run_report
+    from trainingkit.credentials.keys import KeyFolderError
+    from trainingkit.credentials.office import OfficeError
+    from trainingkit.credentials.register import RegisterError
+
+    from .commands import CREDENTIAL_CHANGES, run_report
 
     try:
         paths = run_report(events=events, on=on.date(), output_dir=output_dir, months=months,
                            pseudonymise=pseudonymise, gradebook_url=gradebook_url,
-                           assignment=assignment, cut_score=cut_score)
-    except (EventLogError, GradebookError) as error:
+                           assignment=assignment, cut_score=cut_score, office=office)
+    except (EventLogError, GradebookError, OfficeError, KeyFolderError, RegisterError) as error:
         raise RenewalInputError(str(error)) from None
     for path in paths:
         click.echo(str(path))
+        if path.name == CREDENTIAL_CHANGES:
+            click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
 @renewal.command("timeline")

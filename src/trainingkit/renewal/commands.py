@@ -8,7 +8,7 @@ writes each file privately and atomically (:mod:`.private_files`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .eventlog import EventLog, EventLogError, paused_garbage_collection
@@ -22,6 +22,9 @@ from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
 __all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "timeline_png", "write_report"]
+
+#: What :func:`run_report` writes about credentials when given the office's folder.
+CREDENTIAL_CHANGES = "credential-changes.txt"
 
 #: What :func:`run_report` writes into its output directory.
 REPORT_FILES = {
@@ -79,15 +82,41 @@ def run_report(
     rules: RenewalRules = DEFAULT_RULES,
     months: int = 24,
     pseudonymise: bool = False,
+    office: Path | None = None,
 ) -> list[Path]:
-    """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths."""
+    """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths.
+
+    With ``office`` (the certification body's folder, :mod:`trainingkit.credentials`), the
+    committee's decisions dated on or before ``on`` also revoke (and, when a suspension is
+    cleared, reissue) the coaches' credentials and republish the status list; what changed is
+    written to ``credential-changes.txt`` in ``output_dir``.
+    """
+    if office is not None:  # a folder that is not set up stops the command before anything is written
+        from trainingkit.credentials import OfficeFolder
+
+        OfficeFolder.locate(office).issuer()
     with paused_garbage_collection():  # as read_statuses does, for large logs
         log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
         table = log.statuses_on(on, rules)
         reviews = review_attempts(log, table, rules)
+        decisions = _committee_decisions(log, on) if office is not None else []
         del log
-    return write_report(table=table, reviews=reviews, source=Path(events).name, output_dir=output_dir,
-                        months=months, pseudonymise=pseudonymise)
+    paths = write_report(table=table, reviews=reviews, source=Path(events).name, output_dir=output_dir,
+                         months=months, pseudonymise=pseudonymise)
+    if office is not None:
+        from trainingkit.credentials import OfficeFolder, apply_committee_decisions
+
+        outcome = apply_committee_decisions(office=OfficeFolder.locate(office), decisions=decisions,
+                                            now=datetime.now(UTC))
+        lines = outcome.summary() or ["No credential changed."]
+        paths.append(write_private(Path(output_dir) / CREDENTIAL_CHANGES, "\n".join(lines) + "\n"))
+    return paths
+
+
+def _committee_decisions(log: EventLog, on: date) -> list:  # type: ignore[type-arg]
+    from trainingkit.credentials import decisions_in
+
+    return decisions_in(log, on)
 
 
 def write_report(
