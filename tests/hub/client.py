@@ -172,6 +172,35 @@ class HubUser:
         return Kernel(self, response.json()["id"], on or self.server)
 
 
+    def terminal(self, command: str, *, on: str | None = None, timeout: float = 60) -> str:
+        """Type ``command`` into a new JupyterLab terminal of this person's server (or of the server
+        at ``on``) as a person would, and return what the terminal showed until it printed a marker."""
+        import websocket
+
+        response = self.api("POST", "terminals", on=on)
+        response.raise_for_status()
+        name = response.json()["name"]
+        address = self.url.replace("http://", "ws://")
+        socket = websocket.create_connection(f"{address}{on or self.server}terminals/websocket/{name}",
+                                             header=[f"Authorization: token {self.token}"], timeout=timeout)
+        marker = uuid.uuid4().hex[:12]
+        shown = []
+        try:
+            socket.send(json.dumps(["stdin", f"{command}; echo {marker[:6]}''{marker[6:]}\r"]))
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and marker not in "".join(shown):
+                kind, *rest = json.loads(socket.recv())
+                if kind == "stdout":
+                    shown.append(rest[0])
+        finally:
+            socket.close()
+            self.api("DELETE", f"terminals/{name}", on=on)
+        text = "".join(shown)
+        if marker not in text:
+            raise TimeoutError(f"{self.name}'s terminal did not finish {command!r} within {timeout} s:\n{text[-2000:]}")
+        return text
+
+
 @dataclass
 class Kernel:
     """A kernel in a server on the hub (``server``: its path), driven over the websocket JupyterLab uses."""

@@ -386,6 +386,21 @@ def test_the_gradebook_url_is_only_in_the_graders_environment_and_root_only_sett
     assert set(json.loads(printed).values()) == {"PermissionError"}, printed
 
 
+def test_every_roles_terminal_runs_the_projects_commands(hub: Hub) -> None:
+    """In a JupyterLab terminal, the office, a supervisor, a trainee and the formgrader service's own
+    lab find `trainingkit` and `nbgrader` (a login shell's /etc/profile used to lose them)."""
+    from importlib.metadata import version
+
+    for role, on in (("office", None), ("supervisor", None), ("trainee", None), ("supervisor", "service")):
+        person = hub.user(role)
+        person.make_token()
+        if on is None:
+            person.start_server()
+        shown = person.terminal("trainingkit --version && nbgrader --version",
+                                on=hub.layout.service_prefix if on else None)
+        assert f"version {version('trainingkit')}" in shown and "command not found" not in shown, (role, on, shown)
+
+
 def test_ctrl_c_stops_the_hub_and_everything_it_started(hub: Hub) -> None:
     """Ctrl-C on `trainingkit hub` stops the hub, proxy, formgrader and every person's server."""
     os.killpg(hub.process.pid, signal.SIGINT)

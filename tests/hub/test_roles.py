@@ -47,6 +47,7 @@ def test_a_role_folder_holds_server_lab_and_nbgrader_settings(tmp_path: Path) ->
     write_role_config(tmp_path, VIEWS[Role.TRAINEE], course_id="c1")
     server = json.loads((tmp_path / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    assert server["ServerApp"]["terminado_settings"] == {"shell_command": ["/bin/bash"]}  # not a login shell
     page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     from traitlets.config import Config

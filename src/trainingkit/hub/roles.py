@@ -81,6 +81,9 @@ VIEWS = {
     Role.OFFICE: RoleView(RENEWALS, GRADING_PLUGINS + ASSIGNMENT_PLUGINS, GRADING_EXTENSIONS + ASSIGNMENT_EXTENSIONS),
 }
 
+#: What a JupyterLab terminal runs on the hub (interactive, so PATH keeps the course's interpreter).
+TERMINAL_SHELL = "/bin/bash"
+
 #: trainingkit's JupyterLab extension, which runs a trainingkit notebook's widget cells on open.
 AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
 
@@ -103,7 +106,10 @@ def nbgrader_client_config(course_id: str) -> str:
 def write_role_config(folder: Path, view: RoleView, *, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
     extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True}
-    server = {"ServerApp": {"jpserver_extensions": extensions}}
+    # A terminal is an interactive shell, not a login one: Debian's /etc/profile would reset
+    # PATH and lose the course's interpreter, so `trainingkit` and `nbgrader` would be "not found".
+    server = {"ServerApp": {"jpserver_extensions": extensions,
+                            "terminado_settings": {"shell_command": [TERMINAL_SHELL]}}}
     page = {"disabledExtensions": {name: True for name in view.disabled_plugins}}
     write_if_changed(folder / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
     write_if_changed(folder / "labconfig" / "page_config.json", json.dumps(page, indent=1).encode())
