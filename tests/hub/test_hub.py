@@ -386,6 +386,18 @@ def test_the_gradebook_url_is_only_in_the_graders_environment_and_root_only_sett
     assert set(json.loads(printed).values()) == {"PermissionError"}, printed
 
 
+def test_the_gradebook_knows_each_trainee_by_the_rosters_name(hub: Hub) -> None:
+    """Deploying puts every trainee of the roster in nbgrader's gradebook with their roster name
+    (the formgrader's lists showed "None, None"), and nobody else."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(hub.db_url or f"sqlite:///{hub.layout.course.coursework / 'gradebook.db'}") as gradebook:
+        students = {s.id: (s.first_name, s.last_name) for s in gradebook.students}
+    assert {name: students.get(name) for name in hub.names("trainee")} == {
+        name: ("Test trainee", name) for name in hub.names("trainee")}
+    assert not set(students) & set(hub.names("supervisor") + hub.names("office"))
+
+
 def test_every_roles_terminal_runs_the_projects_commands(hub: Hub) -> None:
     """In a JupyterLab terminal, the office, a supervisor, a trainee and the formgrader service's own
     lab find `trainingkit` and `nbgrader` (a login shell's /etc/profile used to lose them)."""

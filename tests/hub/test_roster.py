@@ -51,3 +51,33 @@ def test_a_wrong_header_or_missing_file_is_refused(tmp_path: Path) -> None:
         parse_roster("name,role\n", "r.csv")
     with pytest.raises(RosterError, match="missing.csv: cannot be read"):
         read_roster(tmp_path / "missing.csv")
+
+
+def test_a_certified_coach_is_a_trainee_with_a_coach_id_and_email() -> None:
+    """The optional coach_id and email columns are kept; a roster may add coach_id alone."""
+    text = ("username,role,name,coach_id,email\nada,trainee,Ada Mae Okafor,C001,ada@example.org\n"
+            "ben,trainee,Ben,,\nsam,supervisor,Sam Reyes,,sam@example.org\n")
+    ada, ben, sam = parse_roster(text, "roster.csv")
+    assert (ada.coach_id, ada.email, ada.first_and_last_name) == ("C001", "ada@example.org", ("Ada Mae", "Okafor"))
+    assert (ben.coach_id, ben.first_and_last_name, sam.email) == ("", ("", "Ben"), "sam@example.org")
+    assert parse_roster("username,role,name,coach_id\nada,trainee,Ada,C1\n", "r.csv")[0].coach_id == "C1"
+
+
+@pytest.mark.parametrize("lines, message", [
+    ("sam,supervisor,Sam,C1,", "line 2: only a trainee has a coach id"),
+    ("ada,trainee,Ada,C 1,", "line 2: coach id 'C 1' is not valid"),
+    ("ada,trainee,Ada,C1,\nben,trainee,Ben,C1,", "line 3: coach id 'C1' is already on line 2"),
+    ("ada,trainee,Ada,,not-an-address", "line 2: 'not-an-address' is not an email address"),
+    ("ada,trainee,Ada,C1", "line 2: expected 5 fields"),
+])
+def test_coach_ids_and_emails_are_checked_line_by_line(lines: str, message: str) -> None:
+    """A coach id on a non-trainee, a malformed or repeated id, or a bad address is named with its line."""
+    with pytest.raises(RosterError, match=message):
+        parse_roster(f"username,role,name,coach_id,email\n{lines}\n", "roster.csv")
+
+
+def test_unknown_or_reordered_columns_are_refused_at_the_header() -> None:
+    """Only coach_id and email, in that order, may follow the three required columns."""
+    for header in ("username,role,name,email", "username,role,name,coach_id,email,phone", "role,username,name"):
+        with pytest.raises(RosterError, match="line 1: the header must be username,role,name, optionally"):
+            parse_roster(f"{header}\n", "roster.csv")

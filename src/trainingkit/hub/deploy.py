@@ -10,12 +10,15 @@ and never touches trainees' work, the gradebook or a password already given.
 3. the course: the project's instructor files and its supervisor and office notebooks
    copied to ``PREFIX/course``, built and released there as the grader; the folder is the
    grader's alone (0700);
-4. each role's Jupyter configuration, and the roster's accounts with first passwords.
+4. each role's Jupyter configuration, the roster's trainees in the gradebook (by their
+   roster names), and the roster's accounts with first passwords.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import pwd
@@ -24,13 +27,14 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from trainingkit.answers import write_atomically
 from trainingkit.build import write_if_changed
 from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.exchange.store import CourseStore
 from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
-from trainingkit.hub.roster import Member
+from trainingkit.hub.roster import Member, Role
 from trainingkit.lab import LAB_SETTINGS
 
 DEFAULT_PYTHON = Path("/usr/bin/python3.11")
@@ -169,6 +173,23 @@ def ensure_course(layout: HubLayout, project: Course, db_url: str | None = None)
     return released
 
 
+def ensure_students(layout: HubLayout, members: Sequence[Member], db_url: str | None = None) -> None:
+    """The roster's trainees in the gradebook by their roster names and emails, with nbgrader's own
+    ``nbgrader db student import`` run as the grader (the formgrader showed "None, None" before)."""
+    trainees = [member for member in members if member.role is Role.TRAINEE]
+    if not trainees:
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "first_name", "last_name", "email"])
+    writer.writerows([member.username, *member.first_and_last_name, member.email] for member in trainees)
+    students = layout.course.root / "students.csv"
+    write_atomically(students, buffer.getvalue())
+    _chown_tree(students, layout.grader)
+    _run([str(layout.bin("nbgrader")), "db", "student", "import", str(students)], "adding the roster's trainees "
+         "to the gradebook", user=layout.grader, env=grader_environment(layout, db_url), cwd=layout.course.coursework)
+
+
 def ensure_role_configs(layout: HubLayout) -> None:
     for role, view in VIEWS.items():
         write_role_config(layout.role_config(role.value), view, course_id=layout.course_id)
@@ -192,6 +213,7 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     ensure_venv(layout, project.root, python)
     ensure_role_configs(layout)
     ensure_course(layout, project, db_url)
+    ensure_students(layout, members, db_url)
     made = accounts.ensure_accounts(members, home_base=home_base)
     if made:
         accounts.write_passwords(layout.passwords_file, made)
