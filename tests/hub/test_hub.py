@@ -168,7 +168,7 @@ def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hu
 
     bank = load_bank(hub.layout.course.bank_dir)
     items = load_assignments(hub.layout.course.assignments_file, bank)[ASSIGNMENT].vignettes(bank)
-    name = hub.names("trainee")[2]
+    name = hub.names("trainee")[7]  # one no other test has used: the assignment is not fetched yet
     trainee = _browser_login(browser, hub, name)
     trainee.get_by_text(IDLE).wait_for()
     assert trainee.url.split("?")[0].endswith(f"/user/{name}/lab/tree/lessons/00-welcome.ipynb")
@@ -263,7 +263,7 @@ def test_grades_live_in_postgresql_and_no_sqlite_gradebook_is_made(hub: Hub, on_
     PostgreSQL gradebook, and there is no SQLite gradebook anywhere in the deployed course."""
     from nbgrader.api import Gradebook
 
-    trainee = hub.user("trainee", 2)
+    trainee = hub.user("trainee", 9)  # one no other test has used: nothing fetched yet
     trainee.make_token()
     trainee.start_server()
     for args in (["fetch_assignment", ASSIGNMENT], ["submit", ASSIGNMENT]):
