@@ -17,8 +17,16 @@ gradebook.
   supervisors grading the same folder at once never grade the same trainee together.
 * **SQLite waits.** Every gradebook connection waits up to a minute for a busy SQLite
   file instead of failing with "database is locked".
-* **Ctrl-C** stops handing out trainees, lets those being graded finish and be recorded,
-  and exits with status 130; a second Ctrl-C stops the workers at once.
+* **Ctrl-C** (or SIGTERM) stops handing out trainees, lets those being graded finish and be
+  recorded, and exits with status 130; a second one stops the workers at once.
+* **Workers die with the command.** Each worker asks Linux to kill it when the command's
+  process ends (``PR_SET_PDEATHSIG``), so a ``kill -9`` or the out-of-memory killer leaves no
+  worker grading on alone.
+* **A gradebook that cannot be reached** (its server down, a SQLite file locked past the wait)
+  stops the run at the first trainee it fails: one line names the gradebook (password hidden)
+  and what to do, exit status 75; nobody is marked failed for it, and a rerun resumes.
+* **Private.** Everything the command creates (ledger, logs, locks, the autograded copies) is
+  readable by its owner only; it never creates a gradebook, and a missing course is an error.
 """
 
 from __future__ import annotations
@@ -26,12 +34,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import os.path
 import re
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,13 +56,76 @@ from trainingkit.course import Course
 BAD_INPUT = 2
 #: Exit status after Ctrl-C, as shells report it.
 INTERRUPTED = 130
+#: Exit status when the gradebook cannot be reached: try again later (sysexits' EX_TEMPFAIL).
+GRADEBOOK_UNREACHABLE = 75
 #: How long a gradebook connection waits for a busy SQLite file.
 SQLITE_BUSY_SECONDS = 60
 LEDGER_FOLDER = ".trainingkit"
+#: What stops a run as Ctrl-C does.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 class GradeError(ValueError):
     """The assignment or a trainee cannot be graded as asked; the message names which."""
+
+
+class GradebookUnreachable(GradeError):
+    """The gradebook cannot be reached; the message is one line naming it and what to do."""
+
+
+def is_sqlite(db_url: str) -> bool:
+    return db_url.startswith("sqlite")
+
+
+def what_to_do(db_url: str) -> str:
+    """How to bring a gradebook back, by kind."""
+    if is_sqlite(db_url):
+        return "close whatever holds the SQLite file (another grading run, a sqlite3 shell)"
+    return "start its server, or check TRAININGKIT_DB_URL"
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a driver's error, without SQLAlchemy's wrapping."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
+
+
+def unreachable_message(gradebook: str, reason: str, db_url: str, *, graded: int, not_graded: int) -> str:
+    """The one line a run stopped by an unreachable gradebook prints."""
+    so_far = (f"{graded} trainee(s) graded before it went, {not_graded} not graded yet, none marked failed"
+              if graded or not_graded else "nothing was graded")
+    return (f"Error: cannot reach the gradebook {gradebook} ({reason}); {so_far}. "
+            f"To go on, {what_to_do(db_url)}, then run the same command again.")
+
+
+def _gradebook_down(db_url: str, detail: str) -> str | None:
+    """Why the gradebook cannot be reached after a trainee's grading failed, or None if it can.
+
+    A SQLite file still locked after the wait says so in nbgrader's log; any other gradebook
+    is asked directly, by connecting to it (a SQLite file is never created by asking).
+    """
+    if is_sqlite(db_url):
+        if "database is locked" in detail:
+            return f"its SQLite file stayed locked by another program for more than {SQLITE_BUSY_SECONDS:g} s"
+        from sqlalchemy.engine import make_url
+
+        database = make_url(db_url).database or ""
+        if database and database != ":memory:" and not os.path.isfile(database):
+            return f"no gradebook file at {database}"
+        return None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(db_url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure to connect is the answer
+        return first_line(error)
+    finally:
+        engine.dispose()
+    return None
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -161,7 +234,7 @@ def load_nbgrader_config(course: Course) -> Any:
     return config
 
 
-def wait_for_busy_sqlite(seconds: float = SQLITE_BUSY_SECONDS) -> None:
+def wait_for_busy_sqlite(seconds: float | None = None) -> None:
     """Make every SQLite connection of this process wait for a busy file instead of failing."""
     import sqlite3
 
@@ -170,7 +243,8 @@ def wait_for_busy_sqlite(seconds: float = SQLITE_BUSY_SECONDS) -> None:
 
     def busy_timeout(dbapi_connection: Any, _record: Any) -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
-            dbapi_connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+            wait = SQLITE_BUSY_SECONDS if seconds is None else seconds
+            dbapi_connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
 
     global _BUSY_TIMEOUT_SET
     if not _BUSY_TIMEOUT_SET:
@@ -189,17 +263,40 @@ class _Plan:
     assignment_id: str
     ledger: Ledger
     stop: Any  # a multiprocessing Event
+    db_url: str
+    parent: int  # the grading command's process
 
 
 _PLAN: _Plan | None = None
 
 
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` ends, however it ends (``PR_SET_PDEATHSIG``).
+
+    If ``parent`` has already gone, this process exits at once. Elsewhere than Linux, nothing.
+    """
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request above
+        os._exit(1)
+
+
 def _worker_start() -> None:
-    # Ctrl-C reaches the whole process group; only the parent decides what it means.
+    # Ctrl-C reaches the whole process group; only the parent decides what it means. SIGTERM
+    # ends a worker (the pool stops a broken worker with it); the parent's handler is not for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked while the parent forked it
     # What workers print (nbgrader's SQLAlchemy warnings) goes to a private log beside the ledger, not through the progress bar.
     plan = _PLAN
     if plan is not None:
+        die_with_parent(plan.parent)
         descriptor = os.open(plan.ledger.workers_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -210,7 +307,8 @@ def _worker_start() -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one trainee: graded, failed, current (graded before), busy, stopped."""
+    """What happened to one trainee: graded, failed, current (graded before), busy, stopped,
+    or unreachable (the gradebook could not be reached; ``detail`` says why)."""
 
     student: str
     status: str
@@ -244,7 +342,9 @@ def _grade_one(student: str, stamp: str, force: bool) -> Outcome:
         converter.log.setLevel("INFO")
         result = capture_log(converter)
         if not result["success"]:
-            return Outcome(student, "failed", "\n".join(filter(None, [result.get("log"), result.get("error")])))
+            detail = "\n".join(filter(None, [result.get("log"), result.get("error")]))
+            down = _gradebook_down(plan.db_url, detail)
+            return Outcome(student, "unreachable", down) if down else Outcome(student, "failed", detail)
         plan.ledger.record(student, stamp)
         return Outcome(student, "graded", result.get("log", ""))
     finally:
@@ -267,6 +367,7 @@ class GradeReport:
     not_graded: list[str] = field(default_factory=list)
     interrupted: bool = False
     worker_died: bool = False
+    unreachable: str = ""  # why the gradebook could not be reached, if it could not
 
     def summary(self) -> str:
         parts = [f"{len(self.graded)} graded", f"{len(self.current)} already graded",
@@ -286,20 +387,52 @@ def submitted_folders(coursedir: Any, assignment_id: str) -> dict[str, Path]:
 
 
 def _check_assignment(db_url: str, assignment_id: str) -> None:
+    """Raise unless the gradebook exists, can be reached and holds ``assignment_id``; never create one."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
-    with Gradebook(db_url) as gradebook:
-        try:
-            gradebook.find_assignment(assignment_id)
-        except MissingEntry:
-            raise GradeError(f"no assignment {assignment_id!r} in the gradebook {masked_url(db_url)}: "
-                             f"run `trainingkit build {assignment_id}` first") from None
+    database = (make_url(db_url).database or "") if is_sqlite(db_url) else ""
+    if database and database != ":memory:" and not os.path.isfile(database):
+        raise GradeError(f"no gradebook at {database}: run `trainingkit build {assignment_id}` first "
+                         "(or set TRAININGKIT_DB_URL to the course's gradebook)")
+    try:
+        with Gradebook(db_url) as gradebook:
+            try:
+                gradebook.find_assignment(assignment_id)
+            except MissingEntry:
+                raise GradeError(f"no assignment {assignment_id!r} in the gradebook {masked_url(db_url)}: "
+                                 f"run `trainingkit build {assignment_id}` first") from None
+    except (OperationalError, InterfaceError) as error:
+        reason = (f"its SQLite file stayed locked by another program for more than {SQLITE_BUSY_SECONDS:g} s"
+                  if "database is locked" in str(error) else first_line(error))
+        raise GradebookUnreachable(unreachable_message(masked_url(db_url), reason, db_url, graded=0,
+                                                       not_graded=0)) from None
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files and folders created meanwhile (by this process and its workers) are its owner's only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = None,
                      students: Sequence[str] = (), force: bool = False, progress: bool = True,
                      ) -> GradeReport:
     """Autograde every (or each named) submitted trainee of ``assignment_id`` not graded yet."""
+    if not (course.coursework / "nbgrader_config.py").is_file():
+        raise GradeError(f"{course.root} is not a trainingkit course: no coursework/nbgrader_config.py")
+    with private_files():
+        return _grade_assignment(course=course, assignment_id=assignment_id, jobs=jobs, students=students,
+                                 force=force, progress=progress)
+
+
+def _grade_assignment(*, course: Course, assignment_id: str, jobs: int | None, students: Sequence[str],
+                      force: bool, progress: bool) -> GradeReport:
     global _PLAN
     from nbgrader.coursedir import CourseDirectory
 
@@ -338,14 +471,11 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     os.close(os.open(ledger.workers_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # this run's only
     context = multiprocessing.get_context("fork")
     stop = context.Event()
-    _PLAN = _Plan(config, assignment_id, ledger, stop)
+    _PLAN = _Plan(config, assignment_id, ledger, stop, db_url, os.getpid())
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
-    futures: dict[Future[Outcome], str] = {}
     try:
-        for student, stamp in pending:
-            futures[pool.submit(_grade_one, student, stamp, force)] = student
-        _collect(futures, report, pool, stop, progress, ledger)
+        _collect(pending, force, report, pool, stop, progress, ledger)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _PLAN = None
@@ -360,11 +490,17 @@ def _prepare_workers(config: Any) -> None:
     Autograde(coursedir=CourseDirectory(config=config), config=config)
 
 
-def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: ProcessPoolExecutor,
+def _collect(pending: list[tuple[str, str]], force: bool, report: GradeReport, pool: ProcessPoolExecutor,
              stop: Any, progress: bool, ledger: Ledger) -> None:
+    """Hand out ``pending`` trainees (the workers start with the first) and record each outcome.
+
+    A stop (Ctrl-C, SIGTERM) is handled from the first hand-out on, so it never escapes
+    between the workers' start and the wait for their results.
+    """
     from tqdm import tqdm
 
-    bar = tqdm(total=len(futures), desc=f"grading {report.assignment_id}", unit="trainee",
+    futures: dict[Future[Outcome], str] = {}
+    bar = tqdm(total=len(pending), desc=f"grading {report.assignment_id}", unit="trainee",
                file=sys.stderr, disable=not progress, dynamic_ncols=True)
     done: set[Future[Outcome]] = set()
 
@@ -373,6 +509,9 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
             done.add(future)
             bar.update(1)
             student = futures[future]
+            if future.cancelled():
+                report.not_graded.append(student)
+                continue
             try:
                 outcome = future.result()
             except BrokenProcessPool:
@@ -389,12 +528,26 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
                 report.busy.append(student)
             elif outcome.status == "stopped":
                 report.not_graded.append(student)
+            elif outcome.status == "unreachable":  # stop at the first: the others would fail alike
+                report.not_graded.append(student)
+                report.unreachable = report.unreachable or outcome.detail
+                stop.set()
+                for waiting_future in futures:
+                    waiting_future.cancel()
             else:
                 report.failed[student] = outcome.detail
                 bar.write(_failure_message(report.assignment_id, student, outcome.detail, ledger), file=sys.stderr)
 
     try:
         try:
+            # Forking the workers and starting the pool's thread must not be cut in two by a
+            # stop: the pool could then neither run nor shut down. A stop waits until after.
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                for student, stamp in pending:
+                    futures[pool.submit(_grade_one, student, stamp, force)] = student
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
             take(futures)
         except KeyboardInterrupt:
             report.interrupted = True
@@ -410,6 +563,8 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
                     process.kill()
         report.not_graded.extend(student for future, student in futures.items()
                                  if future not in done and student not in report.not_graded)
+        handed_out = set(futures.values())
+        report.not_graded.extend(student for student, _ in pending if student not in handed_out)
     finally:
         bar.close()
 
@@ -447,7 +602,9 @@ def _command() -> Any:
         """Autograde every submitted trainee of ASSIGNMENT in parallel; run again to resume."""
         # Ctrl-C must interrupt even when this process inherited SIGINT as ignored (a shell's
         # background job, some CI runners): Python then never installs its own handler.
+        # SIGTERM (a service manager, `kill`) stops the run the same way.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             course = Course.locate()
         except FileNotFoundError as error:
@@ -455,9 +612,16 @@ def _command() -> Any:
         try:
             report = grade_assignment(course=course, assignment_id=assignment, jobs=jobs,
                                       students=students, force=force, progress=not no_progress)
+        except GradebookUnreachable as error:
+            click.echo(str(error), err=True)
+            sys.exit(GRADEBOOK_UNREACHABLE)
         except GradeError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(BAD_INPUT)
+        if report.unreachable:
+            click.echo(unreachable_message(report.gradebook, report.unreachable, report.gradebook,
+                                           graded=len(report.graded), not_graded=len(report.not_graded)), err=True)
+            sys.exit(GRADEBOOK_UNREACHABLE)
         click.echo(report.summary())
         if report.interrupted or report.worker_died:
             reason = "interrupted" if report.interrupted else "a grading worker died"
