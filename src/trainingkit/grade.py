@@ -16,7 +16,7 @@ gradebook.
 * **One trainee, one grader.** A lock per trainee is held while they are graded, so two
   supervisors grading the same folder at once never grade the same trainee together.
 * **SQLite waits.** Every gradebook connection waits up to a minute for a busy SQLite
-  file instead of failing with "database is locked".
+  file instead of failing with "database is locked" (:mod:`trainingkit.gradebook`).
 * **Ctrl-C** (or SIGTERM) stops handing out trainees, lets those being graded finish and be
   recorded, and exits with status 130; a second one stops the workers at once.
 * **Workers die with the command.** Each worker asks Linux to kill it when the command's
@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import os.path
 import re
 import signal
 import sys
@@ -51,6 +50,8 @@ from filelock import FileLock, Timeout
 
 from trainingkit.answers import write_atomically
 from trainingkit.course import Course
+from trainingkit.gradebook import (GradebookUnreachable, gradebook_down, masked_url, sqlite_file, unreachable,
+                                   unreachable_message, wait_for_busy_sqlite)
 
 #: Exit status for bad input, as in ``trainingkit.cli``.
 BAD_INPUT = 2
@@ -58,8 +59,6 @@ BAD_INPUT = 2
 INTERRUPTED = 130
 #: Exit status when the gradebook cannot be reached: try again later (sysexits' EX_TEMPFAIL).
 GRADEBOOK_UNREACHABLE = 75
-#: How long a gradebook connection waits for a busy SQLite file.
-SQLITE_BUSY_SECONDS = 60
 LEDGER_FOLDER = ".trainingkit"
 #: What stops a run as Ctrl-C does.
 STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
@@ -69,76 +68,7 @@ class GradeError(ValueError):
     """The assignment or a trainee cannot be graded as asked; the message names which."""
 
 
-class GradebookUnreachable(GradeError):
-    """The gradebook cannot be reached; the message is one line naming it and what to do."""
-
-
-def is_sqlite(db_url: str) -> bool:
-    return db_url.startswith("sqlite")
-
-
-def what_to_do(db_url: str) -> str:
-    """How to bring a gradebook back, by kind."""
-    if is_sqlite(db_url):
-        return "close whatever holds the SQLite file (another grading run, a sqlite3 shell)"
-    return "start its server, or check TRAININGKIT_DB_URL"
-
-
-def first_line(error: BaseException) -> str:
-    """The first line of a driver's error, without SQLAlchemy's wrapping."""
-    cause = getattr(error, "orig", None) or error
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return lines[0] if lines else type(cause).__name__
-
-
-def unreachable_message(gradebook: str, reason: str, db_url: str, *, graded: int, not_graded: int) -> str:
-    """The one line a run stopped by an unreachable gradebook prints."""
-    so_far = (f"{graded} trainee(s) graded before it went, {not_graded} not graded yet, none marked failed"
-              if graded or not_graded else "nothing was graded")
-    return (f"Error: cannot reach the gradebook {gradebook} ({reason}); {so_far}. "
-            f"To go on, {what_to_do(db_url)}, then run the same command again.")
-
-
-def _gradebook_down(db_url: str, detail: str) -> str | None:
-    """Why the gradebook cannot be reached after a trainee's grading failed, or None if it can.
-
-    A SQLite file still locked after the wait says so in nbgrader's log; any other gradebook
-    is asked directly, by connecting to it (a SQLite file is never created by asking).
-    """
-    if is_sqlite(db_url):
-        if "database is locked" in detail:
-            return f"its SQLite file stayed locked by another program for more than {SQLITE_BUSY_SECONDS:g} s"
-        from sqlalchemy.engine import make_url
-
-        database = make_url(db_url).database or ""
-        if database and database != ":memory:" and not os.path.isfile(database):
-            return f"no gradebook file at {database}"
-        return None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    engine = create_engine(db_url, poolclass=NullPool)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure to connect is the answer
-        return first_line(error)
-    finally:
-        engine.dispose()
-    return None
-
-
 # --------------------------------------------------------------------------- the ledger
-
-
-def masked_url(db_url: str) -> str:
-    """The gradebook URL without its password, as the ledger and messages show it."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:  # an URL SQLAlchemy cannot parse fails later, with nbgrader's message
-        return db_url
 
 
 def submission_stamp(folder: Path) -> str:
@@ -234,27 +164,6 @@ def load_nbgrader_config(course: Course) -> Any:
     return config
 
 
-def wait_for_busy_sqlite(seconds: float | None = None) -> None:
-    """Make every SQLite connection of this process wait for a busy file instead of failing."""
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    def busy_timeout(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            wait = SQLITE_BUSY_SECONDS if seconds is None else seconds
-            dbapi_connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
-
-    global _BUSY_TIMEOUT_SET
-    if not _BUSY_TIMEOUT_SET:
-        event.listen(Engine, "connect", busy_timeout)
-        _BUSY_TIMEOUT_SET = True
-
-
-_BUSY_TIMEOUT_SET = False
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What every worker needs; set in the parent before the workers are forked."""
@@ -343,7 +252,7 @@ def _grade_one(student: str, stamp: str, force: bool) -> Outcome:
         result = capture_log(converter)
         if not result["success"]:
             detail = "\n".join(filter(None, [result.get("log"), result.get("error")]))
-            down = _gradebook_down(plan.db_url, detail)
+            down = gradebook_down(plan.db_url, detail)
             return Outcome(student, "unreachable", down) if down else Outcome(student, "failed", detail)
         plan.ledger.record(student, stamp)
         return Outcome(student, "graded", result.get("log", ""))
@@ -368,6 +277,7 @@ class GradeReport:
     interrupted: bool = False
     worker_died: bool = False
     unreachable: str = ""  # why the gradebook could not be reached, if it could not
+    db_url: str = field(default="", repr=False)  # as configured; shown only through masked_url
 
     def summary(self) -> str:
         parts = [f"{len(self.graded)} graded", f"{len(self.current)} already graded",
@@ -389,11 +299,10 @@ def submitted_folders(coursedir: Any, assignment_id: str) -> dict[str, Path]:
 def _check_assignment(db_url: str, assignment_id: str) -> None:
     """Raise unless the gradebook exists, can be reached and holds ``assignment_id``; never create one."""
     from nbgrader.api import Gradebook, MissingEntry
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import InterfaceError, OperationalError
 
-    database = (make_url(db_url).database or "") if is_sqlite(db_url) else ""
-    if database and database != ":memory:" and not os.path.isfile(database):
+    database = sqlite_file(db_url)
+    if database and not os.path.isfile(database):
         raise GradeError(f"no gradebook at {database}: run `trainingkit build {assignment_id}` first "
                          "(or set TRAININGKIT_DB_URL to the course's gradebook)")
     try:
@@ -404,10 +313,7 @@ def _check_assignment(db_url: str, assignment_id: str) -> None:
                 raise GradeError(f"no assignment {assignment_id!r} in the gradebook {masked_url(db_url)}: "
                                  f"run `trainingkit build {assignment_id}` first") from None
     except (OperationalError, InterfaceError) as error:
-        reason = (f"its SQLite file stayed locked by another program for more than {SQLITE_BUSY_SECONDS:g} s"
-                  if "database is locked" in str(error) else first_line(error))
-        raise GradebookUnreachable(unreachable_message(masked_url(db_url), reason, db_url, graded=0,
-                                                       not_graded=0)) from None
+        raise unreachable(db_url, error) from None
 
 
 @contextmanager
@@ -444,7 +350,7 @@ def _grade_assignment(*, course: Course, assignment_id: str, jobs: int | None, s
     coursedir = CourseDirectory(config=config)
     db_url = coursedir.db_url
     ledger = Ledger(Path(coursedir.root) / coursedir.autograded_directory, assignment_id, masked_url(db_url))
-    report = GradeReport(assignment_id, ledger.gradebook)
+    report = GradeReport(assignment_id, ledger.gradebook, db_url=db_url)
     folders = submitted_folders(coursedir, assignment_id)
     unknown = [student for student in students if student not in folders]
     if unknown:
@@ -619,8 +525,8 @@ def _command() -> Any:
             click.echo(f"Error: {error}", err=True)
             sys.exit(BAD_INPUT)
         if report.unreachable:
-            click.echo(unreachable_message(report.gradebook, report.unreachable, report.gradebook,
-                                           graded=len(report.graded), not_graded=len(report.not_graded)), err=True)
+            click.echo(unreachable_message(report.db_url, report.unreachable, graded=len(report.graded),
+                                           not_graded=len(report.not_graded)), err=True)
             sys.exit(GRADEBOOK_UNREACHABLE)
         click.echo(report.summary())
         if report.interrupted or report.worker_died:

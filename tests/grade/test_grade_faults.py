@@ -128,7 +128,7 @@ def test_a_sqlite_gradebook_locked_past_the_wait_stops_the_run_with_one_line(gra
         holder.execute("BEGIN EXCLUSIVE")
         env = {**nbgrader_environment(), "TRAININGKIT_ROOT": str(grading.course.root)}
         # A wait of a tenth of a second stands in for the minute: what is tested is what happens after it.
-        code = ("import trainingkit.grade as g; g.SQLITE_BUSY_SECONDS = 0.1; "
+        code = ("import trainingkit.gradebook as b, trainingkit.grade as g; b.SQLITE_BUSY_SECONDS = 0.1; "
                 f"g.grade_command(['{ASSIGNMENT}', '--no-progress'])")
         done = subprocess.run([sys.executable, "-c", code], cwd=grading.course.root, env=env,
                               capture_output=True, text=True, timeout=600)
