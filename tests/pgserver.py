@@ -99,16 +99,26 @@ class PostgresServer:
         self._initdb()
         for attempt in range(3):  # a port found free can be taken before the server binds it
             self.port = _free_port()
-            options = (f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F "
-                       "-c max_connections=200 -c full_page_writes=off -c synchronous_commit=off")
             try:
-                self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
-                          "-w", "-t", "60", "-o", options, "start")
+                self.resume()
                 return self
             except RuntimeError:
                 if attempt == 2:
                     raise
         return self
+
+    def _options(self) -> str:
+        return (f"-h 127.0.0.1 -p {self.port} -k {self.folder} -F "
+                "-c max_connections=200 -c full_page_writes=off -c synchronous_commit=off")
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (every session ended at once), keeping its data."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                  "-w", "-t", "60", "-o", self._options(), "start")
 
     def url(self, database: str = "postgres", *, role: str = "postgres", password: str = "") -> str:
         login = f"{role}:{password}" if password else role

@@ -2,13 +2,17 @@
 
 import json
 import multiprocessing
+import os
+import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
-from trainingkit.answers import (MAX_ANSWERS_BYTES, MAX_REFLECTION_CHARS, AnswersFileError, read_answers,
-                                 save_answer)
+from trainingkit import answers as answers_module
+from trainingkit.answers import (MAX_ANSWERS_BYTES, MAX_REFLECTION_CHARS, AnswersFileError, AnswersTooLong,
+                                 bytes_over_limit, read_answers, save_answer)
 
 
 def test_a_saved_answer_reads_back(tmp_path: Path) -> None:
@@ -126,3 +130,96 @@ def test_an_answers_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Pa
     os.mkfifo(tmp_path / "answers.json")
     with pytest.raises(AnswersFileError, match="not a regular file"):
         read_answers(tmp_path / "answers.json")
+
+
+def test_two_unreadable_files_set_aside_within_one_second_are_both_kept(tmp_path: Path, monkeypatch) -> None:
+    """Two unreadable files set aside in the same second get different names, so neither replaces the other."""
+    path = tmp_path / "answers.json"
+    one_second = time.strftime  # the clock stands still: every save happens in the same second
+    monkeypatch.setattr(answers_module.time, "strftime", lambda form, *when: one_second(form, time.gmtime(0)))
+    for text in ("not json, first", "not json, second", "not json, third"):
+        path.write_text(text)
+        save_answer(path, "q-001", "a")
+    kept = sorted(tmp_path.glob("answers.json.unreadable-*"))
+    assert sorted(p.read_text() for p in kept) == ["not json, first", "not json, second", "not json, third"]
+    assert len({p.name for p in kept}) == 3
+
+
+def _fill_near_the_limit(path: Path, reflections: int = 49) -> None:
+    for number in range(reflections):
+        save_answer(path, f"q-{number:03d}", "x" * MAX_REFLECTION_CHARS)
+
+
+def test_a_save_filling_the_file_to_the_limit_is_written_and_one_byte_more_is_refused(tmp_path: Path) -> None:
+    """A save making the file exactly MAX_ANSWERS_BYTES is kept and readable; one byte more is refused, naming the answer."""
+    path = tmp_path / "answers.json"
+    _fill_near_the_limit(path)
+    save_answer(path, "q-last", "")
+    room = MAX_ANSWERS_BYTES - path.stat().st_size
+    assert 0 < room <= MAX_REFLECTION_CHARS
+    save_answer(path, "q-last", "y" * room)
+    assert path.stat().st_size == MAX_ANSWERS_BYTES
+    assert read_answers(path)["q-last"].value == "y" * room  # what grading reads, with its own limit
+    before = path.read_bytes()
+    with pytest.raises(AnswersTooLong, match=r"q-last.*1,000,001 bytes.*by at least 1 characters"):
+        save_answer(path, "q-last", "y" * (room + 1))
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("answers.json.unreadable-*"))
+
+
+def test_a_readable_file_past_the_size_limit_is_never_set_aside_and_may_only_shrink(tmp_path: Path) -> None:
+    """A well-formed file larger than the limit (written before it) is kept whole: a save may shrink it, never grow it."""
+    path = tmp_path / "answers.json"
+    big = {f"q-{n:03d}": {"value": "z" * MAX_REFLECTION_CHARS, "saved_at": ""} for n in range(60)}
+    path.write_text(json.dumps({"schema_version": 1, "answers": big}))
+    with pytest.raises(AnswersTooLong):
+        save_answer(path, "q-new", "a")
+    for number in range(15):
+        save_answer(path, f"q-{number:03d}", "shortened")
+    assert bytes_over_limit(path) == 0
+    save_answer(path, "q-new", "a")
+    assert len(read_answers(path)) == 61
+    assert not list(tmp_path.glob("answers.json.unreadable-*"))
+
+
+def test_the_folder_is_synced_after_the_answers_file_is_renamed(tmp_path: Path, monkeypatch) -> None:
+    """After the new answers file is renamed into place, the folder itself is fsynced."""
+    happened: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        happened.append(("fsync", os.readlink(f"/proc/self/fd/{descriptor}")))
+        real_fsync(descriptor)
+
+    def replace(source, target) -> None:
+        real_replace(source, target)
+        happened.append(("replace", str(target)))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    save_answer(tmp_path / "answers.json", "q-001", "a")
+    renamed = happened.index(("replace", str(tmp_path / "answers.json")))
+    assert ("fsync", str(tmp_path)) in happened[renamed + 1:]
+    assert happened[renamed - 1][0] == "fsync" and happened[renamed - 1][1].endswith(".tmp")
+
+
+def _save_and_die_in_fsync(path: Path) -> None:
+    def die(descriptor: int) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    os.fsync = die  # this child only: it is killed with its temporary file written, before the rename
+    save_answer(path, "q-002", "b")
+
+
+def test_a_killed_saves_temporary_file_is_removed_by_the_next_save(tmp_path: Path) -> None:
+    """A save killed before its rename leaves a temporary file, which the next save removes; no answer is lost."""
+    path = tmp_path / "answers.json"
+    save_answer(path, "q-001", "a")
+    child = multiprocessing.get_context("fork").Process(target=_save_and_die_in_fsync, args=(path,))
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    assert len(list(tmp_path.glob(".answers.json.*.tmp"))) == 1
+    save_answer(path, "q-003", "c")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".answers.json.lock", "answers.json"]
+    assert {k: v.value for k, v in read_answers(path).items()} == {"q-001": "a", "q-003": "c"}

@@ -157,3 +157,25 @@ def test_assignment_boxes_do_not_repeat_the_question_printed_above_them() -> Non
     vignette = next(iter(load_bank(PROJECT / "coursework" / "bank").values()))
     assert "question_shown=False" in _widget_source(vignette)
 
+
+
+def test_a_reflection_that_would_overfill_the_answers_file_is_refused_and_the_trainee_told_which(tmp_path: Path) -> None:
+    """Past the answers file's size limit, the reflection is not saved, the file is unchanged, and the widget names the answer to shorten."""
+    import ipywidgets
+
+    from trainingkit.answers import MAX_ANSWERS_BYTES, MAX_REFLECTION_CHARS, save_answer
+
+    path = tmp_path / "answers.json"
+    for number in range(49):
+        save_answer(path, f"scope-{number:03d}", "x" * MAX_REFLECTION_CHARS)
+    widget = reflection("scope-099", question="Reflect", folder=tmp_path)
+    (box,) = _find(widget, ipywidgets.Textarea)
+    box.value = "A first thought."
+    room = MAX_ANSWERS_BYTES - path.stat().st_size + len("A first thought.")
+    status = [w for w in _find(widget, ipywidgets.HTML) if "tk-status" in w._dom_classes][0]
+    box.value = "y" * room
+    assert path.stat().st_size == MAX_ANSWERS_BYTES and "Saved at" in status.value
+    before = path.read_bytes()
+    box.value = "y" * (room + 1)
+    assert path.read_bytes() == before
+    assert "(scope-099) was not saved" in status.value and "by at least 1 characters" in status.value

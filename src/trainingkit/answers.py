@@ -3,8 +3,11 @@
 The file travels with ``nbgrader submit``. Every change is written to a temporary
 file in the same folder and renamed over the old one, under a lock file, so a
 crash or two writers never leave a half-written or stale answers file. Files are
-created readable by their owner only. This module is imported in trainees'
-kernels: standard library only.
+created readable by their owner only, and the folder is synced after each rename, so
+a save the widget called saved survives a power cut. Temporary files a killed writer left
+are removed by the next save. A save never writes more than a reader accepts
+(:data:`MAX_ANSWERS_BYTES`): it refuses, naming the longest answers, instead. This module is
+imported in trainees' kernels: standard library only.
 
 Grading reads a submitted answers file as hostile data: it must be a regular file (not a
 link) of at most :data:`MAX_ANSWERS_BYTES`, shaped as this module writes it; a reflection
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import itertools
 import json
 import os
 import stat
@@ -41,6 +45,21 @@ class AnswersFileError(ValueError):
     """The answers file exists but cannot be read; the message names file and problem."""
 
 
+class UnreadableAnswersFile(AnswersFileError):
+    """What is in place of the answers file is not one (not JSON, not this shape, a link, a pipe).
+
+    A save sets such a file aside; it never sets aside a file it merely could not open
+    (no permission, a disk error), which may hold answers.
+    """
+
+
+class AnswersTooLong(ValueError):
+    """A save would make the answers file larger than :data:`MAX_ANSWERS_BYTES`; nothing was written.
+
+    The message is for the trainee: it names the longest answers and how much is too much.
+    """
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a trainee recorded for one question, and when."""
@@ -55,34 +74,35 @@ def answers_path(folder: Path | str | None = None) -> Path:
     return Path(folder if folder is not None else os.getcwd()) / ANSWERS_FILE
 
 
-def parse_answers(data: str | bytes, path: Path) -> dict[str, Answer]:
+def parse_answers(data: str | bytes, path: Path, *, limit: int | None = MAX_ANSWERS_BYTES) -> dict[str, Answer]:
     """The answers in the text of an answers file; ``path`` only names it in errors.
 
     Text longer than :data:`MAX_REFLECTION_CHARS` is cut there (see :func:`within_limit`).
+    ``limit`` is the largest file read (``None``: any size, for a trainee's own file).
     """
-    if len(data) > MAX_ANSWERS_BYTES:
-        raise AnswersFileError(f"{path}: {len(data):,} bytes, more than the {MAX_ANSWERS_BYTES:,} an "
+    if limit is not None and len(data) > limit:
+        raise AnswersFileError(f"{path}: {len(data):,} bytes, more than the {limit:,} an "
                                "answers file may hold; no answer in it was read")
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
-        raise AnswersFileError(f"{path}: not UTF-8 text ({error})") from None
+        raise UnreadableAnswersFile(f"{path}: not UTF-8 text ({error})") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise AnswersFileError(
+        raise UnreadableAnswersFile(
             f"{path}: line {error.lineno}: not valid JSON ({error.msg})") from None
     except RecursionError:
-        raise AnswersFileError(f"{path}: nested far deeper than an answers file can be") from None
+        raise UnreadableAnswersFile(f"{path}: nested far deeper than an answers file can be") from None
     if not isinstance(document, dict) or not isinstance(document.get("answers"), dict):
-        raise AnswersFileError(f"{path}: expected an object with an 'answers' object")
+        raise UnreadableAnswersFile(f"{path}: expected an object with an 'answers' object")
     answers: dict[str, Answer] = {}
     for question_id, entry in document["answers"].items():
         value = entry.get("value") if isinstance(entry, dict) else None
         valid = isinstance(value, str) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value))
         if not valid:
-            raise AnswersFileError(
+            raise UnreadableAnswersFile(
                 f"{path}: question {question_id!r}: 'value' must be text or a list of option ids")
         answers[question_id] = Answer(question_id, within_limit(value), str(entry.get("saved_at", ""))[:40])
     return answers
@@ -98,11 +118,12 @@ def is_cut(value: AnswerValue) -> bool:
     return isinstance(value, str) and len(value) >= MAX_REFLECTION_CHARS
 
 
-def read_answers(path: Path | str) -> dict[str, Answer]:
+def read_answers(path: Path | str, *, limit: int | None = MAX_ANSWERS_BYTES) -> dict[str, Answer]:
     """Every recorded answer in an answers file; an absent file means no answers yet.
 
     The file is opened without following a link and must be a regular file; no more than
-    :data:`MAX_ANSWERS_BYTES` (and one byte, to tell a longer file) is ever read.
+    ``limit`` (and one byte, to tell a longer file) is ever read. A save reads the trainee's
+    own file with no limit, so a file written before the limit existed is never set aside.
     """
     path = Path(path)
     try:
@@ -110,13 +131,14 @@ def read_answers(path: Path | str) -> dict[str, Answer]:
     except FileNotFoundError:
         return {}
     except OSError as error:
-        reason = "a link, not a file" if error.errno == errno.ELOOP else error.strerror
-        raise AnswersFileError(f"{path}: cannot be read ({reason})") from None
+        if error.errno == errno.ELOOP:
+            raise UnreadableAnswersFile(f"{path}: cannot be read (a link, not a file)") from None
+        raise AnswersFileError(f"{path}: cannot be read ({error.strerror})") from None
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise AnswersFileError(f"{path}: cannot be read (not a regular file)")
-        data = handle.read(MAX_ANSWERS_BYTES + 1)
-    return parse_answers(data, path)
+            raise UnreadableAnswersFile(f"{path}: cannot be read (not a regular file)")
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    return parse_answers(data, path, limit=limit)
 
 
 @contextmanager
@@ -135,8 +157,9 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     """Replace ``path`` with ``content`` in one rename; the file is private (0600).
 
     The content goes to a temporary file (mkstemp creates it 0600) in the same folder,
-    is flushed to disk, then replaces ``path``: a reader sees the old file or the whole
-    new one, never half of it. Text is written as UTF-8.
+    is flushed to disk, then replaces ``path``, and the folder is synced: a reader sees
+    the old file or the whole new one, never half of it, and after a power cut the new
+    one is there if this returned. Text is written as UTF-8.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -150,37 +173,107 @@ def write_atomically(path: Path, content: str | bytes) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path | str) -> None:
+    """Flush a folder's entries to disk, so a file created, renamed or removed in it stays so."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _set_aside_unreadable(path: Path) -> Path:
-    """Keep an unreadable answers file under a new name instead of overwriting it."""
-    kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
-    os.replace(path, kept)
-    return kept
+    """Keep an unreadable answers file under a name no other file has, instead of overwriting it.
+
+    The name is the time to the second, then ``-2``, ``-3``... if that is taken; the file is
+    linked under it (which fails rather than replace a file) before its old name goes.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for number in itertools.count(1):
+        kept = path.with_name(f"{path.name}.unreadable-{stamp}" + (f"-{number}" if number > 1 else ""))
+        try:
+            os.link(path, kept, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        os.unlink(path)
+        sync_folder(path.parent)
+        return kept
+    raise AssertionError("unreachable")
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of saves that were killed before their rename.
+
+    Called with the lock held: every save writes its temporary file under the lock, so any
+    such file there now belongs to a writer that is gone.
+    """
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def _encoded(document: dict[str, object]) -> bytes:
+    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def too_long_message(answers: dict[str, Answer], size: int, question_id: str) -> str:
+    """What a trainee is told when saving ``question_id`` would make a file of ``size`` bytes."""
+    def length(answer: Answer) -> int:
+        return len(json.dumps(answer.value, ensure_ascii=False).encode("utf-8"))
+
+    longest = sorted(answers.values(), key=lambda answer: (-length(answer), answer.question_id))[:3]
+    named = ", ".join(f"{answer.question_id} ({len(answer.value):,} characters)"
+                      if isinstance(answer.value, str) else answer.question_id for answer in longest)
+    return (f"This answer ({question_id}) was not saved: your answers together would take "
+            f"{size:,} bytes, more than the {MAX_ANSWERS_BYTES:,} an answers file can hold. "
+            f"Your longest answers are {named}. Shorten one of them by at least "
+            f"{size - MAX_ANSWERS_BYTES:,} characters and this answer will be saved; "
+            "your other answers are kept as they were.")
 
 
 def save_answer(path: Path | str, question_id: str, value: AnswerValue) -> Answer:
     """Record one answer, keeping every other answer in the file.
 
-    An existing file that cannot be read is set aside under a new name (never
-    overwritten), so nothing a trainee saved is lost. Text is kept up to
-    :data:`MAX_REFLECTION_CHARS`.
+    An existing file that is not an answers file is set aside under a new name (never
+    overwritten), so nothing a trainee saved is lost; a file that cannot be opened is an
+    error, and is left alone. Text is kept up to :data:`MAX_REFLECTION_CHARS`. Raises
+    :class:`AnswersTooLong`, writing nothing, if the file would pass :data:`MAX_ANSWERS_BYTES`
+    (a file already past it, written before the limit, may only shrink: see
+    :func:`bytes_over_limit`).
     """
     path = Path(path)
     answer = Answer(question_id, within_limit(value), time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     with _locked(path):
+        _remove_stale_temporaries(path)
         try:
-            answers = read_answers(path)
-        except AnswersFileError:
+            answers = read_answers(path, limit=None)
+            before = _size(path)
+        except UnreadableAnswersFile:
             _set_aside_unreadable(path)
-            answers = {}
+            answers, before = {}, 0
         answers[question_id] = answer
-        document = {
+        data = _encoded({
             "schema_version": SCHEMA_VERSION,
             "answers": {
                 key: {"value": item.value, "saved_at": item.saved_at}
                 for key, item in sorted(answers.items())
             },
-        }
-        write_atomically(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+        })
+        if len(data) > MAX_ANSWERS_BYTES and len(data) >= before:
+            raise AnswersTooLong(too_long_message(answers, len(data), question_id))
+        write_atomically(path, data)
     return answer
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def bytes_over_limit(path: Path | str) -> int:
+    """How far an answers file is past :data:`MAX_ANSWERS_BYTES` (0 within it, or absent)."""
+    return max(0, _size(Path(path)) - MAX_ANSWERS_BYTES)

@@ -11,9 +11,28 @@ COURSE_ID = "trauma-recovery-coaching"
 INSTRUCTOR_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml", "blueprint.yaml", "forms.yaml")
 
 
+def _is_course(folder: Path) -> bool:
+    return (folder / "coursework" / "nbgrader_config.py").is_file()
+
+
+def _named_root(value: str) -> Path:
+    """The course ``TRAININGKIT_ROOT`` names; a folder that is missing or holds no course is an error.
+
+    (Never a fallback to the working folder: a command would make a new, empty gradebook there.)
+    """
+    root = Path(value).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"TRAININGKIT_ROOT is {value}, a folder that does not exist: set it to the "
+                                "project folder (the one holding coursework/), or unset it")
+    if not _is_course(root):
+        raise FileNotFoundError(f"TRAININGKIT_ROOT is {value}, which holds no trainingkit course (no "
+                                "coursework/nbgrader_config.py): set it to the project folder, or unset it")
+    return root
+
+
 def _find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
-        if (folder / "coursework" / "nbgrader_config.py").is_file():
+        if _is_course(folder):
             return folder
     raise FileNotFoundError(
         f"no trainingkit course found at or above {start}: expected coursework/nbgrader_config.py "
@@ -28,9 +47,12 @@ class Course:
 
     @classmethod
     def locate(cls, start: Path | str | None = None) -> "Course":
-        """The course at ``TRAININGKIT_ROOT``, or the nearest project folder above ``start``."""
+        """The course at ``TRAININGKIT_ROOT``, or the nearest project folder above ``start``.
+
+        Raises :class:`FileNotFoundError`, saying what to do, when there is none.
+        """
         if start is None and os.environ.get("TRAININGKIT_ROOT"):
-            return cls(Path(os.environ["TRAININGKIT_ROOT"]).resolve())
+            return cls(_named_root(os.environ["TRAININGKIT_ROOT"]))
         return cls(_find_root(Path(start or os.getcwd()).resolve()))
 
     @property

@@ -16,9 +16,17 @@ gradebook.
 * **One trainee, one grader.** A lock per trainee is held while they are graded, so two
   supervisors grading the same folder at once never grade the same trainee together.
 * **SQLite waits.** Every gradebook connection waits up to a minute for a busy SQLite
-  file instead of failing with "database is locked".
-* **Ctrl-C** stops handing out trainees, lets those being graded finish and be recorded,
-  and exits with status 130; a second Ctrl-C stops the workers at once.
+  file instead of failing with "database is locked" (:mod:`trainingkit.gradebook`).
+* **Ctrl-C** (or SIGTERM) stops handing out trainees, lets those being graded finish and be
+  recorded, and exits with status 130; a second one stops the workers at once.
+* **Workers die with the command.** Each worker asks Linux to kill it when the command's
+  process ends (``PR_SET_PDEATHSIG``), so a ``kill -9`` or the out-of-memory killer leaves no
+  worker grading on alone.
+* **A gradebook that cannot be reached** (its server down, a SQLite file locked past the wait)
+  stops the run at the first trainee it fails: one line names the gradebook (password hidden)
+  and what to do, exit status 75; nobody is marked failed for it, and a rerun resumes.
+* **Private.** Everything the command creates (ledger, logs, locks, the autograded copies) is
+  readable by its owner only; it never creates a gradebook, and a missing course is an error.
 """
 
 from __future__ import annotations
@@ -29,9 +37,10 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,14 +50,18 @@ from filelock import FileLock, Timeout
 
 from trainingkit.answers import write_atomically
 from trainingkit.course import Course
+from trainingkit.gradebook import (GradebookUnreachable, gradebook_down, masked_url, sqlite_file, unreachable,
+                                   unreachable_message, wait_for_busy_sqlite)
 
 #: Exit status for bad input, as in ``trainingkit.cli``.
 BAD_INPUT = 2
 #: Exit status after Ctrl-C, as shells report it.
 INTERRUPTED = 130
-#: How long a gradebook connection waits for a busy SQLite file.
-SQLITE_BUSY_SECONDS = 60
+#: Exit status when the gradebook cannot be reached: try again later (sysexits' EX_TEMPFAIL).
+GRADEBOOK_UNREACHABLE = 75
 LEDGER_FOLDER = ".trainingkit"
+#: What stops a run as Ctrl-C does.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 class GradeError(ValueError):
@@ -56,16 +69,6 @@ class GradeError(ValueError):
 
 
 # --------------------------------------------------------------------------- the ledger
-
-
-def masked_url(db_url: str) -> str:
-    """The gradebook URL without its password, as the ledger and messages show it."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:  # an URL SQLAlchemy cannot parse fails later, with nbgrader's message
-        return db_url
 
 
 def submission_stamp(folder: Path) -> str:
@@ -161,26 +164,6 @@ def load_nbgrader_config(course: Course) -> Any:
     return config
 
 
-def wait_for_busy_sqlite(seconds: float = SQLITE_BUSY_SECONDS) -> None:
-    """Make every SQLite connection of this process wait for a busy file instead of failing."""
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    def busy_timeout(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            dbapi_connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
-
-    global _BUSY_TIMEOUT_SET
-    if not _BUSY_TIMEOUT_SET:
-        event.listen(Engine, "connect", busy_timeout)
-        _BUSY_TIMEOUT_SET = True
-
-
-_BUSY_TIMEOUT_SET = False
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What every worker needs; set in the parent before the workers are forked."""
@@ -189,17 +172,40 @@ class _Plan:
     assignment_id: str
     ledger: Ledger
     stop: Any  # a multiprocessing Event
+    db_url: str
+    parent: int  # the grading command's process
 
 
 _PLAN: _Plan | None = None
 
 
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` ends, however it ends (``PR_SET_PDEATHSIG``).
+
+    If ``parent`` has already gone, this process exits at once. Elsewhere than Linux, nothing.
+    """
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request above
+        os._exit(1)
+
+
 def _worker_start() -> None:
-    # Ctrl-C reaches the whole process group; only the parent decides what it means.
+    # Ctrl-C reaches the whole process group; only the parent decides what it means. SIGTERM
+    # ends a worker (the pool stops a broken worker with it); the parent's handler is not for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked while the parent forked it
     # What workers print (nbgrader's SQLAlchemy warnings) goes to a private log beside the ledger, not through the progress bar.
     plan = _PLAN
     if plan is not None:
+        die_with_parent(plan.parent)
         descriptor = os.open(plan.ledger.workers_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -210,7 +216,8 @@ def _worker_start() -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one trainee: graded, failed, current (graded before), busy, stopped."""
+    """What happened to one trainee: graded, failed, current (graded before), busy, stopped,
+    or unreachable (the gradebook could not be reached; ``detail`` says why)."""
 
     student: str
     status: str
@@ -244,7 +251,9 @@ def _grade_one(student: str, stamp: str, force: bool) -> Outcome:
         converter.log.setLevel("INFO")
         result = capture_log(converter)
         if not result["success"]:
-            return Outcome(student, "failed", "\n".join(filter(None, [result.get("log"), result.get("error")])))
+            detail = "\n".join(filter(None, [result.get("log"), result.get("error")]))
+            down = gradebook_down(plan.db_url, detail)
+            return Outcome(student, "unreachable", down) if down else Outcome(student, "failed", detail)
         plan.ledger.record(student, stamp)
         return Outcome(student, "graded", result.get("log", ""))
     finally:
@@ -267,6 +276,8 @@ class GradeReport:
     not_graded: list[str] = field(default_factory=list)
     interrupted: bool = False
     worker_died: bool = False
+    unreachable: str = ""  # why the gradebook could not be reached, if it could not
+    db_url: str = field(default="", repr=False)  # as configured; shown only through masked_url
 
     def summary(self) -> str:
         parts = [f"{len(self.graded)} graded", f"{len(self.current)} already graded",
@@ -286,20 +297,48 @@ def submitted_folders(coursedir: Any, assignment_id: str) -> dict[str, Path]:
 
 
 def _check_assignment(db_url: str, assignment_id: str) -> None:
+    """Raise unless the gradebook exists, can be reached and holds ``assignment_id``; never create one."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
-    with Gradebook(db_url) as gradebook:
-        try:
-            gradebook.find_assignment(assignment_id)
-        except MissingEntry:
-            raise GradeError(f"no assignment {assignment_id!r} in the gradebook {masked_url(db_url)}: "
-                             f"run `trainingkit build {assignment_id}` first") from None
+    database = sqlite_file(db_url)
+    if database and not os.path.isfile(database):
+        raise GradeError(f"no gradebook at {database}: run `trainingkit build {assignment_id}` first "
+                         "(or set TRAININGKIT_DB_URL to the course's gradebook)")
+    try:
+        with Gradebook(db_url) as gradebook:
+            try:
+                gradebook.find_assignment(assignment_id)
+            except MissingEntry:
+                raise GradeError(f"no assignment {assignment_id!r} in the gradebook {masked_url(db_url)}: "
+                                 f"run `trainingkit build {assignment_id}` first") from None
+    except (OperationalError, InterfaceError) as error:
+        raise unreachable(db_url, error) from None
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files and folders created meanwhile (by this process and its workers) are its owner's only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = None,
                      students: Sequence[str] = (), force: bool = False, progress: bool = True,
                      ) -> GradeReport:
     """Autograde every (or each named) submitted trainee of ``assignment_id`` not graded yet."""
+    if not (course.coursework / "nbgrader_config.py").is_file():
+        raise GradeError(f"{course.root} is not a trainingkit course: no coursework/nbgrader_config.py")
+    with private_files():
+        return _grade_assignment(course=course, assignment_id=assignment_id, jobs=jobs, students=students,
+                                 force=force, progress=progress)
+
+
+def _grade_assignment(*, course: Course, assignment_id: str, jobs: int | None, students: Sequence[str],
+                      force: bool, progress: bool) -> GradeReport:
     global _PLAN
     from nbgrader.coursedir import CourseDirectory
 
@@ -311,7 +350,7 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     coursedir = CourseDirectory(config=config)
     db_url = coursedir.db_url
     ledger = Ledger(Path(coursedir.root) / coursedir.autograded_directory, assignment_id, masked_url(db_url))
-    report = GradeReport(assignment_id, ledger.gradebook)
+    report = GradeReport(assignment_id, ledger.gradebook, db_url=db_url)
     folders = submitted_folders(coursedir, assignment_id)
     unknown = [student for student in students if student not in folders]
     if unknown:
@@ -338,14 +377,11 @@ def grade_assignment(*, course: Course, assignment_id: str, jobs: int | None = N
     os.close(os.open(ledger.workers_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # this run's only
     context = multiprocessing.get_context("fork")
     stop = context.Event()
-    _PLAN = _Plan(config, assignment_id, ledger, stop)
+    _PLAN = _Plan(config, assignment_id, ledger, stop, db_url, os.getpid())
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
-    futures: dict[Future[Outcome], str] = {}
     try:
-        for student, stamp in pending:
-            futures[pool.submit(_grade_one, student, stamp, force)] = student
-        _collect(futures, report, pool, stop, progress, ledger)
+        _collect(pending, force, report, pool, stop, progress, ledger)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _PLAN = None
@@ -360,11 +396,17 @@ def _prepare_workers(config: Any) -> None:
     Autograde(coursedir=CourseDirectory(config=config), config=config)
 
 
-def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: ProcessPoolExecutor,
+def _collect(pending: list[tuple[str, str]], force: bool, report: GradeReport, pool: ProcessPoolExecutor,
              stop: Any, progress: bool, ledger: Ledger) -> None:
+    """Hand out ``pending`` trainees (the workers start with the first) and record each outcome.
+
+    A stop (Ctrl-C, SIGTERM) is handled from the first hand-out on, so it never escapes
+    between the workers' start and the wait for their results.
+    """
     from tqdm import tqdm
 
-    bar = tqdm(total=len(futures), desc=f"grading {report.assignment_id}", unit="trainee",
+    futures: dict[Future[Outcome], str] = {}
+    bar = tqdm(total=len(pending), desc=f"grading {report.assignment_id}", unit="trainee",
                file=sys.stderr, disable=not progress, dynamic_ncols=True)
     done: set[Future[Outcome]] = set()
 
@@ -373,6 +415,9 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
             done.add(future)
             bar.update(1)
             student = futures[future]
+            if future.cancelled():
+                report.not_graded.append(student)
+                continue
             try:
                 outcome = future.result()
             except BrokenProcessPool:
@@ -389,12 +434,26 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
                 report.busy.append(student)
             elif outcome.status == "stopped":
                 report.not_graded.append(student)
+            elif outcome.status == "unreachable":  # stop at the first: the others would fail alike
+                report.not_graded.append(student)
+                report.unreachable = report.unreachable or outcome.detail
+                stop.set()
+                for waiting_future in futures:
+                    waiting_future.cancel()
             else:
                 report.failed[student] = outcome.detail
                 bar.write(_failure_message(report.assignment_id, student, outcome.detail, ledger), file=sys.stderr)
 
     try:
         try:
+            # Forking the workers and starting the pool's thread must not be cut in two by a
+            # stop: the pool could then neither run nor shut down. A stop waits until after.
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                for student, stamp in pending:
+                    futures[pool.submit(_grade_one, student, stamp, force)] = student
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
             take(futures)
         except KeyboardInterrupt:
             report.interrupted = True
@@ -410,6 +469,8 @@ def _collect(futures: dict[Future[Outcome], str], report: GradeReport, pool: Pro
                     process.kill()
         report.not_graded.extend(student for future, student in futures.items()
                                  if future not in done and student not in report.not_graded)
+        handed_out = set(futures.values())
+        report.not_graded.extend(student for student, _ in pending if student not in handed_out)
     finally:
         bar.close()
 
@@ -447,7 +508,9 @@ def _command() -> Any:
         """Autograde every submitted trainee of ASSIGNMENT in parallel; run again to resume."""
         # Ctrl-C must interrupt even when this process inherited SIGINT as ignored (a shell's
         # background job, some CI runners): Python then never installs its own handler.
+        # SIGTERM (a service manager, `kill`) stops the run the same way.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             course = Course.locate()
         except FileNotFoundError as error:
@@ -455,9 +518,16 @@ def _command() -> Any:
         try:
             report = grade_assignment(course=course, assignment_id=assignment, jobs=jobs,
                                       students=students, force=force, progress=not no_progress)
+        except GradebookUnreachable as error:
+            click.echo(str(error), err=True)
+            sys.exit(GRADEBOOK_UNREACHABLE)
         except GradeError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(BAD_INPUT)
+        if report.unreachable:
+            click.echo(unreachable_message(report.db_url, report.unreachable, graded=len(report.graded),
+                                           not_graded=len(report.not_graded)), err=True)
+            sys.exit(GRADEBOOK_UNREACHABLE)
         click.echo(report.summary())
         if report.interrupted or report.worker_died:
             reason = "interrupted" if report.interrupted else "a grading worker died"

@@ -18,8 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from trainingkit.answers import (MAX_REFLECTION_CHARS, AnswersFileError, AnswerValue, answers_path,
-                                 read_answers, save_answer)
+from trainingkit.answers import (MAX_REFLECTION_CHARS, AnswersFileError, AnswersTooLong, AnswerValue,
+                                 UnreadableAnswersFile, answers_path, bytes_over_limit, read_answers,
+                                 save_answer)
 
 #: Class names on every widget: steady hooks for styling and browser tests.
 CSS_CLASS = "tk-question"
@@ -93,10 +94,12 @@ BROWSER_SUPPORT = """
 def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str, str]:
     """The saved answer for a question, when it was saved, and a note if the file could not be read."""
     try:
-        answer = read_answers(path).get(question_id)
-    except AnswersFileError as error:
+        answer = read_answers(path, limit=None).get(question_id)
+    except UnreadableAnswersFile as error:
         return None, "", (f"Your answers file could not be read ({error}). It will be kept under a new "
                           "name when you answer, and nothing else is changed.")
+    except AnswersFileError as error:
+        return None, "", f"Your answers file could not be read ({error}). Please tell your supervisor."
     return (answer.value if answer else None), (saved_label(answer.saved_at) if answer else ""), ""
 
 
@@ -163,14 +166,22 @@ def _frame(question_id: str, question: str, control: Any, status: Any, kind: str
     return box
 
 
-def _saver(question_id: str, path: Path, status: Any) -> Callable[[AnswerValue], None]:
-    def save(value: AnswerValue) -> None:
+def _saver(question_id: str, path: Path, status: Any) -> Callable[[AnswerValue], bool]:
+    """Save an answer and say so under the question; a save that fails says why (and returns False)."""
+    def save(value: AnswerValue) -> bool:
         try:
             answer = save_answer(path, question_id, value)
-        except OSError as error:
+        except AnswersTooLong as error:  # the trainee can fix this one: the message says how
+            status.value = _status_text(None, str(error))
+            return False
+        except (OSError, AnswersFileError) as error:
             status.value = _status_text(None, f"Could not save: {error}. Please tell your supervisor.")
-            return
-        status.value = _status_text(answer.saved_at[11:19])
+            return False
+        over = bytes_over_limit(path)
+        status.value = _status_text(answer.saved_at[11:19]) if not over else _status_text(None, (
+            f"Saved, but your answers file is still {over:,} bytes longer than grading reads: "
+            "please shorten your longest reflections."))
+        return True
     return save
 
 
@@ -245,8 +256,7 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
     save = _saver(question_id, path, status)
 
     def on_change(change: dict[str, Any]) -> None:
-        save(change["new"])
-        if len(change["new"]) > MAX_REFLECTION_CHARS:
+        if save(change["new"]) and len(change["new"]) > MAX_REFLECTION_CHARS:
             status.value = _status_text(None, f"A reflection keeps its first {MAX_REFLECTION_CHARS:,} "
                                               "characters; the text after that is not saved.")
 

@@ -192,3 +192,21 @@ def test_registering_the_command_group_imports_no_heavy_library() -> None:
             "print(*(name in sys.modules for name in ('numpy', 'pandas', 'matplotlib', 'nbgrader')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False"] * 4
+
+
+def test_record_adds_a_checked_line_and_refuses_a_bad_event_without_writing(tmp_path: Path) -> None:
+    """`renewal record` appends one whole line; an unknown event or a missing detail exits 2 and adds nothing."""
+    log = tmp_path / "coaches.csv"
+    code, out, _ = run("record", "--events", str(log), "--coach", "C1", "--date", "2024-01-01", "--event", "certified")
+    assert code == 0 and out == f"added to {log}: C1,2024-01-01,certified,,,,\n"
+    before = log.read_bytes()
+    code, _, err = run("record", "--events", str(log), "--coach", "C1", "--date", "2024-01-02", "--event", "reveiw")
+    assert code == 2 and "did you mean 'review'?" in err
+    code, _, err = run("record", "--events", str(log), "--coach", "C1", "--date", "2024-01-02", "--event", "review")
+    assert code == 2 and "a review needs a score" in err
+    assert log.read_bytes() == before
+    code, _, _ = run("record", "--events", str(log), "--coach", "C1", "--date", "2025-12-01", "--event", "review",
+                     "--score", "85")
+    assert code == 0
+    code, out, _ = run("status", "--events", str(log), "--on", "2025-12-02")
+    assert out.splitlines()[1].startswith("C1,ready_to_renew")

@@ -423,3 +423,42 @@ def test_old_mac_line_ends_still_give_the_right_line(tmp_path: Path) -> None:
 def test_a_log_with_only_its_header_has_no_coaches(write_log: WriteLog) -> None:
     """An empty log is valid and gives an empty status table."""
     assert len(read_statuses(write_log(), date(2025, 1, 1))) == 0
+
+
+CUT_LINES = ("C000007,2026-11-20,review,,,85", "C000007,2026-11-21,supervision,Zoë Ōtsuka,1.5,,")
+
+
+@pytest.mark.parametrize("final", CUT_LINES, ids=["review", "non-ascii-supervisor"])
+def test_a_last_line_cut_at_any_byte_is_reported_with_its_line_never_read_as_an_event(
+        tmp_path: Path, final: str) -> None:
+    """Cut after any of its bytes (and even whole but for its line break), the last line is a problem naming file and line."""
+    complete = (HEADER + "\nC000007,2024-11-20,certified,,,,\n").encode()
+    line = final.encode()
+    path = tmp_path / "events.csv"
+    for end in range(1, len(line) + 1):
+        path.write_bytes(complete + line[:end])
+        with pytest.raises(EventLogError) as caught:
+            read_event_log(path)
+        assert [(p.line, p.column) for p in caught.value.problems] == [(3, None)], line[:end]
+        assert str(caught.value).startswith(f"{path}, line 3: the last line does not end with a line break")
+    path.write_bytes(complete + line + b"\n")
+    assert len(read_event_log(path).events("C000007")) == 2
+
+
+def test_an_unfinished_last_line_is_reported_after_the_problems_of_the_lines_before_it(write_log: WriteLog) -> None:
+    """Every problem of the complete lines is listed too, and the unfinished last line after them."""
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-30,review,,,85,")
+    path.write_bytes(path.read_bytes() + b"C1,2024-03-01,review,,,8")
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3, 4]
+    assert "line break" in error.problems[1].message
+
+
+def test_a_header_alone_without_its_line_break_is_an_empty_log(tmp_path: Path) -> None:
+    """A log holding only the header, without a final line break, is complete: a cut header is not the header."""
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER)
+    assert read_event_log(path).coach_ids == []
+    path.write_text(HEADER[:-3])
+    with pytest.raises(EventLogError, match="line 1: the header must be"):
+        read_event_log(path)

@@ -50,6 +50,9 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     c.GradeFromAnswers.assignments_file = str(course.assignments_file)
     c.GradeFromAnswers.source_dir = str(course.source_dir)
     c.Autograde.sanitize_preprocessors = [GradeFromAnswers]
+    # The autograded copies hold trainees' answers and scores: the grader's to read, no one else's
+    # (nbgrader's default, 444, lets every account on the machine read them).
+    c.Autograde.permissions = 400
     c.Autograde.autograde_preprocessors = [SaveAutoGrades, AssignLatePenalties]
     # Feedback shows question text and results, not the code that draws the widgets. (No
     # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor

@@ -13,7 +13,8 @@ needs), reporting every problem at once as an ``eventlog.EventLogError``;
 runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
 ``status`` table. ``reviews`` counts review attempts and failures per coach;
 ``history``, ``report`` and ``plots`` make the office's tables and figures;
-``private_files`` writes them; ``commands`` and ``cli`` are the commands, and
+``private_files`` writes them; ``records`` appends events to the log (whole lines,
+fsynced); ``commands`` and ``cli`` are the commands, and
 ``workspace`` is the office's notebook (``notebooks/office/renewals.ipynb``), section by section.
 """
 

@@ -136,3 +136,36 @@ def timeline_command(
     except (EventLogError, GradebookError) as error:
         raise RenewalInputError(str(error)) from None
     click.echo(str(output))
+
+
+@renewal.command("record")
+@click.option("--events", "events", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Event log CSV to add the line to (made, private, with its header, if missing).")
+@click.option("--coach", "coach_id", required=True, help="The coach_id.")
+@click.option("--date", "on", required=True, type=_DATE, help="The day it happened, YYYY-MM-DD.")
+@click.option("--event", "kind", required=True, help="certified, review, renewed, supervision, verdict, ...")
+@click.option("--supervisor", default=None, help="For supervision and verdict.")
+@click.option("--hours", type=float, default=None, help="For supervision.")
+@click.option("--score", type=float, default=None, help="For review, in percent.")
+@click.option("--outcome", default=None, help="For verdict and committee.")
+def record_command(events: Path, coach_id: str, on: datetime, kind: str, supervisor: str | None,
+                   hours: float | None, score: float | None, outcome: str | None) -> None:
+    """Add one event to the log: checked, as a whole line, on disk before this returns."""
+    from .events import Event, EventKind, did_you_mean, one_of
+    from .records import append_events, event_line
+
+    if kind not in {str(member) for member in EventKind}:
+        names = [str(member) for member in EventKind]
+        raise RenewalInputError(f"unknown event {kind!r}: it must be {one_of(names)}{did_you_mean(kind, names)}")
+    try:
+        event = Event(coach_id, on.date(), EventKind(kind), supervisor=supervisor, hours=hours, score=score,
+                      outcome=outcome)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise RenewalInputError(str(error)) from None
+    try:
+        append_events(events, [event])
+    except EventLogError as error:
+        raise RenewalInputError(str(error)) from None
+    except OSError as error:
+        raise RenewalInputError(f"{events}: cannot add to the event log ({error.strerror}); nothing was added") from None
+    click.echo(f"added to {events}: {event_line(event)}", nl=False)

@@ -4,7 +4,9 @@ The bytes are read once; the header and the encoding are checked here, pandas
 parses every field as text, and :mod:`.logcolumns` checks the rows column by
 column. Every error names the file and the line (the header is line 1).
 
-Rows may leave out trailing empty fields; blank lines are skipped.
+Rows may leave out trailing empty fields; blank lines are skipped. Every line ends with a
+line break: a last line without one may have been cut off while it was written (a killed
+append, a full disk, a power cut), so it is reported as a problem, never read as an event.
 """
 
 from __future__ import annotations
@@ -25,9 +27,14 @@ from .logcolumns import CATEGORICAL_COLUMNS, Coded, LogColumns
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["header_problem", "read_event_log", "read_statuses"]
+__all__ = ["UNFINISHED_LINE", "header_problem", "read_event_log", "read_statuses", "unfinished_last_line"]
 
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
+
+#: What is said of a last line that does not end with a line break.
+UNFINISHED_LINE = ("the last line does not end with a line break, so it may have been cut off while "
+                   "it was written, and it was not read; check it against the record it came from, "
+                   "complete it if needed, and end it with a line break (Enter)")
 
 
 def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventLog:
@@ -49,6 +56,36 @@ def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventL
     except OSError as error:
         raise EventLogError(path, None, f"cannot read the event log: {error.strerror}") from None
     _check_header(path, data)
+    unfinished = unfinished_last_line(data)
+    if unfinished is not None:
+        raise _with_unfinished_line(path, data, unfinished)
+    return _checked(path, data, reviews)
+
+
+def unfinished_last_line(data: bytes) -> int | None:
+    """The number of the last line if it has no line break at its end (the header is line 1).
+
+    A header alone without one is complete: anything cut from it is not the header.
+    """
+    if not data or data.endswith((b"\n", b"\r")):
+        return None
+    line = len(data.splitlines())
+    return line if line > 1 else None
+
+
+def _with_unfinished_line(path: Path, data: bytes, line: int) -> EventLogError:
+    """The error naming the unfinished last line, after any problem of the lines before it."""
+    problem = LogProblem(line, None, UNFINISHED_LINE)
+    complete = data[: max(data.rfind(b"\n"), data.rfind(b"\r")) + 1]
+    try:
+        _checked(path, complete, ())
+    except EventLogError as error:
+        return EventLogError.of_problems(path, [*error.problems, problem], total=error.total + 1)
+    return EventLogError.of_problems(path, [problem])
+
+
+def _checked(path: Path, data: bytes, reviews: Iterable[Event]) -> EventLog:
+    """The event log in ``data`` (whose header is checked), with ``reviews`` added."""
     frame = _parse(path, data)
     lines, one_row_per_line = _line_numbers(data, len(frame))
     with paused_garbage_collection():

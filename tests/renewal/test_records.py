@@ -1,0 +1,75 @@
+"""Adding events to the event log: whole lines, fsynced, never after a cut-off line (trainingkit.renewal.records)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from trainingkit.renewal.eventlog import EventLogError
+from trainingkit.renewal.events import Event, EventKind
+from trainingkit.renewal.logfile import read_event_log
+from trainingkit.renewal.records import HEADER_LINE, append_events, event_line
+
+from .conftest import HEADER
+from .helpers import certified, review, supervision
+
+
+def test_an_event_line_reads_back_as_the_same_event(tmp_path: Path) -> None:
+    """Every kind of detail, a comma in a supervisor's name included, survives the round trip through the log."""
+    events = [certified("2024-01-01"), supervision("2024-03-01", "Okafor, A.", 1.5), review("2025-12-01", 85.5),
+              Event("C1", date(2025, 12, 2), EventKind.VERDICT, supervisor="Okafor, A.", outcome="competent")]
+    path = append_events(tmp_path / "events.csv", events)
+    assert read_event_log(path).events("C1") == [
+        Event(e.coach_id, e.on, e.kind, e.supervisor, e.hours, e.score, e.outcome, line=n)
+        for n, e in enumerate(events, start=2)]
+    assert event_line(review("2025-12-01", 85)) == "C1,2025-12-01,review,,,85,\n"
+
+
+def test_a_new_log_is_private_and_starts_with_the_header_and_its_folder_is_synced(tmp_path: Path, monkeypatch) -> None:
+    """A log made by an append is 0600, begins with the header, and the file then its folder are fsynced."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = append_events(tmp_path / "events.csv", [certified("2024-01-01")])
+    assert path.read_text() == HEADER_LINE + "C1,2024-01-01,certified,,,,\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert synced == [str(path), str(tmp_path)]
+    synced.clear()
+    append_events(path, [review("2025-12-01", 90)])
+    assert synced == [str(path)]
+
+
+def test_nothing_is_added_after_a_last_line_that_may_be_cut_off(tmp_path: Path) -> None:
+    """An append to a log whose last line lacks its line break is refused, naming the line, and the file is unchanged."""
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\nC1,2024-01-01,certified,,,,\nC1,2025-12-01,review,,,8")
+    before = path.read_bytes()
+    with pytest.raises(EventLogError, match=r"line 3: the last line does not end with a line break.*nothing was added"):
+        append_events(path, [review("2025-12-02", 90)])
+    assert path.read_bytes() == before
+
+
+def test_a_header_without_its_line_break_gets_one_before_the_first_event(tmp_path: Path) -> None:
+    """A log holding only its header, as an editor may save it, takes events on the next line."""
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER)
+    append_events(path, [certified("2024-01-01")])
+    assert read_event_log(path).events("C1") == [Event("C1", date(2024, 1, 1), EventKind.CERTIFIED, line=2)]
+
+
+def test_a_file_that_is_not_an_event_log_is_left_alone(tmp_path: Path) -> None:
+    """An append to a file whose first line is not the header is refused and changes nothing."""
+    path = tmp_path / "notes.csv"
+    path.write_text("name,phone\nAda,123\n")
+    with pytest.raises(EventLogError, match="line 1: not an event log"):
+        append_events(path, [certified("2024-01-01")])
+    assert path.read_text() == "name,phone\nAda,123\n"
