@@ -109,7 +109,8 @@ def test_the_history_in_git_counts_as_the_bank(checkout: Course) -> None:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     os.chmod(checkout.root, 0o700)
     message = refusal(checkout, alone)
-    assert f"{repository}: readable by every account" in message and f"chmod 700 {checkout.root} {repository}" in message
+    assert f"{repository}: readable by every account" in message
+    assert f"chmod 700 {checkout.root} {repository}" in message
     os.chmod(repository, 0o700)
     assert refusal(checkout, alone) == ""
 

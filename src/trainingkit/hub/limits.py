@@ -27,6 +27,7 @@ import errno
 import os
 import re
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -293,7 +294,8 @@ class CgroupV2(Hierarchy):
         super().remove(name, timeout)
 
 
-def detect(mounts: str | None = None, *, read: Callable[[Path], str] = lambda path: path.read_text()) -> Hierarchy | None:
+def detect(mounts: str | None = None, *,
+           read: Callable[[Path], str] = lambda path: path.read_text()) -> Hierarchy | None:
     """This machine's cgroup hierarchy with the memory and pids controllers, or None.
 
     cgroup v1 when both are mounted as v1 hierarchies (``cpu`` too where it is); otherwise
@@ -348,11 +350,14 @@ def enter_then(procs_files: Iterable[Path], then: Callable[[], None]) -> Callabl
     server ever runs outside its limits."""
     files = [str(path) for path in procs_files]
 
-    def preexec() -> None:
-        pid = str(os.getpid())
+    def preexec() -> None:  # between fork and exec: plain system calls only
+        pid = str(os.getpid()).encode()
         for path in files:
-            with open(path, "w") as handle:
-                handle.write(pid)
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                os.write(fd, pid)
+            finally:
+                os.close(fd)
         then()
 
     return preexec
@@ -415,7 +420,10 @@ def release_everyone(layout: "HubLayout") -> list[str]:
             uid: int | None = pwd.getpwnam(name).pw_uid
         except KeyError:
             uid = None
-        release(hierarchy, name, uid)
+        try:
+            release(hierarchy, name, uid)
+        except OSError as error:  # said, not raised: the hub has stopped either way
+            print(f"trainingkit hub: could not remove {name}'s cgroup: {error}", file=sys.stderr)
     return left
 
 
