@@ -348,7 +348,7 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
         env["TRAININGKIT_DB_URL"] = db_url
     command = [str(Path(sys.executable).parent / "trainingkit"), "hub", "--roster", str(roster_file),
                "--prefix", str(layout.prefix), "--grader", layout.grader, "--port", str(port),
-               "--course", str(PROJECT), *options]
+               "--course", str(private_checkout(workdir / "checkout")), *options]
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -375,9 +375,37 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
             subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
         subprocess.run(["pkill", "-KILL", "-f", str(layout.prefix)], capture_output=True)
         time.sleep(0.5)
+        _remove_cgroups(roster)
         for user in [*roster, layout.grader]:
             accounts.remove(user)
         shutil.rmtree(layout.prefix, ignore_errors=True)
+        shutil.rmtree(workdir / "checkout", ignore_errors=True)
+
+
+#: What a hub deploys from: the project without its history, environments and work in progress.
+NOT_DEPLOYED = (".git", ".venv", "node_modules", ".cache", "__pycache__", "*.egg-info", "test-artifacts", ".exchange",
+                ".jupyter", ".lab-home", "workbook", "trauma-recovery-coaching", "release", "submitted",
+                "autograded", "feedback", "gradebook.db", ".certificate-secret")
+
+
+def private_checkout(folder: Path) -> Path:
+    """A copy of the project in ``folder`` (made 0700) for the hub to deploy from: `trainingkit hub`
+    refuses a checkout whose keys other accounts can read, and the developer's own checkout is
+    left as it is (``make lab`` and the editor keep working in it)."""
+    folder.mkdir(mode=0o700)
+    shutil.copytree(PROJECT, folder, dirs_exist_ok=True, symlinks=True, ignore=shutil.ignore_patterns(*NOT_DEPLOYED))
+    os.chmod(folder, 0o700)  # after the copy, which gives it the project's mode
+    return folder
+
+
+def _remove_cgroups(roster: dict[str, str]) -> None:
+    """Remove the roster's cgroups (limits per person) if a hub killed outright left any."""
+    from trainingkit.hub.limits import detect
+
+    hierarchy = detect()
+    for user in roster:
+        if hierarchy is not None and hierarchy.exists(user):
+            hierarchy.remove(user)
 
 
 def live_processes(users: list[str]) -> list[tuple[int, str, int]]:

@@ -15,6 +15,7 @@ import pytest
 from tests.hub.client import Hub, live_processes, roster_of, running_hub, unavailable
 from trainingkit.answers import read_answers
 from trainingkit.hub import accounts
+from trainingkit.hub.limits import detect
 
 pytestmark = pytest.mark.hub
 
@@ -55,6 +56,8 @@ def test_an_idle_server_is_stopped_and_every_answer_saved_before_is_kept(hub: Hu
         pytest.fail(f"{trainee.name}'s server was still running {10 * IDLE_SECONDS} s after its last activity:\n"
                     f"{hub.log.read_text()[-3000:]}")
     assert "idle-culler" in hub.log.read_text() and "Culling server" in hub.log.read_text()
+    hierarchy = detect()
+    assert hierarchy is None or not hierarchy.exists(trainee.name)  # its cgroup (limits per person) went with it
 
     saved = read_answers(accounts.home_of(trainee.name) / "lessons" / "answers.json")
     assert {question: answer.value for question, answer in saved.items()} == given

@@ -27,6 +27,7 @@ import pytest
 
 from tests.hub.client import KERNEL_PROTOCOL, Hub, HubUser, live_processes
 from tests.pgserver import PostgresServer
+from trainingkit.hub.limits import detect
 
 pytestmark = pytest.mark.hub
 
@@ -420,3 +421,5 @@ def test_ctrl_c_stops_the_hub_and_everything_it_started(hub: Hub) -> None:
     time.sleep(1)
     assert live_processes([*hub.roster, hub.layout.grader]) == []
     assert subprocess.run(["pgrep", "-f", str(hub.layout.venv)], capture_output=True).stdout == b""
+    cgroups = detect()  # limits per person: each server's cgroup went with it
+    assert cgroups is None or not any(cgroups.exists(user) for user in hub.roster)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from trainingkit.hub.layout import DEFAULT_IDLE_TIMEOUT, HubLayout
+from trainingkit.hub.limits import DEFAULT_MEMORY_LIMIT, DEFAULT_PROCESS_LIMIT, configure_limits
 from trainingkit.hub.roles import VIEWS, Workspace
 from trainingkit.hub.roster import Member, Role, read_roster
 
@@ -57,6 +58,9 @@ class HubSettings:
     idle_timeout: int = DEFAULT_IDLE_TIMEOUT
     db_url: str | None = None
     course_service_port: int = 0
+    #: Limits per person (trainingkit.hub.limits), bytes and processes; None: no limits (--no-limits).
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT
+    process_limit: int | None = DEFAULT_PROCESS_LIMIT
 
     @property
     def layout(self) -> HubLayout:
@@ -162,6 +166,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.Authenticator.admin_users = set()
 
     c.JupyterHub.spawner_class = "localprocess"
+    configure_limits(c, settings.memory_limit, settings.process_limit)  # each server in a cgroup of its own
     c.Spawner.cmd = [str(layout.bin("jupyterhub-singleuser"))]
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 60

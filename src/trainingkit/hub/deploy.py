@@ -31,7 +31,7 @@ from trainingkit.answers import write_atomically
 from trainingkit.build import write_if_changed
 from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.exchange.store import CourseStore
-from trainingkit.hub import accounts
+from trainingkit.hub import accounts, checkout
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
 from trainingkit.hub.roster import Member, Role
@@ -202,6 +202,8 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
 
     ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``).
     """
+    if refused := checkout.refusal(project):  # before anything is made: the keys would be readable
+        raise DeployError(refused)
     if os.geteuid() != 0:
         raise DeployError("the hub needs root: it makes accounts and runs each person's server as them")
     layout.prefix.mkdir(parents=True, exist_ok=True)

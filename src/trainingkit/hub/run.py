@@ -22,6 +22,8 @@ import click
 
 from trainingkit.course import Course
 from trainingkit.hub.layout import DEFAULT_GRADER, DEFAULT_IDLE_TIMEOUT, DEFAULT_PREFIX, HubLayout
+from trainingkit.hub.limits import (DEFAULT_PROCESS_LIMIT, MIN_PROCESS_LIMIT, Limits, LimitsError, check_available,
+                                    parse_size, release_everyone, systemd_is_init)
 
 CONFIG_FILE = ("# Written by `trainingkit hub`: every setting lives in trainingkit.hub.config (tested).\n"
                "from pathlib import Path\n"
@@ -58,8 +60,12 @@ def gradebook_label(layout: HubLayout, db_url: str | None) -> str:
 
 
 def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: int,
-            python: Path, idle_timeout: int = DEFAULT_IDLE_TIMEOUT, db_url: str | None = None) -> Path:
-    """Deploy, write the hub's settings and configuration; return the configuration file."""
+            python: Path, idle_timeout: int = DEFAULT_IDLE_TIMEOUT, db_url: str | None = None,
+            limits: Limits | None = Limits()) -> Path:
+    """Deploy, write the hub's settings and configuration; return the configuration file.
+
+    ``limits`` is what each person may use (None: no limits).
+    """
     from trainingkit.answers import write_atomically
     from trainingkit.hub.config import HubSettings
     from trainingkit.hub.deploy import deploy
@@ -71,7 +77,9 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     write_atomically(kept_roster, roster.read_bytes())
     HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
                 free_port(), idle_timeout=idle_timeout, db_url=db_url,
-                course_service_port=free_port()).write(layout.settings_file)
+                course_service_port=free_port(),
+                memory_limit=limits.memory if limits else None,
+                process_limit=limits.processes if limits else None).write(layout.settings_file)
     write_atomically(layout.config_file, CONFIG_FILE)
     return layout.config_file
 
@@ -86,7 +94,9 @@ def run_hub(layout: HubLayout) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    return process.wait()
+    status = process.wait()
+    release_everyone(layout)  # had JupyterHub died without stopping a server, its cgroup goes now
+    return status
 
 
 @click.command("hub")
@@ -105,9 +115,16 @@ def run_hub(layout: HubLayout) -> int:
 @click.option("--idle-timeout", type=click.IntRange(10), default=DEFAULT_IDLE_TIMEOUT, show_default=True,
               help="Stop a person's server after this many seconds without activity (answers are already "
                    "saved). Servers report activity every 5 minutes, so keep it at 600 or more.")
+@click.option("--memory-limit", default="1G", show_default=True, metavar="SIZE",
+              help="Memory for each person's server and all it starts, shared memory included (K, M, G: "
+                   "powers of 1024). Past it the kernel stops that person's largest process.")
+@click.option("--process-limit", type=click.IntRange(MIN_PROCESS_LIMIT), default=DEFAULT_PROCESS_LIMIT,
+              show_default=True, help="Processes (threads included) for each person's server and all it starts.")
+@click.option("--no-limits", is_flag=True,
+              help="No limits per person (no cgroups): one person could use all the machine's memory and processes.")
 @click.option("--prepare-only", is_flag=True, help="Deploy and write the configuration; do not start.")
 def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, grader: str, python: Path,
-        idle_timeout: int, prepare_only: bool) -> None:
+        idle_timeout: int, memory_limit: str, process_limit: int, no_limits: bool, prepare_only: bool) -> None:
     """Run the course on JupyterHub for a class: an account per person on the roster."""
     from trainingkit.hub.accounts import AccountError
     from trainingkit.hub.deploy import DeployError
@@ -123,14 +140,28 @@ def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, gr
                    f"cannot be used: {type(error).__name__}", err=True)
         sys.exit(2)
     try:
+        limits = None if no_limits else Limits(parse_size(memory_limit), process_limit)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--memory-limit/--process-limit") from error
+    try:
+        hierarchy = check_available(limits) if limits else None
+    except LimitsError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    try:
         prepare(layout=layout, project=course, roster=roster.resolve(), ip=ip, port=port, python=python,
-                idle_timeout=idle_timeout, db_url=db_url)
+                idle_timeout=idle_timeout, db_url=db_url, limits=limits)
     except (RosterError, DeployError, AccountError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     click.echo(f"Course deployed in {layout.prefix}; first passwords of new accounts: {layout.passwords_file} "
                "(root only).")
     click.echo(f"Gradebook: {label}" + (f" (the URL is kept in {layout.settings_file}, root only)" if db_url else ""))
+    click.echo(f"Limits per person: {limits.describe()}; disk is not limited ({hierarchy.describe()})."
+               if limits and hierarchy else "Limits per person: none (--no-limits).")
+    if limits and systemd_is_init():
+        click.echo("systemd is PID 1 here: jupyterhub-systemdspawner is the usual way to keep these limits "
+                   "(see the README); trainingkit keeps them in cgroups of its own.")
     if prepare_only:
         return
     click.echo(f"JupyterHub on http://{ip}:{port}/ ; supervisors grade at "
