@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from traitlets.config import Config
 
-from trainingkit.hub.config import HubSettings, configure_hub
+from tests.hub.test_config import _configured
+from trainingkit.hub.config import HubSettings
 from trainingkit.hub.limits import (CPU_SHARES, DEFAULT_MEMORY_LIMIT, DEFAULT_PROCESS_LIMIT, CgroupV1, CgroupV2,
                                     Hierarchy, Limits, LimitsError, check_available, clear_shared_memory,
                                     controller_mounts, detect, enter_then, format_size, limits_of, parse_size)
@@ -183,17 +183,6 @@ def test_what_an_account_left_in_shared_memory_is_cleared_and_nothing_else(tmp_p
     assert clear_shared_memory(os.getuid() + 12345, shm) == []
     assert sorted(clear_shared_memory(os.getuid(), shm)) == ["big", "folder", "link"]
     assert list(shm.iterdir()) == [] and outside.read_text() == "keep"
-
-
-def _configured(tmp_path: Path, **changes) -> Config:
-    roster = tmp_path / "roster.csv"
-    roster.write_text("username,role,name\nada,trainee,Ada\n")
-    settings = HubSettings(str(tmp_path / "prefix"), "root", str(roster), "127.0.0.1", 8000, 8001, 8002, 8003,
-                           **changes)
-    settings.write(tmp_path / "settings.json")
-    config = Config()
-    configure_hub(config, HubSettings.read(tmp_path / "settings.json"))
-    return config
 
 
 def test_the_hub_spawns_servers_in_cgroups_with_the_limits_kept_in_its_settings(tmp_path: Path) -> None:
