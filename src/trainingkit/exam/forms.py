@@ -17,7 +17,7 @@ import yaml
 
 from trainingkit.answers import write_atomically
 from trainingkit.bank.model import Vignette
-from trainingkit.exam.angoff import CutScore, Ratings, cut_score
+from trainingkit.exam.angoff import CutScore, Ratings, RatingsError, cut_score
 from trainingkit.exam.assemble import Form, assemble_cycles
 from trainingkit.exam.blueprint import Blueprint
 
@@ -122,7 +122,10 @@ def report_rows(forms: Mapping[int, Form], bank: Mapping[str, Vignette], bluepri
     fixed = read_register(register, bank)
     rows = []
     for cycle, form in sorted(forms.items()):
-        cut = fixed[cycle].cut if cycle in fixed else cut_score(form.items, bank, ratings)
+        try:
+            cut = fixed[cycle].cut if cycle in fixed else cut_score(form.items, bank, ratings)
+        except RatingsError as error:
+            raise RatingsError(f"cycle {cycle}'s form: {error}") from None
         overlaps = [form.overlap(forms[c]) for c in range(cycle - blueprint.window, cycle) if c in forms]
         rows.append({
             "cycle": str(cycle),
