@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -45,3 +47,19 @@ def test_bank_check_names_a_later_part_that_repeats_an_earlier_key(here: Course)
     result = CliRunner().invoke(main, ["bank", "check"])
     assert result.exit_code == 1
     assert "case-dual-01: dual-402 repeats 3 of the 8 distinctive words of dual-401's key (general, give, reply)" in result.stderr
+
+
+def test_bank_check_and_forms_name_a_fixed_item_whose_text_changed(here: Course) -> None:
+    """Rewording an item of cycle 1's fixed form makes bank check (exit 1) and forms (exit 1) name it."""
+    import yaml
+
+    item_id = yaml.safe_load(here.forms_file.read_text())["forms"][0]["items"][0]
+    bank_file = next(p for p in here.bank_dir.glob("*.yaml") if f"id: {item_id}\n" in p.read_text())
+    reworded, count = re.subn(rf"(id: {item_id}\n(?:.*\n)*?\s+question: )[^>|].*\n", r"\1A quietly reworded question?\n",
+                              bank_file.read_text(), count=1)
+    assert count == 1, "the fixed item's question was not found on one line"
+    bank_file.write_text(reworded)
+    check = CliRunner().invoke(main, ["bank", "check"])
+    assert check.exit_code == 1 and f"the text of {item_id} changed since it was fixed" in check.stderr
+    forms = CliRunner().invoke(main, ["forms", "--cycles", "1"])
+    assert forms.exit_code == 1 and "Broken: cycle 1's fixed form" in forms.stderr

@@ -76,6 +76,7 @@ def bank_check() -> None:
     from trainingkit.build import load_course
     from trainingkit.exam.blueprint import BlueprintError
     from trainingkit.exam.checks import exam_problems
+    from trainingkit.exam.forms import RegisterError
     from trainingkit.lessons import LessonError, load_lessons
 
     course = _course()
@@ -83,7 +84,7 @@ def bank_check() -> None:
         bank_items, assignments = load_course(course)
         lessons = load_lessons(course.lessons_dir)
         problems = exam_problems(course, bank_items, assignments)
-    except (BankError, AssignmentError, LessonError, BlueprintError) as error:
+    except (BankError, AssignmentError, LessonError, BlueprintError, RegisterError) as error:
         _fail(error)
     for problem in problems:
         click.echo(f"Problem: {problem}", err=True)

@@ -5,7 +5,9 @@ assignments once and words every finding for the author who has to fix it:
 
 * every case set can be placed on a form (:func:`~trainingkit.exam.assemble.unplaceable_case_sets`),
   and one that cannot is said to be shown to nobody when no practice set holds it either;
-* no later part of a case set repeats an earlier part's key (:func:`~trainingkit.bank.cases.key_echoes`).
+* no later part of a case set repeats an earlier part's key (:func:`~trainingkit.bank.cases.key_echoes`);
+* no item of a fixed form has changed since it was fixed
+  (:func:`~trainingkit.exam.forms.frozen_content_problems`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from trainingkit.bank.model import Vignette
 from trainingkit.course import Course
 from trainingkit.exam.assemble import unplaceable_case_sets
 from trainingkit.exam.blueprint import Blueprint, load_blueprint
+from trainingkit.exam.forms import frozen_content_problems, read_register
 
 
 def case_set_findings(bank: Mapping[str, Vignette], blueprint: Blueprint,
@@ -36,7 +39,8 @@ def case_set_findings(bank: Mapping[str, Vignette], blueprint: Blueprint,
 
 
 def exam_problems(course: Course, bank: Mapping[str, Vignette], assignments: Mapping[str, Assignment]) -> list[str]:
-    """Every finding for the course's bank (none without a blueprint: then there is no exam to check)."""
+    """Every finding for the course's bank; without a blueprint only the case sets' echoes and fixed forms."""
+    frozen = frozen_content_problems(read_register(course.forms_file, bank), bank)
     if not course.blueprint_file.exists():
-        return [str(echo) for echo in key_echoes(bank)]
-    return case_set_findings(bank, load_blueprint(course.blueprint_file), assignments)
+        return [str(echo) for echo in key_echoes(bank)] + frozen
+    return case_set_findings(bank, load_blueprint(course.blueprint_file), assignments) + frozen

@@ -99,7 +99,7 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
     coursework/blueprint.yaml. Any broken rule is listed on stderr and the exit status is 1.
     """
     from trainingkit.exam.angoff import RatingsError
-    from trainingkit.exam.forms import report_rows, violations
+    from trainingkit.exam.forms import frozen_content_problems, read_register, report_rows, violations
 
     course, bank, blueprint, practice, rated = _load(ratings)
     planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
@@ -109,6 +109,7 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
         _refuse_bad_ratings(error)
     click.echo(_csv(rows, list(rows[0])), nl=False)
     problems = violations(planned, bank, blueprint)
+    problems += frozen_content_problems(read_register(course.forms_file, bank), bank)
     for problem in problems:
         click.echo(f"Broken: {problem}", err=True)
     click.echo(f"{len(planned)} forms, {blueprint.items} items each; "
@@ -119,13 +120,24 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
 @click.command("review-form")
 @click.option("--cycle", type=click.IntRange(min=1), required=True, help="The renewal cycle.")
 @click.option("--fix", is_flag=True, help="Register this form as given: it never changes again.")
+@click.option("--amend", "reason", default=None, metavar="REASON",
+              help="Accept the bank's changed text of items of this fixed form, recording the date and REASON.")
 @RATINGS
-def review_form(cycle: int, fix: bool, ratings: tuple[Path, ...]) -> None:
+def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, ...]) -> None:
     """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
     from trainingkit.exam.angoff import RatingsError, cut_score
-    from trainingkit.exam.forms import RegisterError, fix_form
+    from trainingkit.exam.forms import RegisterError, amend_form, fix_form
 
     course, bank, blueprint, practice, rated = _load(ratings)
+    if reason is not None:
+        try:
+            amendment = amend_form(course.forms_file, bank, cycle, reason)
+        except RegisterError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(BAD_INPUT)
+        click.echo(f"Recorded in {course.forms_file}: cycle {cycle}'s form amended on {amendment.on} "
+                   f"({', '.join(amendment.items)}): {amendment.reason}", err=True)
+        return
     form = _plan(course, bank, blueprint, practice, [cycle])[cycle]
     click.echo(_csv([[i, bank[i].area, bank[i].domain, bank[i].kind.value, bank[i].title] for i in form.items],
                     ["id", "area", "domain", "kind", "title"]), nl=False)
