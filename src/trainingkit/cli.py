@@ -69,18 +69,28 @@ def bank_stats() -> None:
 
 @bank.command("check")
 def bank_check() -> None:
-    """Validate the bank, assignments and lessons; name the first problem found."""
+    """Validate the bank, assignments and lessons (naming the first problem found, exit 2), then the
+    exam's rules for case sets and fixed forms (naming every problem, exit 1)."""
     from trainingkit.assignments import AssignmentError
     from trainingkit.bank import BankError
     from trainingkit.build import load_course
+    from trainingkit.exam.blueprint import BlueprintError
+    from trainingkit.exam.checks import exam_problems
+    from trainingkit.exam.forms import RegisterError
     from trainingkit.lessons import LessonError, load_lessons
 
     course = _course()
     try:
         bank_items, assignments = load_course(course)
         lessons = load_lessons(course.lessons_dir)
-    except (BankError, AssignmentError, LessonError) as error:
+        problems = exam_problems(course, bank_items, assignments)
+    except (BankError, AssignmentError, LessonError, BlueprintError, RegisterError) as error:
         _fail(error)
+    for problem in problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(bank_items)} vignettes", err=True)
+        sys.exit(1)
     click.echo(f"ok: {len(bank_items)} vignettes, {len(assignments)} assignments, {len(lessons)} lessons")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trainingkit.exam.angoff import RatingsError, cut_score, item_ratings, parse_rater_file
+from pathlib import Path
+
+from trainingkit.exam.angoff import RatingsError, cut_score, item_ratings, parse_rater_file, read_ratings
 
 from tests.exam.helpers import item, make_bank
 
@@ -48,8 +50,52 @@ def test_without_raters_the_cut_score_is_provisional_from_the_bank() -> None:
     assert cut.percent == pytest.approx(100 * sum(v.angoff for v in bank.values()) / 4, abs=0.05)
 
 
-def test_a_rater_who_skipped_an_item_of_the_form_is_named() -> None:
-    """A cut score is refused when a rater has not rated every item of the form."""
+def test_a_rater_who_skipped_an_item_of_the_form_is_named_with_file_and_items() -> None:
+    """A cut score is refused when a rater has not rated every item, naming rater, file, items and the way out."""
+    bank = {"a": item("a", "x"), "b": item("b", "x"), "c": item("c", "x")}
+    with pytest.raises(RatingsError) as raised:
+        cut_score(["a", "b", "c"], bank, {"ann": {"a": 0.6, "b": 0.8, "c": 0.7}, "bo": {"a": 0.8}})
+    assert "rater 'bo' (bo.csv) has not rated b, c" in str(raised.value)
+    assert "probability left empty" in str(raised.value) and "ann" not in str(raised.value)
+
+
+def test_an_empty_probability_is_an_abstention() -> None:
+    """``item,`` records that the rater abstains on the item, which is not an error."""
+    assert parse_rater_file("item,probability\na-001,0.7\na-002,\n", "sam.csv", {"a-001", "a-002"}) == {
+        "a-001": 0.7, "a-002": None}
+
+
+def test_an_abstention_counts_as_the_other_raters_mean() -> None:
+    """With bo abstaining on b, b's rating is ann's and cy's mean, and the cut score is the weighted item means.
+
+    ann: a 0.6, b 0.8 -> 70%; bo: a 0.8, b (0.8+0.6)/2 = 0.7 -> 75%; cy: a 0.7, b 0.6 -> 65%.
+    Mean 70.0; standard deviation 5.0 over root 3 is 2.89.
+    """
     bank = {"a": item("a", "x"), "b": item("b", "x")}
-    with pytest.raises(RatingsError, match="rater 'bo' has not rated b"):
-        cut_score(["a", "b"], bank, {"ann": {"a": 0.6, "b": 0.8}, "bo": {"a": 0.8}})
+    ratings = {"ann": {"a": 0.6, "b": 0.8}, "bo": {"a": 0.8, "b": None}, "cy": {"a": 0.7, "b": 0.6}}
+    cut = cut_score(["a", "b"], bank, ratings)
+    assert (cut.percent, cut.standard_error, cut.source) == (70.0, 2.89, "3 raters, 1 abstention")
+    assert item_ratings(ratings)["b"].raters == 2 and item_ratings(ratings)["b"].abstentions == 1
+
+
+def test_an_item_every_rater_abstains_on_gives_no_cut_score() -> None:
+    """A form with an item nobody rated is refused, naming the item."""
+    bank = {"a": item("a", "x"), "b": item("b", "x")}
+    with pytest.raises(RatingsError, match="every rater abstains on b"):
+        cut_score(["a", "b"], bank, {"ann": {"a": 0.6, "b": None}})
+
+
+def test_a_csv_saved_by_excel_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" (a byte-order mark, CRLF lines, a capitalised header) reads as any other file."""
+    path = tmp_path / "sam.csv"
+    path.write_bytes("Item,Probability\r\na-001,0.7\r\n".encode("utf-8-sig"))
+    assert read_ratings([path], {"a-001"}) == {"sam": {"a-001": 0.7}}
+
+
+def test_two_rater_files_with_one_name_are_refused(tmp_path: Path) -> None:
+    """Raters are named by their files, so two files called sam.csv are refused rather than one lost."""
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "sam.csv").write_text("item,probability\na-001,0.7\n")
+    with pytest.raises(RatingsError, match="rater 'sam' already has a file"):
+        read_ratings([tmp_path / "one" / "sam.csv", tmp_path / "two" / "sam.csv"], {"a-001"})

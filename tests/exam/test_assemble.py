@@ -136,3 +136,42 @@ def test_a_case_set_with_a_retired_part_is_never_assembled() -> None:
     bank["dual-091"] = replace(item("dual-091", "dual"), case="case-dual-01", part=1, parts=2)
     bank["dual-092"] = replace(item("dual-092", "dual", retired="key disputed"), case="case-dual-01", part=2, parts=2)
     assert not {"dual-091", "dual-092"} & {v.id for v in eligible(bank, blueprint(AREAS, 10))}
+
+
+def test_a_case_set_with_more_parts_in_an_area_than_a_form_allows_is_named() -> None:
+    """Three parts in an area whose maximum is two make the case set unplaceable, and the reason says so."""
+    from dataclasses import replace
+
+    from trainingkit.exam.assemble import unplaceable_case_sets
+
+    bank = make_bank(PER_AREA)
+    for number in (1, 2, 3):
+        bank[f"danger-09{number}"] = replace(item(f"danger-09{number}", "danger"), case="case-safety-09",
+                                             part=number, parts=3)
+    problems = unplaceable_case_sets(bank, blueprint(AREAS, 10))
+    assert problems == {"case-safety-09": "3 parts (danger-091, danger-092, danger-093) are in area 'danger', "
+                                          "where a form holds at most 2"}
+    bank["danger-093"] = replace(bank["danger-093"], area="dual")
+    assert unplaceable_case_sets(bank, blueprint(AREAS, 10)) == {}
+
+
+def test_a_case_set_that_crowds_out_other_areas_minimums_is_named() -> None:
+    """Parts that fit their own area but leave too few items for the other areas' minimums are reported."""
+    from dataclasses import replace
+
+    from trainingkit.exam.assemble import unplaceable_case_sets
+
+    bank = make_bank(PER_AREA)
+    for number in (1, 2, 3, 4):
+        bank[f"dual-09{number}"] = replace(item(f"dual-09{number}", "dual"), case="case-dual-09", part=number, parts=4)
+    problems = unplaceable_case_sets(bank, blueprint(AREAS, 7))
+    assert "a form needs 8 items to meet every area's minimum, more than its 7" in problems["case-dual-09"]
+
+
+def test_every_case_set_of_the_real_bank_can_be_placed(project) -> None:
+    """The shipped bank's case sets each fit the shipped blueprint."""
+    from trainingkit.bank import load_bank
+    from trainingkit.exam.assemble import unplaceable_case_sets
+    from trainingkit.exam.blueprint import load_blueprint
+
+    assert unplaceable_case_sets(load_bank(project.bank_dir), load_blueprint(project.blueprint_file)) == {}

@@ -82,6 +82,19 @@ def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here:
     assert bad.exit_code == 2 and "bad.csv: line 2: item 'nope-001' is not in the bank" in bad.stderr
 
 
+def test_a_rater_who_skipped_items_is_named_not_a_traceback(here: Course, tmp_path: Path) -> None:
+    """standard-setting, forms and review-form --fix all exit 2 naming the rater, file and items skipped."""
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "2").stdout))]
+    (tmp_path / "bo.csv").write_text("item,probability\n" + "".join(f"{i},0.7\n" for i in items[:-2]))
+    ratings = ("--ratings", str(tmp_path / "bo.csv"))
+    for command in (("standard-setting", "--cycles", "2"), ("forms", "--cycles", "1-2"),
+                    ("review-form", "--cycle", "2", "--fix")):
+        result = _run(*command, *ratings)
+        assert result.exit_code == 2, command
+        assert f"cycle 2's form: rater 'bo' (bo.csv) has not rated {', '.join(sorted(items[-2:]))}" in result.stderr
+    assert "cycle: 2" not in here.forms_file.read_text()
+
+
 def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp_path: Path) -> None:
     """Issue writes the PDF and the credential beside it; verify by code and by file says valid."""
     office = tmp_path / "office"

@@ -63,3 +63,57 @@ def test_the_report_has_a_row_per_form_with_coverage_and_cut_score(tmp_path: Pat
     assert [row["cycle"] for row in rows] == ["1", "2", "3"] and rows[0]["status"] == "planned"
     assert rows[0]["coverage"].startswith("danger=") and rows[0]["cut_source"] == "provisional"
     assert int(rows[1]["max_overlap_previous"]) <= plan.overlap_limit
+
+
+def test_a_fixed_forms_changed_item_is_named_and_a_rationale_edit_is_not(tmp_path: Path, setting) -> None:
+    """Rewording a fixed item's question is a change to the form; a new rationale or area tag is not."""
+    from dataclasses import replace
+
+    from trainingkit.exam.forms import frozen_content_problems
+
+    bank, plan = setting
+    register = tmp_path / "forms.yaml"
+    form = assemble_cycles(bank, plan, [1])[1]
+    fix_form(register, bank, form, CutScore(71.2, None, "provisional"))
+    first, second = form.items[:2]
+    edited = {**bank, first: replace(bank[first], rationale="a better why", area="scope", angoff=0.5),
+              second: replace(bank[second], question="a reworded question")}
+    assert frozen_content_problems(read_register(register, bank), bank) == []
+    [problem] = frozen_content_problems(read_register(register, edited), edited)
+    assert problem.startswith(f"cycle 1's fixed form (fixed on ") and f"the text of {second} changed" in problem
+    assert first not in problem and "--amend REASON" in problem
+
+
+def test_an_amendment_accepts_the_change_with_its_date_and_reason(tmp_path: Path, setting) -> None:
+    """Amending records was/now hashes, the date and the reason; the change is then no longer a problem."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from trainingkit.exam.forms import amend_form, content_hash, frozen_content_problems
+
+    bank, plan = setting
+    register = tmp_path / "forms.yaml"
+    form = assemble_cycles(bank, plan, [1])[1]
+    fix_form(register, bank, form, CutScore(71.2, None, "provisional"), on=dt.date(2026, 1, 5))
+    item_id = form.items[3]
+    edited = {**bank, item_id: replace(bank[item_id], options=bank[item_id].options[:3])}
+    amendment = amend_form(register, edited, 1, "option d was a second right answer", on=dt.date(2026, 1, 9))
+    assert amendment.items == {item_id: (content_hash(bank[item_id]), content_hash(edited[item_id]))}
+    record = read_register(register, edited)[1]
+    assert record.amendments == (amendment,) and record.fixed_on == "2026-01-05"
+    assert frozen_content_problems({1: record}, edited) == []
+    assert "amended_on: '2026-01-09'" in register.read_text()
+    with pytest.raises(RegisterError, match="no item of cycle 1's form has changed"):
+        amend_form(register, edited, 1, "again")
+
+
+def test_a_register_without_content_hashes_is_named(tmp_path: Path, setting) -> None:
+    """A form registered before hashes were kept is reported: its changes could not be seen."""
+    from trainingkit.exam.forms import frozen_content_problems
+
+    bank, _ = setting
+    register = tmp_path / "forms.yaml"
+    item_id = sorted(bank)[0]
+    register.write_text(f"forms:\n- {{cycle: 1, items: [{item_id}], cut_score: 70, cut_source: provisional}}\n")
+    assert frozen_content_problems(read_register(register, bank), bank) == [
+        "cycle 1's fixed form records no content for its items, so a change to them cannot be seen"]

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from trainingkit.bank.model import Kind, Option, Vignette
 from trainingkit.course import Course
 from trainingkit.items.cli import items
-from trainingkit.items.report import ItemReport, analyse, items_csv, summary_csv
+from trainingkit.items.analysis import fully_graded, scores_table
+from trainingkit.items.report import (ItemReport, analyse, items_csv, reliability_csv, retirements_csv,
+                                      summary_csv)
 
 
 def _vignette(item_id: str, kind: Kind, points: float, options: str = "") -> Vignette:
@@ -30,7 +32,8 @@ def report() -> ItemReport:
     vignettes = [_vignette("C", Kind.REFLECTION, 2), _vignette("A", Kind.SINGLE, 1, "abc"),
                  _vignette("B", Kind.MULTIPLE, 1, "abcd")]
     rows, summary = analyse(long.iloc[::-1], choices, vignettes)
-    return ItemReport("practice-demo", rows, summary)
+    table, max_points = scores_table(long)
+    return ItemReport("practice-demo", rows, summary, (), fully_graded(table), max_points, 50.0)
 
 
 def test_item_csv_has_one_row_per_item_in_the_assignment_order(report: ItemReport) -> None:
@@ -51,6 +54,26 @@ def test_summary_csv_is_one_row_of_assignment_statistics(report: ItemReport) -> 
         "error_ratio,standard_error_points\n"
         "practice-demo,5,0,3,4,2.2000,2.0000,1.3038,0.3529,0.8044,1.0488\n"
     )
+
+
+def test_reliability_csv_is_one_row_with_alpha_sem_and_the_cut(report: ItemReport) -> None:
+    """Alpha is the CIC 6/17, its SEM sqrt(1.1); at the 50% pass mark the cut is 2 of 4 points.
+
+    Lord's SEM at the cut: x = 1.5 of 3 items, sqrt(1.5 * 1.5 / 2) = 1.0607 items, times 4/3 points
+    per item = 1.4142 points. Totals 3 4 2 1 1 of 4: three of five reach 2 points, a pass rate of 0.6.
+    """
+    header, row = reliability_csv(report).splitlines()
+    assert header == ("assignment,trainees,items,max_points,coefficient_name,coefficient,sd_points,sem_points,"
+                      "cut_percent,cut_points,sem_at_cut_points,pass_rate,decision_consistency,kappa")
+    assert row.startswith("practice-demo,5,3,4,alpha,0.3529,1.3038,1.0488,50,2.0000,1.4142,0.6000,")
+
+
+def test_retirements_csv_lists_flagged_items_as_watched_below_thirty_trainees(report: ItemReport) -> None:
+    """With five trainees A and B (discrimination under 0.2) are watched, with no bank line yet; C is fine."""
+    assert retirements_csv(report, "2026-12-06") == (
+        "item,trainees,facility,discrimination,reasons,action,bank_line\n"
+        "A,5,0.6000,0.0801,discrimination 0.08 below 0.20,watch,\n"
+        "B,5,0.4000,0.1667,discrimination 0.17 below 0.20,watch,\n")
 
 
 @pytest.fixture
@@ -75,3 +98,9 @@ def test_no_gradebook_is_reported_and_none_is_created(in_course: Course) -> None
     assert result.exit_code == 2
     assert "no gradebook" in result.output and "practice-foundations" in result.output
     assert not (in_course.coursework / "gradebook.db").exists()
+
+
+def test_only_one_view_is_printed_at_a_time(in_course: Course) -> None:
+    """--summary, --reliability and --retirements exclude each other, exit 2."""
+    result = CliRunner().invoke(items, ["practice-foundations", "--summary", "--reliability"])
+    assert result.exit_code == 2 and "choose one of --summary, --reliability and --retirements" in result.output

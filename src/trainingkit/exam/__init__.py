@@ -7,6 +7,8 @@ Data passes through the modules in this order:
 * :mod:`~trainingkit.exam.assemble` builds each cycle's form with an integer program;
 * :mod:`~trainingkit.exam.forms` keeps the register of forms already given
   (``coursework/forms.yaml``), checks forms against the blueprint and reports on them;
+* :mod:`~trainingkit.exam.checks` is what ``bank check`` asks of the bank for the exam (every
+  case set placeable, no later part repeating an earlier key);
 * :mod:`~trainingkit.exam.angoff` turns supervisors' ratings into each form's cut score;
 * :mod:`~trainingkit.exam.certificate` writes and verifies pass certificates;
 * :mod:`~trainingkit.exam.cli` is the commands ``forms``, ``review-form``,

@@ -2,8 +2,10 @@
 
 Each supervisor (a rater) judges, for every item, the probability that a just-competent
 coach (one who should barely pass) answers it right, and writes a CSV ``item,probability``
-(one file per rater; the file's name, without ``.csv``, names the rater). An item's rating
-is the raters' mean; raters *disagree* on an item when their ratings spread widely (standard
+(one file per rater; the file's name, without ``.csv``, names the rater). A rater who abstains
+on an item (having written it, say) lists it with the probability left empty: ``item,``.
+Excel's CSV (UTF-8 with a byte-order mark) reads as any other. An item's rating is the mean
+of the raters who rated it; raters *disagree* on an item when their ratings spread widely (standard
 deviation above :data:`DISAGREE_SD` or a range above :data:`DISAGREE_RANGE`): such items
 are discussed and rated again. A form's cut score is the expected percentage of its points a
 just-competent coach earns, averaged over raters, with its standard error across raters.
@@ -24,21 +26,21 @@ from trainingkit.bank.model import Vignette
 DISAGREE_SD = 0.15
 DISAGREE_RANGE = 0.30
 
-#: ``{rater: {item: probability}}``
-Ratings = Mapping[str, Mapping[str, float]]
+#: ``{rater: {item: probability}}``; ``None`` is a documented abstention (``item,`` in the file).
+Ratings = Mapping[str, Mapping[str, float | None]]
 
 
 class RatingsError(ValueError):
     """A rater file is wrong; the message names the file and line."""
 
 
-def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) -> dict[str, float]:
-    """One rater's ratings; every bad line is reported, each with its number."""
+def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) -> dict[str, float | None]:
+    """One rater's ratings (``None`` where the rater abstains); every bad line is reported, each with its number."""
     known = set(known_items)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [cell.strip() for cell in rows[0]] != ["item", "probability"]:
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    if not rows or [cell.strip().lower() for cell in rows[0]] != ["item", "probability"]:
         raise RatingsError(f"{path}: line 1: the header must be item,probability")
-    ratings: dict[str, float] = {}
+    ratings: dict[str, float | None] = {}
     problems: list[str] = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -51,6 +53,10 @@ def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) ->
             problems.append(f"{path}: line {line}: item {item!r} is not in the bank")
         elif item in ratings:
             problems.append(f"{path}: line {line}: item {item!r} is rated twice")
+        if not value:
+            if item in known:
+                ratings[item] = None  # the rater abstains on this item
+            continue
         try:
             probability = float(value)
         except ValueError:
@@ -65,13 +71,18 @@ def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) ->
     return ratings
 
 
-def read_ratings(paths: Sequence[Path], known_items: Iterable[str]) -> dict[str, dict[str, float]]:
-    """Every rater's ratings, keyed by the file name without ``.csv``."""
+def read_ratings(paths: Sequence[Path], known_items: Iterable[str]) -> dict[str, dict[str, float | None]]:
+    """Every rater's ratings, keyed by the file name without ``.csv`` (two files may not share one)."""
     known = set(known_items)
-    ratings = {}
+    ratings: dict[str, dict[str, float | None]] = {}
+    seen: dict[str, Path] = {}
     for path in paths:
+        if path.stem in seen:
+            raise RatingsError(f"{path}: rater {path.stem!r} already has a file, {seen[path.stem]}; "
+                               "each rater's file has a name of its own")
+        seen[path.stem] = path
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
         except (OSError, UnicodeDecodeError) as error:
             raise RatingsError(f"{path}: cannot be read ({error})") from None
         ratings[path.stem] = parse_rater_file(text, path, known)
@@ -88,6 +99,7 @@ class ItemRating:
     sd: float
     low: float
     high: float
+    abstentions: int = 0
 
     @property
     def disagreement(self) -> bool:
@@ -95,13 +107,18 @@ class ItemRating:
 
 
 def item_ratings(ratings: Ratings) -> dict[str, ItemRating]:
-    """Each rated item's mean, spread and range across raters."""
+    """Each rated item's mean, spread and range across the raters who rated it, and its abstentions."""
     by_item: dict[str, list[float]] = {}
+    abstained: dict[str, int] = {}
     for rater in ratings.values():
         for item, probability in rater.items():
-            by_item.setdefault(item, []).append(probability)
+            if probability is None:
+                abstained[item] = abstained.get(item, 0) + 1
+            else:
+                by_item.setdefault(item, []).append(probability)
     return {item: ItemRating(item, len(values), statistics.fmean(values),
-                             statistics.stdev(values) if len(values) > 1 else 0.0, min(values), max(values))
+                             statistics.stdev(values) if len(values) > 1 else 0.0, min(values), max(values),
+                             abstained.get(item, 0))
             for item, values in sorted(by_item.items())}
 
 
@@ -123,12 +140,23 @@ def cut_score(items: Sequence[str], bank: Mapping[str, Vignette], ratings: Ratin
             raise RatingsError(f"no provisional Angoff rating for {', '.join(missing)}")
         expected = sum((bank[item].angoff or 0.0) * bank[item].points for item in items)
         return CutScore(round(100 * expected / points, 1), None, "provisional")
-    per_rater = []
-    for rater, rated in sorted(ratings.items()):
-        missing = sorted(item for item in items if item not in rated)
-        if missing:
-            raise RatingsError(f"rater {rater!r} has not rated {', '.join(missing)}")
-        per_rater.append(100 * sum(rated[item] * bank[item].points for item in items) / points)
+    unrated = {rater: sorted(item for item in items if item not in rated) for rater, rated in sorted(ratings.items())}
+    unrated = {rater: missing for rater, missing in unrated.items() if missing}
+    if unrated:
+        raise RatingsError("; ".join(
+            f"rater {rater!r} ({rater}.csv) has not rated {', '.join(missing)}" for rater, missing in unrated.items())
+            + ": add each to the rater's file, with its probability, or with the probability left empty "
+              "(item,) where the rater abstains")
+    means = item_ratings({rater: {item: rated[item] for item in items} for rater, rated in ratings.items()})
+    nobody = sorted(item for item in items if item not in means)
+    if nobody:
+        raise RatingsError(f"every rater abstains on {', '.join(nobody)}: no cut score without one rating of each")
+    # An abstention counts as the mean of the raters who rated the item, so the cut score is the
+    # points-weighted mean of the items' ratings (the spread across raters shrinks a little).
+    per_rater = [100 * sum((means[item].mean if rated[item] is None else rated[item]) * bank[item].points
+                           for item in items) / points
+                 for _, rated in sorted(ratings.items())]
     se = statistics.stdev(per_rater) / len(per_rater) ** 0.5 if len(per_rater) > 1 else None
-    return CutScore(round(statistics.fmean(per_rater), 1), None if se is None else round(se, 2),
-                    f"{len(per_rater)} raters")
+    abstentions = sum(rated[item] is None for rated in ratings.values() for item in items)
+    source = f"{len(per_rater)} rater{'s' * (len(per_rater) > 1)}" + (f", {abstentions} abstention{'s' * (abstentions > 1)}" if abstentions else "")
+    return CutScore(round(statistics.fmean(per_rater), 1), None if se is None else round(se, 2), source)

@@ -60,6 +60,42 @@ def eligible(bank: Mapping[str, Vignette], blueprint: Blueprint, exclude: Abstra
     return sorted((bank[i] for i in usable if bank[i].case not in broken), key=lambda v: v.id)
 
 
+def unplaceable_case_sets(bank: Mapping[str, Vignette], blueprint: Blueprint) -> dict[str, str]:
+    """Each case set that no form meeting the blueprint can hold, with the reason (empty when all fit).
+
+    A case set is placed whole, so its parts must fit the blueprint together: every part tagged
+    with an area and rated, no area or kind holding more of its parts than a form allows, no two
+    parts of one enemy group, and room left for every other area's minimum.
+    """
+    from trainingkit.bank.cases import case_sets
+
+    areas = {area.id: area for area in blueprint.areas}
+    problems: dict[str, str] = {}
+    for case, parts in case_sets(bank.values()).items():
+        reasons = [f"part {v.part} ({v.id}) has no blueprint area" + (f" ({v.area!r} is not one)" if v.area else "")
+                   for v in parts if v.area not in areas]
+        reasons += [f"part {v.part} ({v.id}) has no Angoff rating" for v in parts if v.angoff is None]
+        for area in blueprint.areas:
+            inside = [v.id for v in parts if v.area == area.id]
+            if len(inside) > area.maximum:
+                reasons.append(f"{len(inside)} parts ({', '.join(inside)}) are in area {area.id!r}, "
+                               f"where a form holds at most {area.maximum}")
+        for kind, (_, high) in blueprint.kinds.items():
+            count = sum(v.kind is kind for v in parts)
+            if count > high:
+                reasons.append(f"{count} parts are {kind.value} items, where a form holds at most {high}")
+        groups = [group for v in parts for group in v.enemies]
+        reasons += [f"two parts are in enemy group {group!r}" for group in sorted({g for g in groups
+                                                                                  if groups.count(g) > 1})]
+        needed = sum(max(area.minimum, sum(v.area == area.id for v in parts)) for area in blueprint.areas)
+        if not reasons and needed > blueprint.items:
+            reasons.append(f"with its {len(parts)} parts a form needs {needed} items to meet every area's "
+                           f"minimum, more than its {blueprint.items}")
+        if reasons:
+            problems[case] = "; ".join(reasons)
+    return problems
+
+
 def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, previous: Sequence[Form]) -> str:
     """A sentence naming the area that cannot be filled, if one alone explains infeasibility."""
     recent = set().union(*(set(form.items) for form in previous)) if previous else set()

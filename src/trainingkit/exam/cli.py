@@ -84,6 +84,12 @@ def _plan(course, bank, blueprint, practice, cycles):
         sys.exit(BAD_INPUT)
 
 
+def _refuse_bad_ratings(error: Exception) -> None:
+    """A rater file that cannot give a form's cut score (an item skipped): exit 2 naming rater and items."""
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(BAD_INPUT)
+
+
 @click.command("forms")
 @click.option("--cycles", "cycles_text", default="1-10", show_default=True, help="Renewal cycles, e.g. 1-10.")
 @RATINGS
@@ -93,13 +99,18 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
     Fixed forms (already given) come from coursework/forms.yaml; the others are assembled to
     coursework/blueprint.yaml. Any broken rule is listed on stderr and the exit status is 1.
     """
-    from trainingkit.exam.forms import report_rows, violations
+    from trainingkit.exam.angoff import RatingsError
+    from trainingkit.exam.forms import frozen_content_problems, read_register, report_rows, violations
 
     course, bank, blueprint, practice, rated = _load(ratings)
     planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
-    rows = report_rows(planned, bank, blueprint, course.forms_file, rated)
+    try:
+        rows = report_rows(planned, bank, blueprint, course.forms_file, rated)
+    except RatingsError as error:
+        _refuse_bad_ratings(error)
     click.echo(_csv(rows, list(rows[0])), nl=False)
     problems = violations(planned, bank, blueprint)
+    problems += frozen_content_problems(read_register(course.forms_file, bank), bank)
     for problem in problems:
         click.echo(f"Broken: {problem}", err=True)
     click.echo(f"{len(planned)} forms, {blueprint.items} items each; "
@@ -110,19 +121,34 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
 @click.command("review-form")
 @click.option("--cycle", type=click.IntRange(min=1), required=True, help="The renewal cycle.")
 @click.option("--fix", is_flag=True, help="Register this form as given: it never changes again.")
+@click.option("--amend", "reason", default=None, metavar="REASON",
+              help="Accept the bank's changed text of items of this fixed form, recording the date and REASON.")
 @RATINGS
-def review_form(cycle: int, fix: bool, ratings: tuple[Path, ...]) -> None:
+def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, ...]) -> None:
     """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
-    from trainingkit.exam.angoff import cut_score
-    from trainingkit.exam.forms import RegisterError, fix_form
+    from trainingkit.exam.angoff import RatingsError, cut_score
+    from trainingkit.exam.forms import RegisterError, amend_form, fix_form
 
     course, bank, blueprint, practice, rated = _load(ratings)
+    if reason is not None:
+        try:
+            amendment = amend_form(course.forms_file, bank, cycle, reason)
+        except RegisterError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(BAD_INPUT)
+        click.echo(f"Recorded in {course.forms_file}: cycle {cycle}'s form amended on {amendment.on} "
+                   f"({', '.join(amendment.items)}): {amendment.reason}", err=True)
+        return
     form = _plan(course, bank, blueprint, practice, [cycle])[cycle]
     click.echo(_csv([[i, bank[i].area, bank[i].domain, bank[i].kind.value, bank[i].title] for i in form.items],
                     ["id", "area", "domain", "kind", "title"]), nl=False)
     if fix:
         try:
-            record = fix_form(course.forms_file, bank, form, cut_score(form.items, bank, rated))
+            cut = cut_score(form.items, bank, rated)
+        except RatingsError as error:
+            _refuse_bad_ratings(f"cycle {cycle}'s form: {error}")
+        try:
+            record = fix_form(course.forms_file, bank, form, cut)
         except RegisterError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(BAD_INPUT)
@@ -135,20 +161,23 @@ def review_form(cycle: int, fix: bool, ratings: tuple[Path, ...]) -> None:
 @RATINGS
 def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
     """Angoff results: each item's mean and spread (flagging disagreement), then each form's cut score."""
-    from trainingkit.exam.angoff import cut_score, item_ratings
+    from trainingkit.exam.angoff import RatingsError, cut_score, item_ratings
 
     course, bank, blueprint, practice, rated = _load(ratings)
     if not rated:
         click.echo("No rater files (coursework/ratings/*.csv or --ratings): cut scores below are provisional, "
                    "from the bank's ratings.", err=True)
     rows = [[r.item, str(r.raters), f"{r.mean:.3f}", f"{r.sd:.3f}", f"{r.low:.2f}", f"{r.high:.2f}",
-             "yes" if r.disagreement else ""] for r in item_ratings(rated).values()]
-    click.echo(_csv(rows, ["item", "raters", "mean", "sd", "low", "high", "disagreement"]), nl=False)
+             "yes" if r.disagreement else "", str(r.abstentions)] for r in item_ratings(rated).values()]
+    click.echo(_csv(rows, ["item", "raters", "mean", "sd", "low", "high", "disagreement", "abstentions"]), nl=False)
     click.echo("")
     planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
     cuts = []
     for cycle, form in sorted(planned.items()):
-        cut = cut_score(form.items, bank, rated)
+        try:
+            cut = cut_score(form.items, bank, rated)
+        except RatingsError as error:
+            _refuse_bad_ratings(f"cycle {cycle}'s form: {error}")
         cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
                      cut.source])
     click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)

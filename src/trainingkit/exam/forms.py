@@ -1,41 +1,100 @@
 """Forms over the renewal cycles: the register of forms already given, checks and the report.
 
 ``coursework/forms.yaml`` registers each form once it is fixed (given to coaches): its cycle,
-items, cut score and how the cut score was set. A fixed form never changes, whatever the
-bank becomes; later cycles are assembled around it. :func:`violations` checks forms against
-the blueprint independently of the solver that made them.
+items, cut score and how the cut score was set, and a hash of each item's content as fixed
+(:func:`content_hash`: what a coach reads and how it is scored). A fixed form never changes,
+whatever the bank becomes; later cycles are assembled around it, and
+:func:`frozen_content_problems` names every fixed item whose text has changed since. A change
+that has to stand (a flaw found after fixing) is recorded as a dated amendment with its reason
+(:func:`amend_form`), never silently. :func:`violations` checks forms against the blueprint
+independently of the solver that made them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping, Sequence, Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from trainingkit.answers import write_atomically
 from trainingkit.bank.model import Vignette
-from trainingkit.exam.angoff import CutScore, Ratings, cut_score
+from trainingkit.exam.angoff import CutScore, Ratings, RatingsError, cut_score
 from trainingkit.exam.assemble import Form, assemble_cycles
 from trainingkit.exam.blueprint import Blueprint
 
 HEADER = ("# Ethics review forms already given: fixed, never assembled again (written by\n"
-          "# `trainingkit review-form --cycle N --fix`). Instructor side: it names exam items.\n")
+          "# `trainingkit review-form --cycle N --fix`), each with a hash of its items' content as fixed and any\n"
+          "# dated amendment (`--amend REASON`). Instructor side: it names exam items.\n")
 
 
 class RegisterError(ValueError):
     """The register of forms is wrong; the message names the file and form."""
 
 
+def content_hash(vignette: Vignette) -> str:
+    """A short SHA-256 of what a coach reads on a form and how it is scored.
+
+    Title, content notes, scenario, question, kind, points, options and key count; the
+    rationale, per-option feedback and blueprint tags (area, rating, enemies, retirement) do
+    not, since changing them changes neither what a coach answered nor the score.
+    """
+    shown = {"title": vignette.title.strip(), "content_notes": list(vignette.content_notes),
+             "scenario": vignette.scenario.strip(), "question": vignette.question.strip(),
+             "kind": vignette.kind.value, "points": vignette.points,
+             "options": [[option.id, option.text.strip()] for option in vignette.options],
+             "key": sorted(vignette.key)}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A dated, reasoned change to the content of a fixed form's items: ``{item: (was, now)}`` hashes."""
+
+    on: str
+    reason: str
+    items: Mapping[str, tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class FixedForm:
-    """A form given to coaches, with the cut score it was given with."""
+    """A form given to coaches, with the cut score it was given with and its items' content as fixed."""
 
     form: Form
     cut: CutScore
     fixed_on: str
+    #: ``{item: content_hash}`` as fixed (or as last amended); empty in a register older than hashes.
+    content: Mapping[str, str] = field(default_factory=dict)
+    amendments: tuple[Amendment, ...] = ()
+
+    def changed_items(self, bank: Mapping[str, Vignette]) -> list[str]:
+        """The form's items whose content in the bank differs from what was fixed."""
+        return [item for item in self.form.items
+                if item in self.content and content_hash(bank[item]) != self.content[item]]
+
+
+def _hashes(raw: object, where: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise RegisterError(f"{where}: content must map each item to its content hash")
+    return dict(raw)
+
+
+def _amendments(raw: object, where: str) -> tuple[Amendment, ...]:
+    amendments = []
+    for number, entry in enumerate(raw or [], start=1):
+        at = f"{where}: amendments[{number}]"
+        try:
+            items = {item: (str(change["was"]), str(change["now"])) for item, change in entry["items"].items()}
+            amendments.append(Amendment(str(entry["amended_on"]), str(entry["reason"]), items))
+        except (KeyError, TypeError, AttributeError) as error:
+            raise RegisterError(f"{at}: needs amended_on, reason and items (item: {{was, now}}) ({error})") from None
+    return tuple(amendments)
 
 
 def read_register(path: Path, bank: Mapping[str, Vignette]) -> dict[int, FixedForm]:
@@ -59,23 +118,81 @@ def read_register(path: Path, bank: Mapping[str, Vignette]) -> dict[int, FixedFo
             raise RegisterError(f"{where}: items {', '.join(unknown)} are not in the bank")
         if cycle in fixed:
             raise RegisterError(f"{where}: cycle {cycle} is registered twice")
-        fixed[cycle] = FixedForm(Form(cycle, items, fixed=True), cut, str(raw.get("fixed_on", "")))
+        content = _hashes(raw.get("content"), where)
+        if content and set(content) != set(items):
+            raise RegisterError(f"{where}: content must hold a hash for each of the form's items and no other")
+        fixed[cycle] = FixedForm(Form(cycle, items, fixed=True), cut, str(raw.get("fixed_on", "")), content,
+                                 _amendments(raw.get("amendments"), where))
     return fixed
+
+
+def _write_register(path: Path, fixed: Mapping[int, FixedForm]) -> None:
+    forms = []
+    for cycle, record in sorted(fixed.items()):
+        entry: dict[str, object] = {
+            "cycle": cycle, "fixed_on": record.fixed_on, "cut_score": record.cut.percent,
+            "standard_error": record.cut.standard_error, "cut_source": record.cut.source,
+            "items": list(record.form.items), "content": dict(record.content)}
+        if record.amendments:
+            entry["amendments"] = [{"amended_on": a.on, "reason": a.reason,
+                                    "items": {item: {"was": was, "now": now} for item, (was, now) in a.items.items()}}
+                                   for a in record.amendments]
+        forms.append(entry)
+    write_atomically(path, HEADER + yaml.safe_dump({"forms": forms}, sort_keys=False, width=100))
 
 
 def fix_form(path: Path, bank: Mapping[str, Vignette], form: Form, cut: CutScore,
              on: dt.date | None = None) -> FixedForm:
-    """Register ``form`` as given; a cycle already registered is refused."""
+    """Register ``form`` as given, with its items' content hashes; a cycle already registered is refused."""
     fixed = read_register(path, bank)
     if form.cycle in fixed:
         raise RegisterError(f"{path}: cycle {form.cycle}'s form is already fixed (on {fixed[form.cycle].fixed_on})")
-    record = FixedForm(Form(form.cycle, form.items, fixed=True), cut, (on or dt.date.today()).isoformat())
+    record = FixedForm(Form(form.cycle, form.items, fixed=True), cut, (on or dt.date.today()).isoformat(),
+                       {item: content_hash(bank[item]) for item in form.items})
     fixed[form.cycle] = record
-    document = {"forms": [{"cycle": c, "fixed_on": f.fixed_on, "cut_score": f.cut.percent,
-                           "standard_error": f.cut.standard_error, "cut_source": f.cut.source,
-                           "items": list(f.form.items)} for c, f in sorted(fixed.items())]}
-    write_atomically(path, HEADER + yaml.safe_dump(document, sort_keys=False, width=100))
+    _write_register(path, fixed)
     return record
+
+
+def amend_form(path: Path, bank: Mapping[str, Vignette], cycle: int, reason: str,
+               on: dt.date | None = None) -> Amendment:
+    """Accept the bank's current content of a fixed form's changed items, with a dated reason on record."""
+    fixed = read_register(path, bank)
+    if cycle not in fixed:
+        raise RegisterError(f"{path}: cycle {cycle}'s form is not fixed")
+    record = fixed[cycle]
+    if not reason.strip():
+        raise RegisterError(f"{path}: an amendment to cycle {cycle}'s form needs a reason")
+    if not record.content:
+        raise RegisterError(f"{path}: cycle {cycle}'s form records no content to amend")
+    changed = record.changed_items(bank)
+    if not changed:
+        raise RegisterError(f"{path}: no item of cycle {cycle}'s form has changed since it was fixed")
+    amendment = Amendment((on or dt.date.today()).isoformat(), reason.strip(),
+                          {item: (record.content[item], content_hash(bank[item])) for item in changed})
+    fixed[cycle] = FixedForm(record.form, record.cut, record.fixed_on,
+                             {**record.content, **{item: now for item, (_, now) in amendment.items.items()}},
+                             (*record.amendments, amendment))
+    _write_register(path, fixed)
+    return amendment
+
+
+def frozen_content_problems(fixed: Mapping[int, FixedForm], bank: Mapping[str, Vignette]) -> list[str]:
+    """Every fixed form whose items' content changed since it was fixed, or that records none."""
+    problems = []
+    for cycle, record in sorted(fixed.items()):
+        if not record.content:
+            problems.append(f"cycle {cycle}'s fixed form records no content for its items, so a change to them "
+                            "cannot be seen")
+            continue
+        changed = record.changed_items(bank)
+        if changed:
+            problems.append(
+                f"cycle {cycle}'s fixed form (fixed on {record.fixed_on}): the text of {', '.join(changed)} changed "
+                f"since it was fixed, so the form no longer shows what coaches were given; restore the text (and "
+                f"put the new one in a new item), or record why with `trainingkit review-form --cycle {cycle} "
+                f"--amend REASON`")
+    return problems
 
 
 def violations(forms: Mapping[int, Form], bank: Mapping[str, Vignette], blueprint: Blueprint) -> list[str]:
@@ -122,7 +239,10 @@ def report_rows(forms: Mapping[int, Form], bank: Mapping[str, Vignette], bluepri
     fixed = read_register(register, bank)
     rows = []
     for cycle, form in sorted(forms.items()):
-        cut = fixed[cycle].cut if cycle in fixed else cut_score(form.items, bank, ratings)
+        try:
+            cut = fixed[cycle].cut if cycle in fixed else cut_score(form.items, bank, ratings)
+        except RatingsError as error:
+            raise RatingsError(f"cycle {cycle}'s form: {error}") from None
         overlaps = [form.overlap(forms[c]) for c in range(cycle - blueprint.window, cycle) if c in forms]
         rows.append({
             "cycle": str(cycle),

@@ -5,6 +5,8 @@ command line start without importing pandas.
 
 * :mod:`~trainingkit.items.settings`: the healthy ranges and the flags;
 * :mod:`~trainingkit.items.analysis`: Moodle's item and test statistics (pure functions);
+* :mod:`~trainingkit.items.reliability`: KR-20/alpha, SEM at the cut, decision consistency and
+  retirement proposals (pure functions);
 * :mod:`~trainingkit.items.sources`: the gradebook and submitted answers (the edges);
 * :mod:`~trainingkit.items.report`: one assignment's analysis as CSV;
 * :mod:`~trainingkit.items.pseudonyms`, :mod:`~trainingkit.items.demo`,
@@ -19,11 +21,14 @@ from typing import Any
 #: Where each public name lives.
 _HOMES = {
     "DEFAULT_RANGES": "settings", "Flag": "settings", "HealthyRanges": "settings",
+    "DEFAULT_RETIREMENT": "settings", "RetirementRule": "settings",
+    "Reliability": "reliability", "RetirementProposal": "reliability", "reliability": "reliability",
+    "retirement_proposals": "reliability",
     "AssignmentStatistics": "analysis", "assignment_statistics": "analysis", "item_statistics": "analysis",
     "option_shares": "analysis", "scores_table": "analysis",
     "load_scores": "sources", "read_choices": "sources",
     "ItemReport": "report", "NoGradesError": "report", "analyse": "report", "item_report": "report",
-    "items_csv": "report", "summary_csv": "report",
+    "items_csv": "report", "summary_csv": "report", "reliability_csv": "report", "retirements_csv": "report",
     "pseudonym": "pseudonyms", "pseudonymise": "pseudonyms",
     "Cohort": "dashboard", "gather": "dashboard",
 }

@@ -19,7 +19,13 @@ BAD_INPUT = 2
 @click.argument("assignment")
 @click.option("--summary", is_flag=True,
               help="Print the assignment's test statistics (one row) instead of one row per item.")
-def items(assignment: str, summary: bool) -> None:
+@click.option("--reliability", "show_reliability", is_flag=True,
+              help="Print KR-20/alpha, SEM, SEM at the cut and decision consistency (one row).")
+@click.option("--cut", type=click.FloatRange(0, 100, min_open=True), default=None, metavar="PERCENT",
+              help="The cut score for --reliability [default: the assignment's pass mark or form's cut score].")
+@click.option("--retirements", is_flag=True,
+              help="Print the items proposed for retirement (facility outside 0.30-0.90, discrimination < 0.20).")
+def items(assignment: str, summary: bool, show_reliability: bool, cut: float | None, retirements: bool) -> None:
     """Item analysis of ASSIGNMENT from the gradebook, as CSV (Moodle's quiz statistics).
 
     One row per item: item, domain, kind, trainees, max_points, facility, sd, discrimination,
@@ -28,11 +34,24 @@ def items(assignment: str, summary: bool) -> None:
 
     With --summary, one row: assignment, trainees, not_fully_graded, items, max_points,
     mean_points, median_points, sd_points, cic, error_ratio, standard_error_points.
+
+    With --reliability, one row: assignment, trainees, items, max_points, coefficient_name
+    (KR-20 or alpha), coefficient, sd_points, sem_points, cut_percent, cut_points,
+    sem_at_cut_points (Lord's binomial), pass_rate, decision_consistency and kappa (Subkoviak).
+
+    With --retirements, one row per item to retire: item, trainees, facility, discrimination,
+    reasons, action (retire; check the key, then retire; or watch, under 30 trainees), bank_line.
     """
+    import datetime as dt
+
     from trainingkit.assignments import AssignmentError
     from trainingkit.bank import BankError
     from trainingkit.course import Course
-    from trainingkit.items.report import NoGradesError, item_report, items_csv, summary_csv
+    from trainingkit.items.report import (NoGradesError, item_report, items_csv, reliability_csv, retirements_csv,
+                                          summary_csv)
+
+    if summary + show_reliability + retirements > 1:
+        raise click.UsageError("choose one of --summary, --reliability and --retirements")
 
     try:
         course = Course.locate()
@@ -46,4 +65,12 @@ def items(assignment: str, summary: bool) -> None:
         sys.exit(BAD_INPUT)
     for problem in report.problems:
         click.echo(f"Warning: {problem}", err=True)
-    click.echo(summary_csv(report) if summary else items_csv(report), nl=False)
+    if show_reliability:
+        if cut is None and report.pass_mark is None:
+            click.echo(f"Note: {assignment} has no pass mark; give --cut PERCENT for the SEM at the cut and "
+                       "decision consistency.", err=True)
+        click.echo(reliability_csv(report, cut), nl=False)
+    elif retirements:
+        click.echo(retirements_csv(report, dt.date.today().isoformat()), nl=False)
+    else:
+        click.echo(summary_csv(report) if summary else items_csv(report), nl=False)

@@ -14,6 +14,14 @@ who chose nothing or that option (empty for reflections and for options an item 
 Summary CSV (``--summary``; one row): ``assignment, trainees, not_fully_graded, items,
 max_points, mean_points, median_points, sd_points, cic, error_ratio, standard_error_points``.
 
+Reliability CSV (``--reliability``; one row): ``assignment, trainees, items, max_points,
+coefficient_name, coefficient, sd_points, sem_points, cut_percent, cut_points,
+sem_at_cut_points, pass_rate, decision_consistency, kappa`` (see
+:mod:`trainingkit.items.reliability` for each definition and its source).
+
+Retirements CSV (``--retirements``): ``item, trainees, facility, discrimination, reasons,
+action, bank_line``, one row per item the retirement rule flags.
+
 Empty fields mean "cannot be computed" (for example fewer than two trainees).
 """
 
@@ -30,9 +38,11 @@ from trainingkit.bank.model import Vignette
 from trainingkit.course import Course
 from trainingkit.items.analysis import (AssignmentStatistics, assignment_statistics, fully_graded, item_statistics,
                                         option_shares, scores_table)
-from trainingkit.items.settings import DEFAULT_RANGES, HealthyRanges
+from trainingkit.items.reliability import reliability, retirement_proposals
+from trainingkit.items.settings import DEFAULT_RANGES, DEFAULT_RETIREMENT, HealthyRanges, RetirementRule
 
-__all__ = ["ItemReport", "NoGradesError", "analyse", "item_report", "items_csv", "summary_csv"]
+__all__ = ["ItemReport", "NoGradesError", "analyse", "item_report", "items_csv", "reliability_csv", "retirements_csv",
+           "summary_csv"]
 
 #: Columns holding fractions, printed with four decimals.
 _FRACTIONS = ("facility", "sd", "discrimination", "discriminative_efficiency", "cic", "error_ratio")
@@ -50,6 +60,11 @@ class ItemReport:
     items: pd.DataFrame
     summary: AssignmentStatistics
     problems: tuple[str, ...] = ()
+    #: The scores of the fully graded trainees (trainees by items) and the items' maximum points.
+    scores: pd.DataFrame | None = None
+    max_points: pd.Series | None = None
+    #: The assignment's pass mark in percent (a fixed form's cut score), if it has one.
+    pass_mark: float | None = None
 
 
 def analyse(scores: pd.DataFrame, choices: pd.DataFrame, vignettes: Sequence[Vignette], *,
@@ -91,7 +106,9 @@ def item_report(*, course: Course, assignment_id: str, ranges: HealthyRanges = D
     trainees = sorted(scores["trainee"].unique())
     choices, problems = read_choices(course, assignment_id, trainees, vignettes)
     items, summary = analyse(scores, choices, vignettes, ranges=ranges)
-    return ItemReport(assignment_id, items, summary, problems)
+    table, max_points = scores_table(scores)
+    return ItemReport(assignment_id, items, summary, problems, fully_graded(table), max_points,
+                      assignments[assignment_id].pass_mark)
 
 
 def _formatted(frame: pd.DataFrame) -> str:
@@ -119,3 +136,27 @@ def summary_csv(report: ItemReport) -> str:
     for column in ("mean_points", "median_points", "sd_points", "standard_error_points"):
         frame[column] = [f"{v:.4f}" if np.isfinite(v) else "" for v in frame[column]]
     return _formatted(frame)
+
+
+def reliability_csv(report: ItemReport, cut_percent: float | None = None) -> str:
+    """The reliability CSV: one row, at ``cut_percent`` or else the assignment's pass mark."""
+    if report.scores is None or report.max_points is None:
+        raise ValueError(f"{report.assignment_id}: the report carries no scores to compute reliability from")
+    cut = cut_percent if cut_percent is not None else report.pass_mark
+    result = reliability(report.scores, report.max_points, cut)
+    frame = pd.DataFrame([{"assignment": report.assignment_id, **asdict(result)}])
+    for column in ("coefficient", "sd_points", "sem_points", "cut_points", "sem_at_cut_points", "pass_rate",
+                   "decision_consistency", "kappa"):
+        frame[column] = [f"{v:.4f}" if v is not None and np.isfinite(v) else "" for v in frame[column]]
+    frame["cut_percent"] = ["" if v is None or not np.isfinite(v) else f"{v:g}" for v in frame["cut_percent"]]
+    return _formatted(frame)
+
+
+def retirements_csv(report: ItemReport, on: str, rule: RetirementRule = DEFAULT_RETIREMENT) -> str:
+    """The retirements CSV: each item the rule flags, why, what to do, and the bank line if accepted."""
+    rows = [{"item": p.item, "trainees": p.trainees, "facility": p.facility, "discrimination": p.discrimination,
+             "reasons": "; ".join(p.reasons), "action": p.action,
+             "bank_line": p.bank_line(report.assignment_id, on) if p.action != "watch" else ""}
+            for p in retirement_proposals(report.items, rule)]
+    columns = ["item", "trainees", "facility", "discrimination", "reasons", "action", "bank_line"]
+    return _formatted(pd.DataFrame(rows, columns=columns))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["DEFAULT_RANGES", "Flag", "HealthyRanges"]
+__all__ = ["DEFAULT_RANGES", "DEFAULT_RETIREMENT", "Flag", "HealthyRanges", "RetirementRule"]
 
 
 class Flag(StrEnum):
@@ -52,3 +52,34 @@ class HealthyRanges:
 
 #: The ranges used unless a caller passes others.
 DEFAULT_RANGES = HealthyRanges()
+
+
+@dataclass(frozen=True)
+class RetirementRule:
+    """When an item is proposed for retirement from the exam (``trainingkit items --retirements``).
+
+    Stricter than :class:`HealthyRanges`, which only flags items for a second look: a
+    certification form wants items of middling difficulty that agree with the rest of it.
+    Proposals need ``min_trainees`` fully graded coaches; with fewer an item is only watched,
+    as classical item statistics from a handful of coaches swing too far to retire on.
+    """
+
+    #: Facility (mean score / maximum) below this: too hard for the form.
+    min_facility: float = 0.30
+    #: Facility above this: too easy to tell coaches apart.
+    max_facility: float = 0.90
+    #: Discrimination (correlation with the rest of the form) below this: a weak item.
+    min_discrimination: float = 0.20
+    #: Fewest fully graded coaches before an item is proposed for retirement rather than watched.
+    min_trainees: int = 30
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_facility < self.max_facility <= 1:
+            raise ValueError("a retirement rule needs 0 <= min_facility < max_facility <= 1, "
+                             f"got {self.min_facility} and {self.max_facility}")
+        if self.min_trainees < 2:
+            raise ValueError(f"min_trainees must be at least 2, got {self.min_trainees}")
+
+
+#: The retirement rule used unless a caller passes another.
+DEFAULT_RETIREMENT = RetirementRule()
