@@ -17,7 +17,7 @@ from trainingkit.exam.forms import read_register
 from trainingkit.grading.feedback import summary_html
 from trainingkit.lessons import load_lessons, render_lesson
 from trainingkit.render.assignment import render_assignment
-from trainingkit.renewal.events import Event, EventKind
+from trainingkit.renewal.events import Event, EventKind, exact
 from trainingkit.renewal.records import HEADER_LINE
 from trainingkit.renewal.reviews import review_attempts
 from trainingkit.renewal.rules import status_on
@@ -68,7 +68,7 @@ def test_records_rules_and_credential_carry_the_forms_cut_score_unrounded(cut: f
     for score, passes in ((cut, True), (cut - 0.04, False)):
         line = Event("C042", passed_on, EventKind.REVIEW, score=score, cut_score=cut, form="cycle-1")
         assert line.review is not None and line.review.passed is passes
-        assert str(line.review) == f"{score:g} / {cut:g}"
+        assert str(line.review) == f"{exact(score)} / {cut:g}"
         certified = Event("C042", dt.date(2024, 12, 20), EventKind.CERTIFIED)
         status = status_on([certified, line], dt.date(2026, 12, 2)).status
         assert status is (Status.READY_TO_RENEW if passes else Status.RENEWAL_DUE)
@@ -87,9 +87,9 @@ def test_a_review_line_from_the_register_reads_back_with_the_same_cut(tmp_path, 
 
     path = tmp_path / "log.csv"
     path.write_text(HEADER_LINE + "C042,2024-12-20,certified,,,,,,\n"
-                    f"C042,2026-12-01,review,,,{cut - 0.04:g},,{cut:g},cycle-1\n")
+                    f"C042,2026-12-01,review,,,{exact(cut - 0.04)},,{cut:g},cycle-1\n")
     log = read_event_log(path)
     table = log.statuses_on(dt.date(2026, 12, 2))
     (attempts,) = review_attempts(log, table)
     assert attempts.last is not None and attempts.last.cut_score == cut and attempts.last_failed
-    assert f"{cut - 0.04:g} / {cut:g}" in review_csv(table, [attempts])
+    assert f"{exact(cut - 0.04)} / {cut:g}" in review_csv(table, [attempts])

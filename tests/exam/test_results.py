@@ -80,6 +80,8 @@ def test_recording_twice_adds_nothing_twice_and_the_register_is_0640(course: Cou
     first = record_released(course=course, assignment_id="ethics-review", db_url=db_url)
     again = record_released(course=course, assignment_id="ethics-review", db_url=db_url, students={"kofi"})
     assert first is not None and len(first.added) == 1 and again is not None and (again.added, again.already) == ((), 1)
+    assert first.summary()[0] == "recorded C0042,2026-12-01,review,,,75,,72.1,cycle-1"
+    assert again.summary() == ["1 result(s) already in the register"]
     assert stat.S_IMODE(register.stat().st_mode) == 0o640
     assert register.read_text().splitlines()[1:] == ["C0042,2026-12-01,review,,,75,,72.1,cycle-1"]
     assert [event.review.passed for event in read_results(register)] == [True]  # type: ignore[union-attr]

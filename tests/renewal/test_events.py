@@ -150,6 +150,7 @@ def test_the_pass_decision_is_the_forms_cut_score_unrounded() -> None:
     """72.06 against 72.1 fails and 72.1 passes: score >= cut_score on the numbers as recorded."""
     assert not ReviewResult.of(72.06, 72.1, "cycle-1").passed
     assert ReviewResult.of(72.1, 72.1, "cycle-1").passed and str(ReviewResult.of(83.3, 72.1, "cycle-1")) == "83.3 / 72.1"
+    assert str(ReviewResult.of(72.09999, 72.1, "cycle-1")) == "72.09999 / 72.1"  # never shown rounded up to a pass
 
 
 @pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)

@@ -78,7 +78,7 @@ class Recorded:
         lines = [f"recorded {event_line(event).strip()}" for event in self.added]
         if self.already:
             lines.append(f"{self.already} result(s) already in the register")
-        return lines + self.skipped
+        return lines + list(self.skipped)
 
 
 def review_results(*, course: Course, assignment_id: str, coaches: Mapping[str, str], db_url: str,

@@ -33,6 +33,7 @@ __all__ = [
     "Verdict",
     "did_you_mean",
     "event_problem",
+    "exact",
     "event_table_markdown",
     "one_of",
     "same_day_rank",
@@ -182,6 +183,12 @@ _SAME_DAY_RANK = {
 def same_day_rank(kind: EventKind) -> int:
     """Return where ``kind`` goes among events of the same date (lower is earlier)."""
     return _SAME_DAY_RANK[kind]
+
+
+def exact(number: float) -> str:
+    """``number`` as short as it reads back exactly: ``72.1``, ``85``, ``93.33333333333333`` (never rounded)."""
+    short = f"{number:g}"
+    return short if float(short) == number else repr(number)
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -348,6 +355,6 @@ class ReviewResult:
 
     def __str__(self) -> str:
         """``83.3 / 72.1`` (score / cut score), and ``(legacy line)`` when it had no cut score."""
-        text = f"{self.score:g} / {self.cut_score:g}"
+        text = f"{exact(self.score)} / {exact(self.cut_score)}"
         return f"{text} (legacy line: no cut score, read against the former {LEGACY_CUT_SCORE:g})" \
             if self.legacy else text

@@ -99,7 +99,7 @@ def timeline_figure(
                          facecolors=["#009E73" if ok else "none" for ok in passed],
                          edgecolors=["#009E73" if ok else "#D55E00" for ok in passed])
             for day, result in zip(days, results, strict=True):  # "83.3 / 72.1" beside each review
-                axes.annotate(f"{result.score:g} / {result.cut_score:g}{'*' if result.legacy else ''}",
+                axes.annotate(f"{result.score:.1f} / {result.cut_score:g}{'*' if result.legacy else ''}",
                               (day, lane), xytext=(0, 7), textcoords="offset points", ha="center",
                               fontsize="x-small")
         else:

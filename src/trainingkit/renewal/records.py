@@ -28,7 +28,7 @@ from pathlib import Path
 from trainingkit.answers import sync_folder
 
 from .eventlog import EventLogError
-from .events import EVENT_COLUMNS, LEGACY_EVENT_COLUMNS, Event, EventKind
+from .events import EVENT_COLUMNS, LEGACY_EVENT_COLUMNS, Event, EventKind, exact
 
 __all__ = ["HEADER_LINE", "append_events", "event_line"]
 
@@ -40,7 +40,7 @@ _LEGACY_HEADER = ",".join(LEGACY_EVENT_COLUMNS).encode()
 def event_line(event: Event) -> str:
     """The log line of ``event`` (the columns of :data:`.events.EVENT_COLUMNS`), with its line break."""
     def number(value: float | None) -> str:
-        return "" if value is None else f"{value:g}"
+        return "" if value is None else exact(value)
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([

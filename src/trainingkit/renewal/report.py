@@ -14,6 +14,7 @@ import pandas as pd
 
 from .cycle import Cycle
 from .dates import add_months
+from .events import exact
 from .reviews import ReviewAttempts
 from .status import Status, StatusTable
 
@@ -117,9 +118,9 @@ def review_frame(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> pd.Da
         "review_attempts": pd.Series([review.attempts for review in reviews], dtype="int64"),
         "failed_reviews": pd.Series([review.failed for review in reviews], dtype="int64"),
         "last_review_on": pd.Series([_iso(review.last_on) for review in reviews], dtype=object),
-        "last_score": pd.Series(["" if review.last is None else f"{review.last.score:g}"
+        "last_score": pd.Series(["" if review.last is None else exact(review.last.score)
                                  for review in reviews], dtype=object),
-        "last_cut_score": pd.Series(["" if review.last is None else f"{review.last.cut_score:g}"
+        "last_cut_score": pd.Series(["" if review.last is None else exact(review.last.cut_score)
                                      for review in reviews], dtype=object),
         "last_form": pd.Series(["" if review.last is None else review.last.form or "" for review in reviews],
                                dtype=object),
