@@ -29,7 +29,8 @@ def test_every_stated_setting_is_the_offices_own(project: Course) -> None:
     """Each entry that states a setting gives the very value the renewal rules use."""
     policy = load_policy(project.lessons_dir / POLICY_FILE)
     stated = {item.setting for item in policy.values() if item.setting}
-    assert {"window_days", "pass_mark", "grace_months", "charge_report_days"} <= stated
+    assert {"window_days", "grace_months", "charge_report_days"} <= stated
+    assert policy["pass-mark"].setting is None  # the pass mark is each form's cut score, not an office setting
     for item in policy.values():
         if item.setting:
             assert item.value == getattr(DEFAULT_RULES, item.setting), item.id
@@ -42,7 +43,7 @@ def test_a_value_that_differs_from_the_office_setting_is_named(tmp_path: Path, p
 
 
 def test_an_unknown_setting_is_named(tmp_path: Path, policy_text: str) -> None:
-    _refused(tmp_path, policy_text.replace("setting: pass_mark", "setting: passmark"), "policies[3].setting",
+    _refused(tmp_path, policy_text.replace("setting: window_days", "setting: window_day"), "policies[2].setting",
              "must name a setting of trainingkit.renewal.settings.RenewalRules")
 
 
@@ -78,7 +79,7 @@ def test_the_worked_examples_agree_with_the_renewal_rules(project: Course) -> No
 
 def test_policy_is_quoted_only_in_its_own_box(project: Course) -> None:
     """Office numbers never appear in a lesson's own words; the boxes that quote them carry the heading."""
-    office_only = [f"{DEFAULT_RULES.window_days} days", f"{DEFAULT_RULES.pass_mark:g}%", "29 February"]
+    office_only = [f"{DEFAULT_RULES.window_days} days", "29 February"]
     for lesson in load_lessons(project.lessons_dir):
         own = [*lesson.questions, *lesson.objectives, *lesson.key_points]
         for section in lesson.sections:

@@ -14,7 +14,15 @@ import yaml
 from trainingkit.bank.model import Kind, Vignette
 
 ASSIGNMENT_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-DEFAULT_PASS_MARK = 80.0
+
+
+def pass_mark_sentence(pass_mark: float, *, cut_score: bool) -> str:
+    """The one way the form and its feedback letter state the pass mark.
+
+    ``cut_score`` says it is a fixed review form's cut score (coursework/forms.yaml), which the
+    office's records and the certificate state too: the number is never rounded or rescaled.
+    """
+    return f"The pass mark is {pass_mark:g}% of the points" + (": this form's cut score." if cut_score else ".")
 
 
 class FeedbackMode(str, Enum):
@@ -48,6 +56,13 @@ class Assignment:
         chosen = [bank[item] for item in self.items]
         return ([v for v in chosen if v.kind is not Kind.REFLECTION]
                 + [v for v in chosen if v.kind is Kind.REFLECTION])
+
+    @property
+    def pass_mark_sentence(self) -> str | None:
+        """How the form and its feedback state the pass mark (``None`` without one)."""
+        if self.pass_mark is None:
+            return None
+        return pass_mark_sentence(self.pass_mark, cut_score=self.form_cycle is not None)
 
     def automatic_points(self, bank: Mapping[str, Vignette]) -> float:
         return sum(v.points for v in self.vignettes(bank) if v.kind.is_choice)
@@ -105,8 +120,7 @@ def _parse(raw: Any, path: Path, bank: Mapping[str, Vignette]) -> Assignment:
         fail("items", broken)
     if form_cycle is not None and "pass_mark" in raw:
         fail("pass_mark", "a fixed review form passes at its own cut score (coursework/forms.yaml)")
-    pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK if mode is FeedbackMode.REVIEW and form_cycle is None
-                        else None)
+    pass_mark = raw.get("pass_mark")
     if pass_mark is not None and (isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float))
                                   or not 0 < pass_mark <= 100):
         fail("pass_mark", "must be a percentage above 0 and at most 100")

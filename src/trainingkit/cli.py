@@ -154,7 +154,7 @@ from trainingkit.hub.run import hub as hub_command  # noqa: E402 - registered af
 main.add_command(hub_command)
 
 from trainingkit.credentials.cli import certificate  # noqa: E402
-from trainingkit.exam.cli import forms, review_form, standard_setting  # noqa: E402
+from trainingkit.exam.cli import forms, review, review_form, standard_setting  # noqa: E402
 
-for command in (forms, review_form, standard_setting, certificate):
+for command in (forms, review_form, review, standard_setting, certificate):
     main.add_command(command)

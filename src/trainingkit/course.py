@@ -121,5 +121,11 @@ class Course:
         """The course service's store on the hub (submissions as received): the grader's alone."""
         return self.root / "course-store"
 
+    @property
+    def roster_file(self) -> Path:
+        """The class roster (``username,role,name,coach_id,email``): who has a coach id. On the hub,
+        ``trainingkit hub`` writes its roster here, in the grader's private course folder."""
+        return self.root / "roster.csv"
+
     def source_notebook(self, assignment_id: str) -> Path:
         return self.source_dir / assignment_id / f"{assignment_id}.ipynb"

@@ -62,6 +62,7 @@ def test_the_pdf_is_written(tmp_path: Path) -> None:
     assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_the_review_event_line_fits_the_renewal_log_on_the_office_scale() -> None:
-    """Issuing gives the review line of the renewal log, its score scaled so the cut score is the pass mark."""
-    assert review_event(_facts()) == "C042,2026-11-29,review,,,89.2,"
+def test_the_review_event_line_carries_the_score_and_the_forms_cut_score_as_certified() -> None:
+    """Issuing gives the renewal log's review line with the very score, cut score and form it signs: no rescaling."""
+    facts = _facts()
+    assert review_event(facts) == f"C042,2026-11-29,review,,,{facts.score:g},,{facts.cut_score:g},cycle-{facts.cycle}"

@@ -105,7 +105,7 @@ def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp
                   "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"), "--office", str(office))
     assert result.exit_code == 0, result.output
     code = re.search(r"Verification code: (\S+)", result.stdout).group(1)
-    assert "C042,2026-11-29,review,,,91.4," in result.stdout
+    assert "C042,2026-11-29,review,,,88,,72.1,cycle-1" in result.stdout
     assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "c.json").exists()
     for reference in (code, str(tmp_path / "c.json")):
         verdict = _run("certificate", "verify", reference, "--published", str(office / "published"), "--on", "2027-01-01")

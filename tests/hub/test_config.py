@@ -33,7 +33,7 @@ def test_the_office_gets_its_notebook_and_an_empty_log_privately(project: Course
     assert sorted(added) == ["coaches.csv", "renewals.ipynb"]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert (folder / "renewals.ipynb").read_bytes() == (project.notebooks_dir / "office" / "renewals.ipynb").read_bytes()
-    assert (folder / "coaches.csv").read_text() == "coach_id,date,event,supervisor,hours,score,outcome\n"
+    assert (folder / "coaches.csv").read_text() == "coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.stat().st_uid == os.getuid()
 
@@ -122,3 +122,12 @@ def test_the_course_service_runs_as_the_grader_and_only_members_servers_may_call
     assert members == {"name": "course-members", "groups": ["trainees", "supervisors"], "scopes": [scope]}
     assert scope in config.Spawner.server_token_scopes
 
+
+
+def test_the_grader_writes_and_the_office_reads_the_results_register_named_in_their_environment(tmp_path: Path) -> None:
+    """The formgrader (which releases feedback) is told where the results register is, in the office's folder."""
+    config = _configured(tmp_path)
+    layout = HubSettings.read(tmp_path / "settings.json").layout
+    (formgrader,) = [s for s in config.JupyterHub.services if s["name"] == layout.course_id]
+    assert formgrader["environment"]["TRAININGKIT_RESULTS"] == str(layout.prefix / "office" / "results.csv")
+    assert layout.results_register.parent == layout.office_dir and layout.office_group.endswith("-office")

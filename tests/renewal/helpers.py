@@ -16,8 +16,11 @@ def certified(on: str, coach_id: str = "C1") -> Event:
     return Event(coach_id, day(on), EventKind.CERTIFIED)
 
 
-def review(on: str, score: float, coach_id: str = "C1") -> Event:
-    return Event(coach_id, day(on), EventKind.REVIEW, score=score)
+def review(on: str, score: float, coach_id: str = "C1", cut_score: float | None = 80.0,
+           form: str | None = "cycle-1") -> Event:
+    """A review against a form whose cut score is 80 unless said (``cut_score=None``: a legacy line)."""
+    return Event(coach_id, day(on), EventKind.REVIEW, score=score, cut_score=cut_score,
+                 form=form if cut_score is not None else None)
 
 
 def renewed(on: str, coach_id: str = "C1", line: int | None = None) -> Event:

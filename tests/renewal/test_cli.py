@@ -87,24 +87,48 @@ def test_a_malformed_on_date_is_a_usage_error(write_log: WriteLog) -> None:
     assert code == 2 and "--on" in err
 
 
-def test_gradebook_reviews_count_toward_renewal(write_log: WriteLog, gradebook_url: str) -> None:
-    """--gradebook adds the ethics review results: C1 passed with 85% on 2025-12-01."""
+def test_the_results_register_counts_toward_renewal_at_each_forms_cut_score(write_log: WriteLog) -> None:
+    """--results adds released reviews: 72.1 against a cut of 72.1 passes, 72.06 against it does not."""
     events = write_log("C1,2024-02-29,certified,,,,", "C2,2024-01-01,certified,,,,")
-    code, out, _ = run("status", "--events", str(events), "--on", "2025-12-02",
-                       "--gradebook", gradebook_url, "--assignment", "ethics-review")
+    register = write_log("C1,2025-12-01,review,,,72.1,,72.1,cycle-1", "C2,2025-12-01,review,,,72.06,,72.1,cycle-1",
+                         "C9,2025-12-01,review,,,90,,72.1,cycle-1", name="results.csv")
+    code, out, _ = run("status", "--events", str(events), "--on", "2025-12-02", "--results", str(register))
     assert code == 0
     assert "C1,ready_to_renew,2026-02-28,2026-08-28," in out.splitlines()
-    assert "C2,lapsed,2026-01-01,2026-07-01," not in out  # 30% does not pass
     assert "C2,renewal_due,2026-01-01,2026-07-01," in out.splitlines()
+    assert "C9" not in out  # a result of someone the log does not certify is left out
 
 
-def test_a_bad_gradebook_exits_2_and_writes_nothing(write_log: WriteLog, gradebook_url: str,
-                                                     tmp_path: Path) -> None:
-    """A gradebook score outside 0 to 100 is input that breaks a rule."""
+def test_a_bad_results_register_exits_2_naming_its_line_and_writes_nothing(write_log: WriteLog,
+                                                                          tmp_path: Path) -> None:
+    """A register line that is not a review, or a cut score outside 0 to 100, stops the command."""
     target = tmp_path / "status.csv"
+    register = write_log("C1,2025-12-01,review,,,80,,172.1,cycle-1", "C1,2025-12-01,renewed,,,,", name="results.csv")
     code, _, err = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02",
-                       "--gradebook", gradebook_url, "--assignment", "ethics-extra", "--output", str(target))
-    assert code == 2 and "outside 0 to 100" in err and not target.exists()
+                       "--results", str(register), "--output", str(target))
+    assert code == 2 and "line 2, column cut_score: cut_score 172.1 is outside 0 to 100" in err
+    assert not target.exists()
+    register.write_text(register.read_text().replace(",172.1,", ",72.1,"))
+    code, _, err = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02", "--results", str(register))
+    assert code == 2 and "line 3, column event: the results register holds review lines only" in err
+
+
+def test_a_missing_results_register_means_nothing_released_yet(write_log: WriteLog, tmp_path: Path) -> None:
+    """--results naming a file not made yet reads as no results, not an error."""
+    code, _, _ = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02",
+                     "--results", str(tmp_path / "none-yet.csv"))
+    assert code == 0
+
+
+def test_record_writes_a_review_with_its_cut_score_and_form(write_log: WriteLog) -> None:
+    """renewal record --cut-score --form writes them on the line; a review without them is refused."""
+    events = write_log("C1,2024-02-29,certified,,,,")
+    code, out, _ = run("record", "--events", str(events), "--coach", "C1", "--date", "2025-12-01",
+                       "--event", "review", "--score", "72.06", "--cut-score", "72.1", "--form", "cycle-1")
+    assert code == 0 and events.read_text().endswith("C1,2025-12-01,review,,,72.06,,72.1,cycle-1\n")
+    code, _, err = run("record", "--events", str(events), "--coach", "C1", "--date", "2025-12-02",
+                       "--event", "review", "--score", "85")
+    assert code == 2 and "no cut score and form" in err
 
 
 def test_report_writes_the_summaries_and_the_plot_privately(write_log: WriteLog, tmp_path: Path) -> None:
@@ -122,22 +146,24 @@ def test_report_writes_the_summaries_and_the_plot_privately(write_log: WriteLog,
 
 
 def test_a_failed_review_appears_in_the_report_csv_and_summary(write_log: WriteLog, tmp_path: Path) -> None:
-    """A score of 72 under the 80 pass mark is counted, and C1 is listed as needing a retake."""
+    """A score of 72 under its form's cut score 72.1 is counted, and C1 is listed as needing a retake."""
     out_dir = tmp_path / "report"
-    events = write_log("C1,2024-02-29,certified,,,,", "C1,2025-11-20,review,,,72,",
-                       "C2,2024-01-01,certified,,,,", "C2,2025-11-01,review,,,60,", "C2,2025-11-05,review,,,88,")
+    events = write_log("C1,2024-02-29,certified,,,,", "C1,2025-11-20,review,,,72,,72.1,cycle-1",
+                       "C2,2024-01-01,certified,,,,", "C2,2025-11-01,review,,,60,,72.1,cycle-1",
+                       "C2,2025-11-05,review,,,88,,72.1,cycle-1")
     code, _, _ = run("report", "--events", str(events), "--on", "2025-12-02", "--output-dir", str(out_dir))
     assert code == 0
     reviews = (out_dir / REPORT_FILES["reviews"]).read_text().splitlines()
     assert reviews == [
-        "coach_id,status,review_attempts,failed_reviews,last_review_on,last_score,last_review_failed",
-        "C1,renewal_due,1,1,2025-11-20,72,yes",
-        "C2,ready_to_renew,2,1,2025-11-05,88,no",
+        "coach_id,status,review_attempts,failed_reviews,last_review_on,last_score,last_cut_score,last_form,"
+        "last_review_failed,last_review",
+        "C1,renewal_due,1,1,2025-11-20,72,72.1,cycle-1,yes,72 / 72.1",
+        "C2,ready_to_renew,2,1,2025-11-05,88,72.1,cycle-1,no,88 / 72.1",
     ]
     summary = (out_dir / REPORT_FILES["summary"]).read_text()
     assert "3 attempts by 2 coaches, 2 of them failed." in summary
     failed = summary.split("## Latest review failed")[1].split("##")[0]
-    assert "| C1 |" in failed and "| 72 |" in failed and "| C2 |" not in failed
+    assert "| C1 |" in failed and "| 72 / 72.1 |" in failed and "| C2 |" not in failed
 
 
 def test_a_pseudonymised_report_names_no_coach(write_log: WriteLog, tmp_path: Path) -> None:
@@ -198,7 +224,7 @@ def test_record_adds_a_checked_line_and_refuses_a_bad_event_without_writing(tmp_
     """`renewal record` appends one whole line; an unknown event or a missing detail exits 2 and adds nothing."""
     log = tmp_path / "coaches.csv"
     code, out, _ = run("record", "--events", str(log), "--coach", "C1", "--date", "2024-01-01", "--event", "certified")
-    assert code == 0 and out == f"added to {log}: C1,2024-01-01,certified,,,,\n"
+    assert code == 0 and out == f"added to {log}: C1,2024-01-01,certified,,,,,,\n"
     before = log.read_bytes()
     code, _, err = run("record", "--events", str(log), "--coach", "C1", "--date", "2024-01-02", "--event", "reveiw")
     assert code == 2 and "did you mean 'review'?" in err
@@ -206,7 +232,7 @@ def test_record_adds_a_checked_line_and_refuses_a_bad_event_without_writing(tmp_
     assert code == 2 and "a review needs a score" in err
     assert log.read_bytes() == before
     code, _, _ = run("record", "--events", str(log), "--coach", "C1", "--date", "2025-12-01", "--event", "review",
-                     "--score", "85")
+                     "--score", "85", "--cut-score", "72.1", "--form", "cycle-1")
     assert code == 0
     code, out, _ = run("status", "--events", str(log), "--on", "2025-12-02")
     assert out.splitlines()[1].startswith("C1,ready_to_renew")

@@ -14,6 +14,7 @@ from trainingkit.renewal.events import (
     Event,
     EventColumns,
     EventKind,
+    ReviewResult,
     Verdict,
     did_you_mean,
     event_problem,
@@ -131,17 +132,32 @@ def test_the_readme_event_table_is_the_one_the_checks_use() -> None:
 def test_each_event_is_refused_without_a_column_the_table_says_it_needs(row: EventColumns) -> None:
     """Leaving out any needed column is a problem in that column; the table's values are accepted."""
     full = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
-            "outcome": row.outcomes[0] if row.outcomes else None}
+            "outcome": row.outcomes[0] if row.outcomes else None, "cut_score": 72.1, "form": "cycle-1"}
     assert event_problem(row.kind, **full) is None  # type: ignore[arg-type]
     for column in row.needs:
         problem = event_problem(row.kind, **{**full, column: None})  # type: ignore[arg-type]
         assert problem is not None and problem.column == column
 
 
+def test_a_review_without_both_cut_score_and_form_is_a_legacy_line_read_against_80() -> None:
+    """Neither cut_score nor form: a legacy review, judged against LEGACY_CUT_SCORE and flagged."""
+    event = Event("C1", date(2025, 1, 1), EventKind.REVIEW, score=80.0)
+    assert event.review is not None and event.review.legacy and event.review.passed
+    assert str(event.review).startswith("80 / 80 (legacy line")
+
+
+def test_the_pass_decision_is_the_forms_cut_score_unrounded() -> None:
+    """72.06 against 72.1 fails and 72.1 passes: score >= cut_score on the numbers as recorded."""
+    assert not ReviewResult.of(72.06, 72.1, "cycle-1").passed
+    assert ReviewResult.of(72.1, 72.1, "cycle-1").passed and str(ReviewResult.of(83.3, 72.1, "cycle-1")) == "83.3 / 72.1"
+    assert str(ReviewResult.of(72.09999, 72.1, "cycle-1")) == "72.09999 / 72.1"  # never shown rounded up to a pass
+
+
 @pytest.mark.parametrize("row", EVENT_TABLE, ids=lambda row: row.kind.value)
 def test_each_event_accepts_anything_in_the_columns_the_table_says_it_ignores(row: EventColumns) -> None:
     """Ignored columns are not checked: odd values there are no problem."""
     details = {"supervisor": "Dr A", "hours": 2.0, "score": 90.0,
-               "outcome": row.outcomes[0] if row.outcomes else None}
-    odd = {"supervisor": "", "hours": -5.0, "score": 500.0, "outcome": "whatever"}
+               "outcome": row.outcomes[0] if row.outcomes else None, "cut_score": 72.1, "form": "cycle-1"}
+    odd = {"supervisor": "", "hours": -5.0, "score": 500.0, "outcome": "whatever", "cut_score": 300.0,
+           "form": "not a form"}
     assert event_problem(row.kind, **{**details, **{c: odd[c] for c in row.ignores}}) is None  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainingkit.renewal.eventlog import EventLogError
-from trainingkit.renewal.events import EVENT_COLUMNS, Event, EventKind
+from trainingkit.renewal.events import EVENT_COLUMNS, LEGACY_CUT_SCORE, LEGACY_EVENT_COLUMNS, Event, EventKind
 from trainingkit.renewal.logfile import read_event_log, read_statuses
 from trainingkit.renewal.rules import detail_of_event, status_on
 from trainingkit.renewal.status import Status
@@ -259,11 +259,42 @@ def test_a_header_that_is_not_utf8_is_reported_as_such(tmp_path: Path) -> None:
 
 def test_every_row_with_too_many_fields_is_named(write_log: WriteLog) -> None:
     """Unquoted commas in two supervisor names give two problems, with the fix."""
-    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Smith, J,2,,",
-                     "C1,2024-02-02,supervision,Smith, J,2,,")
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2024-02-01,supervision,Smith, J,2,,,,",
+                     "C1,2024-02-02,supervision,Smith, J,2,,,,")
     error = error_of(path)
     assert [problem.line for problem in error.problems] == [3, 4]
-    assert "expected 7 fields, found 8" in error.message and "double quotes" in error.message
+    assert "expected 9 fields, found 10" in error.message and "double quotes" in error.message
+
+
+def test_a_legacy_log_with_a_cut_score_on_a_line_says_to_extend_its_header(write_log: WriteLog) -> None:
+    """Under the header of before cut scores, a review line with cut_score and form is told how to fix it."""
+    legacy = ",".join(LEGACY_EVENT_COLUMNS)
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2025-11-01,review,,,80,,72.1,cycle-1", header=legacy)
+    error = error_of(path)
+    assert [problem.line for problem in error.problems] == [3]
+    assert "expected 7 fields, found 9" in error.message and "add cut_score,form to its first line" in error.message
+
+
+def test_a_legacy_log_reads_and_its_reviews_pass_at_the_former_mark_flagged(write_log: WriteLog) -> None:
+    """A log with the old header reads; a review without a cut score is judged against 80 and says so."""
+    legacy = ",".join(LEGACY_EVENT_COLUMNS)
+    path = write_log("C1,2024-01-01,certified,,,,", "C1,2025-11-01,review,,,80,",
+                     "C2,2024-01-01,certified,,,,", "C2,2025-11-01,review,,,79.9,", header=legacy)
+    log = read_event_log(path)
+    (one,) = [event.review for event in log.events("C1") if event.review]
+    (two,) = [event.review for event in log.events("C2") if event.review]
+    assert one.passed and one.legacy and one.cut_score == LEGACY_CUT_SCORE == 80
+    assert not two.passed and "legacy line" in str(two)
+    assert [status.value for status in log.statuses_on(date(2025, 12, 1)).statuses] == ["ready_to_renew",
+                                                                                        "renewal_due"]
+
+
+def test_a_review_with_a_cut_score_needs_its_form_and_the_other_way_round(write_log: WriteLog) -> None:
+    """Half a review's pass mark (a cut score without its form, or a form without it) is refused, naming the column."""
+    error = error_of(write_log("C1,2024-01-01,certified,,,,", "C1,2025-11-01,review,,,80,,72.1,",
+                               "C1,2025-11-02,review,,,80,,,cycle-1", "C1,2025-11-03,review,,,80,,72.1,bad form"))
+    assert [(problem.line, problem.column) for problem in error.problems] == [(3, "form"), (4, "cut_score"),
+                                                                              (5, "form")]
 
 
 def test_line_numbers_stay_right_after_a_quoted_field_that_spans_lines(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from trainingkit.renewal.eventlog import EventLogError
-from trainingkit.renewal.events import Event, EventKind
+from trainingkit.renewal.events import LEGACY_EVENT_COLUMNS, Event, EventKind
 from trainingkit.renewal.logfile import read_event_log
 from trainingkit.renewal.records import HEADER_LINE, append_events, event_line
 
@@ -24,9 +24,42 @@ def test_an_event_line_reads_back_as_the_same_event(tmp_path: Path) -> None:
               Event("C1", date(2025, 12, 2), EventKind.VERDICT, supervisor="Okafor, A.", outcome="competent")]
     path = append_events(tmp_path / "events.csv", events)
     assert read_event_log(path).events("C1") == [
-        Event(e.coach_id, e.on, e.kind, e.supervisor, e.hours, e.score, e.outcome, line=n)
+        Event(e.coach_id, e.on, e.kind, e.supervisor, e.hours, e.score, e.outcome, line=n, cut_score=e.cut_score,
+              form=e.form)
         for n, e in enumerate(events, start=2)]
-    assert event_line(review("2025-12-01", 85)) == "C1,2025-12-01,review,,,85,\n"
+    assert event_line(review("2025-12-01", 85, cut_score=72.1)) == "C1,2025-12-01,review,,,85,,72.1,cycle-1\n"
+
+
+def test_a_review_without_its_cut_score_is_never_written(tmp_path: Path) -> None:
+    """A legacy review (no cut score and form) is refused, naming the coach, and nothing is added."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-01-01")])
+    before = path.read_bytes()
+    with pytest.raises(EventLogError, match="review of C1 on 2025-12-01 has no cut score and form"):
+        append_events(path, [review("2025-12-01", 85, cut_score=None)])
+    assert path.read_bytes() == before
+
+
+def test_an_old_log_gets_the_current_header_and_keeps_every_line(tmp_path: Path) -> None:
+    """Appending to a log with the legacy header first renames in the new header; old lines stay byte for byte."""
+    path = tmp_path / "events.csv"
+    old = "C1,2024-01-01,certified,,,,\nC1,2025-11-01,review,,,85,\n"
+    path.write_text(",".join(LEGACY_EVENT_COLUMNS) + "\n" + old)
+    os.chmod(path, 0o640)
+    append_events(path, [review("2025-12-01", 70, cut_score=72.1)])
+    assert path.read_text() == HEADER_LINE + old + "C1,2025-12-01,review,,,70,,72.1,cycle-1\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    results = [event.review for event in read_event_log(path).events("C1") if event.review]
+    assert [(r.passed, r.legacy) for r in results] == [(True, True), (False, False)]
+
+
+def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
+    """A register made with mode 0640 is 0640 even under a umask of 077."""
+    previous = os.umask(0o077)
+    try:
+        path = append_events(tmp_path / "results.csv", [review("2025-12-01", 70, cut_score=72.1)], mode=0o640)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
 def test_a_new_log_is_private_and_starts_with_the_header_and_its_folder_is_synced(tmp_path: Path, monkeypatch) -> None:
@@ -40,7 +73,7 @@ def test_a_new_log_is_private_and_starts_with_the_header_and_its_folder_is_synce
 
     monkeypatch.setattr(os, "fsync", fsync)
     path = append_events(tmp_path / "events.csv", [certified("2024-01-01")])
-    assert path.read_text() == HEADER_LINE + "C1,2024-01-01,certified,,,,\n"
+    assert path.read_text() == HEADER_LINE + "C1,2024-01-01,certified,,,,,,\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert synced == [str(path), str(tmp_path)]
     synced.clear()

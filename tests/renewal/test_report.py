@@ -108,10 +108,10 @@ def test_a_coach_id_with_a_comma_or_quote_is_quoted_as_csv_needs() -> None:
 
 REVIEWED = (
     "C1,2024-02-29,certified,,,,",
-    "C1,2025-12-01,review,,,72,",
+    "C1,2025-12-01,review,,,72,,72.1,cycle-1",
     "C2,2024-01-01,certified,,,,",
     "C2,2025-10-10,review,,,70,",
-    "C2,2025-11-01,review,,,85.5,",
+    "C2,2025-11-01,review,,,85.5,,72.1,cycle-1",
     "C3,2024-06-01,certified,,,,",
 )
 
@@ -123,9 +123,9 @@ def test_the_review_csv_counts_attempts_and_failures_and_gives_the_last_score(wr
     rows = list(csv.reader(io.StringIO(review_csv(table, review_attempts(log, table)))))
     assert tuple(rows[0]) == REVIEW_COLUMNS
     assert rows[1:] == [
-        ["C1", "renewal_due", "1", "1", "2025-12-01", "72", "yes"],
-        ["C2", "ready_to_renew", "2", "1", "2025-11-01", "85.5", "no"],
-        ["C3", "certified", "0", "0", "", "", ""],
+        ["C1", "renewal_due", "1", "1", "2025-12-01", "72", "72.1", "cycle-1", "yes", "72 / 72.1"],
+        ["C2", "ready_to_renew", "2", "1", "2025-11-01", "85.5", "72.1", "cycle-1", "no", "85.5 / 72.1"],
+        ["C3", "certified", "0", "0", "", "", "", "", "", ""],
     ]
 
 
@@ -137,5 +137,18 @@ def test_the_summary_lists_coaches_whose_latest_review_failed(write_log: WriteLo
                           reviews=review_attempts(log, table))
     assert "3 attempts by 2 coaches, 2 of them failed." in text
     failed = text.split("## Latest review failed")[1].split("##")[0]
-    assert "(1)" in failed and "| C1 | renewal_due | 2026-02-28 | 1 | 1 | 2025-12-01 | 72 |" in failed
+    assert "(1)" in failed and "| C1 | renewal_due | 2026-02-28 | 1 | 1 | 2025-12-01 | 72 / 72.1 | cycle-1 |" in failed
     assert "| C2 |" not in failed
+    passed = text.split("## Latest review passed")[1].split("##")[0]
+    assert "| C2 | ready_to_renew | 2026-01-01 | 2 | 1 | 2025-11-01 | 85.5 / 72.1 | cycle-1 |" in passed
+
+
+def test_the_summary_names_coaches_due_who_have_not_sat(write_log: WriteLog) -> None:
+    """A coach whose window is open with no review this cycle is listed as not sat; one with a review is not."""
+    log = read_event_log(write_log("C1,2024-01-10,certified,,,,", "C2,2024-01-01,certified,,,,",
+                                   "C2,2025-11-01,review,,,60,,72.1,cycle-1"))
+    table = log.statuses_on(date(2025, 12, 2))
+    text = office_summary(table, source="events.csv", due_per_month=renewals_due_per_month(table),
+                          reviews=review_attempts(log, table))
+    not_sat = text.split("no review sat this cycle")[1].split("##")[0]
+    assert "(1)" in not_sat and "| C1 | renewal_due | 2026-01-10 |" in not_sat and "C2" not in not_sat

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from trainingkit.renewal.events import ReviewResult
 from trainingkit.renewal.logfile import read_event_log
 from trainingkit.renewal.reviews import NO_ATTEMPTS, ReviewAttempts, review_attempts
 from trainingkit.renewal.settings import RenewalRules
@@ -20,9 +21,12 @@ def attempts_on(write_log: WriteLog, on: date, *rows: str, rules: RenewalRules |
 
 
 def test_a_failed_review_is_counted_with_its_score(write_log: WriteLog) -> None:
-    """Score 72 under the 80 pass mark: one attempt, one failed, the latest failed."""
-    (c1,) = attempts_on(write_log, date(2025, 12, 2), "C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,72,")
-    assert c1 == ReviewAttempts(attempts=1, failed=1, last_on=date(2025, 12, 1), last_score=72.0, last_failed=True)
+    """Score 72 under the form's cut score 72.1: one attempt, one failed, the latest failed, with both numbers."""
+    (c1,) = attempts_on(write_log, date(2025, 12, 2), "C1,2024-02-29,certified,,,,",
+                        "C1,2025-12-01,review,,,72,,72.1,cycle-1")
+    assert c1 == ReviewAttempts(attempts=1, failed=1, last_on=date(2025, 12, 1),
+                                last=ReviewResult(72.0, 72.1, "cycle-1", passed=False))
+    assert c1.last_failed and c1.last_score == 72.0 and str(c1.last) == "72 / 72.1"
 
 
 def test_a_pass_after_failures_keeps_the_failures_but_the_latest_passed(write_log: WriteLog) -> None:
@@ -47,11 +51,11 @@ def test_a_revoked_coach_has_no_attempts(write_log: WriteLog) -> None:
     assert c1 is NO_ATTEMPTS
 
 
-def test_the_pass_mark_comes_from_the_rules(write_log: WriteLog) -> None:
-    """Under a 70 pass mark, 72 passes."""
-    (c1,) = attempts_on(write_log, date(2025, 12, 2), "C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,72,",
-                        rules=RenewalRules(pass_mark=70))
-    assert (c1.failed, c1.last_failed) == (0, False)
+def test_the_pass_mark_comes_from_each_line_s_form(write_log: WriteLog) -> None:
+    """72 passes a form cut at 70 and fails one cut at 72.5, whatever the rules."""
+    (c1,) = attempts_on(write_log, date(2025, 12, 2), "C1,2024-02-29,certified,,,,",
+                        "C1,2025-11-01,review,,,72,,72.5,cycle-1", "C1,2025-12-01,review,,,72,,70,cycle-2")
+    assert (c1.failed, c1.last_failed, c1.last.form) == (1, False, "cycle-2")
 
 
 def test_attempts_need_the_table_read_from_the_same_log(write_log: WriteLog) -> None:

@@ -79,10 +79,17 @@ def test_a_review_passed_before_the_window_opened_does_not_count() -> None:
     assert status([START, review("2025-11-29", 95)], "2025-12-01") is Status.RENEWAL_DUE
 
 
-def test_the_pass_mark_is_a_setting() -> None:
-    """With a pass mark of 70, 75% counts."""
-    events = [START, review("2025-12-01", 75)]
-    assert status(events, "2025-12-02", RenewalRules(pass_mark=70)) is Status.READY_TO_RENEW
+def test_the_pass_mark_is_the_cut_score_of_the_form_sat() -> None:
+    """75% passes a form cut at 72.1 and fails one cut at 75.5; 72.06 fails 72.1 (never rounded)."""
+    assert status([START, review("2025-12-01", 75, cut_score=72.1)], "2025-12-02") is Status.READY_TO_RENEW
+    assert status([START, review("2025-12-01", 75, cut_score=75.5)], "2025-12-02") is Status.RENEWAL_DUE
+    assert status([START, review("2025-12-01", 72.06, cut_score=72.1)], "2025-12-02") is Status.RENEWAL_DUE
+
+
+def test_a_legacy_review_without_a_cut_score_is_read_against_80() -> None:
+    """An old line (no cut score) passes at 80 and not at 79.9, as the office decided it then."""
+    assert status([START, review("2025-12-01", 80, cut_score=None)], "2025-12-02") is Status.READY_TO_RENEW
+    assert status([START, review("2025-12-01", 79.9, cut_score=None)], "2025-12-02") is Status.RENEWAL_DUE
 
 
 def test_events_after_the_date_are_ignored() -> None:

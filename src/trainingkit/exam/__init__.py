@@ -11,6 +11,8 @@ Data passes through the modules in this order:
   case set placeable, no later part repeating an earlier key);
 * :mod:`~trainingkit.exam.angoff` turns supervisors' ratings into each form's cut score;
 * :mod:`~trainingkit.exam.certificate` writes and verifies pass certificates;
-* :mod:`~trainingkit.exam.cli` is the commands ``forms``, ``review-form``,
-  ``standard-setting`` and ``certificate``.
+* :mod:`~trainingkit.exam.results` appends each released result (score, the form's cut
+  score, the form) to the results register the office reads;
+* :mod:`~trainingkit.exam.cli` is the commands ``forms``, ``review-form``, ``review results``
+  and ``standard-setting``.
 """

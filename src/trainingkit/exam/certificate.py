@@ -5,7 +5,7 @@ a number, a day in the future, before the form was fixed or after the next form 
 score below the cut score, compared unrounded) with a message saying which. The credential
 itself, signed and revocable, is :mod:`trainingkit.credentials`; the PDF shows its facts, its
 verification code and where it can be checked. Issuing also gives the ``review`` event line
-for the renewal log, its score on the office's scale.
+for the renewal log: the same score and cut score, and the form's id.
 """
 
 from __future__ import annotations
@@ -51,16 +51,17 @@ def certified_facts(*, coach_id: str, name: str, cycle: int, score: float, cut_s
                           cycle_starting_on(passed_on, rules).expires_on)
 
 
-def review_event(facts: CertifiedFacts, pass_mark: float = 80.0) -> str:
-    """The renewal log's line for this result (``coach_id,date,event,supervisor,hours,score,outcome``).
+def review_event(facts: CertifiedFacts) -> str:
+    """The renewal log's line for this result: the score and the form's cut score as certified, and the form.
 
-    The score is on the office's scale (:func:`~trainingkit.renewal.gradebook.on_office_scale`),
-    where this form's cut score counts as the renewal rules' pass mark.
+    The line has the columns of :data:`trainingkit.renewal.events.EVENT_COLUMNS`, without its line break.
     """
-    from trainingkit.renewal.gradebook import on_office_scale
+    from trainingkit.exam.results import form_id
+    from trainingkit.renewal.events import Event, EventKind
+    from trainingkit.renewal.records import event_line
 
-    score = on_office_scale(facts.score, facts.cut_score, pass_mark)
-    return f"{facts.coach_id},{facts.passed_on.isoformat()},review,,,{score:g},"
+    return event_line(Event(facts.coach_id, facts.passed_on, EventKind.REVIEW, score=facts.score,
+                            cut_score=facts.cut_score, form=form_id(facts.cycle))).rstrip("\n")
 
 
 def write_pdf(facts: CertifiedFacts, *, code: str, issuer_name: str, check_at: str, path: Path) -> None:

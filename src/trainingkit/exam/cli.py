@@ -181,3 +181,38 @@ def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
         cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
                      cut.source])
     click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)
+
+
+@click.group("review")
+def review() -> None:
+    """The ethics review's results, for the certification office."""
+
+
+@review.command("results")
+@click.argument("assignment", default="ethics-review")
+@click.option("--student", "students", multiple=True, help="Only this trainee's result (a username; repeat).")
+def review_results_command(assignment: str, students: tuple[str, ...]) -> None:
+    """Add each graded sitting of ASSIGNMENT to the office's results register (coach id, date, score,
+    cut score, form). Released feedback records itself on the hub; this catches up, and adds nothing
+    twice."""
+    from trainingkit.course import Course
+    from trainingkit.exam.results import ResultsError, record_released, register_path
+    from trainingkit.renewal.eventlog import EventLogError
+
+    try:
+        course = Course.locate()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        recorded = record_released(course=course, assignment_id=assignment, db_url=course.db_url,
+                                   students=set(students) or None)
+    except (ResultsError, EventLogError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(BAD_INPUT)
+    if recorded is None:
+        click.echo(f"Error: {assignment!r} is not a fixed ethics review form (form: {{cycle: N}} in "
+                   f"{course.assignments_file}): it has no results for the office", err=True)
+        sys.exit(BAD_INPUT)
+    for line in recorded.summary() or ["nothing to record"]:
+        click.echo(line)
+    click.echo(f"results register: {register_path(course)}")

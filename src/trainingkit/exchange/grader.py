@@ -20,6 +20,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.abc import (Exchange, ExchangeCollect, ExchangeList, ExchangeReleaseAssignment,
                                    ExchangeReleaseFeedback)
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback as DefaultReleaseFeedback
 from traitlets import Unicode
 
 from trainingkit.exchange.store import USERNAME, CourseStore, Receipt, StoreError, stamp_of_timestamp
@@ -139,12 +140,59 @@ class StoreCollect(ExchangeCollect, StoreExchange):
         return 1
 
 
-class StoreReleaseFeedback(ExchangeReleaseFeedback, StoreExchange):
-    """Hands each trainee the feedback generated on their collected submission, through the service."""
+class RecordsReviewResults:
+    """Releasing the ethics review's feedback records each released result in the office's results
+    register (:mod:`trainingkit.exam.results`): releasing is when a result is final."""
+
+    coursedir: Any
+    log: Any
+
+    def record_results(self, users: list[str] | None) -> None:
+        """Append the released review results (of ``users``; ``None``: everyone's) to the register.
+
+        A failure is told, never raised (the feedback is out already), with the command that
+        catches up.
+        """
+        from trainingkit.course import Course
+        from trainingkit.exam.results import ResultsError, record_released
+        from trainingkit.renewal.eventlog import EventLogError
+
+        assignment_id = self.coursedir.assignment_id
+        course = Course(Path(self.coursedir.root).resolve().parent)
+        try:
+            recorded = record_released(course=course, assignment_id=assignment_id, db_url=self.coursedir.db_url,
+                                       students=None if users is None else set(users))
+        except (ResultsError, EventLogError, OSError) as error:
+            self.log.error("The results of %s were not recorded for the office: %s. Put it right, then run "
+                           "`trainingkit review results %s`.", assignment_id, error, assignment_id)
+            return
+        for line in recorded.summary() if recorded is not None else []:
+            self.log.info("Results register: %s", line)
+
+
+class FolderReleaseFeedback(RecordsReviewResults, DefaultReleaseFeedback):
+    """nbgrader's own release of feedback to the folder exchange (``make lab``), recording review results."""
 
     def start(self) -> None:
+        super().start()
+        student = self.coursedir.student_id
+        self.record_results(None if student in ("", "*") else [student])
+
+
+class StoreReleaseFeedback(RecordsReviewResults, ExchangeReleaseFeedback, StoreExchange):
+    """Hands each trainee the feedback generated on their collected submission, through the service,
+    and records the ethics review's released results for the office."""
+
+    def start(self) -> None:
+        released = self._release()
+        if released:
+            self.record_results(released)
+
+    def _release(self) -> list[str]:
+        """Put each collected submission's feedback in the store; return the users released."""
         store, assignment_id = self.store, self.coursedir.assignment_id
         student = self.coursedir.student_id
+        released: list[str] = []
         pattern = self.coursedir.format_path(self.coursedir.feedback_directory,
                                              student if student not in ("", "*") else "*", assignment_id)
         for folder in map(Path, sorted(glob.glob(pattern))):
@@ -160,5 +208,7 @@ class StoreReleaseFeedback(ExchangeReleaseFeedback, StoreExchange):
             files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.html"))
                      if path.is_file() and not path.is_symlink()}
             store.put_feedback(receipt, files)
+            released.append(user)
             self.log.info("Releasing feedback for student '%s' on assignment '%s' (%s)", user, assignment_id,
                           receipt.timestamp)
+        return released

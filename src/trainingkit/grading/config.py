@@ -42,6 +42,8 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
         c.StoreExchange.store_root = str(course.course_store)
     else:
         c.Exchange.root = str(course.exchange_dir)
+        # nbgrader's folder exchange, but releasing the ethics review's feedback records its results
+        c.ExchangeFactory.release_feedback = "trainingkit.exchange.grader.FolderReleaseFeedback"
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the

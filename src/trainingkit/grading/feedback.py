@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from trainingkit.assignments import FeedbackMode
+from trainingkit.assignments import FeedbackMode, pass_mark_sentence
 from trainingkit.bank.model import Vignette
 from trainingkit.scoring import ItemResult
 
@@ -63,8 +63,11 @@ def item_feedback_html(vignette: Vignette, result: ItemResult, mode: FeedbackMod
 
 
 def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *,
-                 pass_mark: float | None, problem: str = "") -> str:
-    """The assignment summary: what went well first, then what to revisit."""
+                 pass_mark: float | None, problem: str = "", cut_score: bool = False) -> str:
+    """The assignment summary: what went well first, then what to revisit.
+
+    ``cut_score`` says the pass mark is a fixed review form's cut score (said as the form says it).
+    """
     by_id = {v.id: v for v in vignettes}
     earned = sum(r.earned for r in results)
     possible = sum(r.possible for r in results)
@@ -92,6 +95,7 @@ def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *
                  f"({percent:.0f}%).")
     if pass_mark is not None:
         outcome = "at or above" if percent >= pass_mark else "below"
-        parts.append(f" The pass mark is {pass_mark:g}%; this part of your score is {outcome} it.")
+        parts.append(f" {pass_mark_sentence(pass_mark, cut_score=cut_score)} "
+                     f"This part of your score is {outcome} it.")
     parts.append(" Written reflections are graded by your supervisor.</p></div>")
     return "".join(parts)

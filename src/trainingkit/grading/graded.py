@@ -88,7 +88,8 @@ def graded_notebook(source: NotebookNode, *, bank: Mapping[str, Vignette], assig
             answer = submission.answers.get(question)
             text = answer.value if answer and isinstance(answer.value, str) else ""
             cell.outputs = [reflection_output(text, is_cut(text))]
-    summary = summary_html(vignettes, results, pass_mark=pass_mark, problem=submission.problem)
+    summary = summary_html(vignettes, results, pass_mark=pass_mark, problem=submission.problem,
+                           cut_score=assignment is not None and assignment.form_cycle is not None)
     for cell in graded.cells:
         if cell.cell_type == "code" and _role(cell).get("role") == "summary":
             cell.outputs = [new_output("display_data", data={"text/plain": "Feedback summary",

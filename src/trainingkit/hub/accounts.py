@@ -72,6 +72,17 @@ def remove(username: str) -> None:
         _run(["userdel", "--remove", username], f"removing account {username}")
 
 
+def ensure_group(group: str, usernames: Iterable[str]) -> None:
+    """Make the OS group ``group`` (if missing) with exactly ``usernames`` as its members."""
+    import grp
+
+    try:
+        grp.getgrnam(group)
+    except KeyError:
+        _run(["groupadd", "--system", group], f"making group {group}")
+    _run(["gpasswd", "--members", ",".join(sorted(usernames)), group], f"setting the members of group {group}")
+
+
 def ensure_accounts(members: Iterable[Member], *, home_base: Path = Path("/home")) -> list[NewAccount]:
     """Make every missing member's account with a fresh password; return the ones made."""
     made = []

@@ -139,6 +139,8 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role], course
         "TRAININGKIT_COURSE_SERVICE_URL": course_service_url,
         "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
     })
+    if role is Role.OFFICE:  # the results register its notebook and `trainingkit renewal` read
+        spawner.environment["TRAININGKIT_RESULTS"] = str(layout.results_register)
 
 
 def configure_hub(c: Any, settings: HubSettings) -> None:

@@ -11,12 +11,14 @@ and never touches trainees' work, the gradebook or a password already given.
    copied to ``PREFIX/course``, built and released there as the grader; the folder is the
    grader's alone (0700);
 4. each role's Jupyter configuration, the roster's trainees in the gradebook (by their
-   roster names), and the roster's accounts with first passwords.
+   roster names), and the roster's accounts with first passwords;
+5. the office's folder for the results register: the grader's, readable by the office's group.
 """
 
 from __future__ import annotations
 
 import csv
+import grp
 import hashlib
 import io
 import json
@@ -134,7 +136,8 @@ def grader_environment(layout: HubLayout, db_url: str | None = None) -> dict[str
            "JUPYTER_CONFIG_DIR": str(layout.role_config("grader")),
            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
-           "LANG": "C.UTF-8"}
+           "LANG": "C.UTF-8",
+           "TRAININGKIT_RESULTS": str(layout.results_register)}
     if db_url:
         env["TRAININGKIT_DB_URL"] = db_url
     return env
@@ -176,6 +179,12 @@ def ensure_course(layout: HubLayout, project: Course, db_url: str | None = None)
 def ensure_students(layout: HubLayout, members: Sequence[Member], db_url: str | None = None) -> None:
     """The roster's trainees in the gradebook by their roster names and emails, with nbgrader's own
     ``nbgrader db student import`` run as the grader (the formgrader showed "None, None" before)."""
+    roster = io.StringIO()  # the course's copy of the roster: who has a coach id (trainingkit.exam.results)
+    csv.writer(roster, lineterminator="\n").writerows(
+        [["username", "role", "name", "coach_id", "email"],
+         *([m.username, m.role.value, m.name, m.coach_id, m.email] for m in members)])
+    write_atomically(layout.course.roster_file, roster.getvalue())
+    _chown_tree(layout.course.roster_file, layout.grader)
     trainees = [member for member in members if member.role is Role.TRAINEE]
     if not trainees:
         return
@@ -188,6 +197,23 @@ def ensure_students(layout: HubLayout, members: Sequence[Member], db_url: str | 
     _chown_tree(students, layout.grader)
     _run([str(layout.bin("nbgrader")), "db", "student", "import", str(students)], "adding the roster's trainees "
          "to the gradebook", user=layout.grader, env=grader_environment(layout, db_url), cwd=layout.course.coursework)
+
+
+# --- the office's results register (issue 20, part 4) ---
+def ensure_office_folder(layout: HubLayout, members: Sequence[Member]) -> None:
+    """``PREFIX/office``: the grader's, group COURSE-office (the roster's office accounts), 2750, so
+    the office reads the results register the grader appends to and trainees cannot open it."""
+    accounts.ensure_group(layout.office_group, [m.username for m in members if m.role is Role.OFFICE])
+    folder = layout.office_dir
+    folder.mkdir(exist_ok=True)
+    grader, group = pwd.getpwnam(layout.grader).pw_uid, grp.getgrnam(layout.office_group).gr_gid
+    os.chown(folder, grader, group, follow_symlinks=False)
+    os.chmod(folder, 0o2750)
+    register = layout.results_register
+    if register.exists() and not register.is_symlink():
+        os.chown(register, grader, group, follow_symlinks=False)
+        os.chmod(register, 0o640)
+# --- end of the office's results register ---
 
 
 def ensure_role_configs(layout: HubLayout) -> None:
@@ -219,4 +245,5 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     made = accounts.ensure_accounts(members, home_base=home_base)
     if made:
         accounts.write_passwords(layout.passwords_file, made)
+    ensure_office_folder(layout, members)
     return made

@@ -7,6 +7,9 @@ PREFIX/                      root, 0755
                              submitted, autograded, feedback; unreadable to anyone else
     course-store/            the course service's store: released assignments, submissions as
                              received, feedback to return (trainingkit.exchange.store)
+  office/                    the grader's, group COURSE-office (the roster's office accounts), 2750:
+    results.csv              the results register (0640): released ethics review results, which
+                             the office reads and no trainee can (trainingkit.exam.results)
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
   hub/                       root only, 0700: the hub's database, secrets, passwords.csv, settings
                              (settings.json, 0600, keeps the gradebook URL when it is not SQLite)
@@ -63,6 +66,19 @@ class HubLayout:
     @property
     def config_file(self) -> Path:
         return self.hub_dir / "jupyterhub_config.py"
+
+    @property
+    def office_dir(self) -> Path:
+        return self.prefix / "office"
+
+    @property
+    def results_register(self) -> Path:
+        return self.office_dir / "results.csv"
+
+    @property
+    def office_group(self) -> str:
+        """The OS group of the roster's office accounts: they may read the results register."""
+        return f"{self.course_id}-office"
 
     @property
     def formgrade_group(self) -> str:

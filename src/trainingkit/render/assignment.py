@@ -46,8 +46,7 @@ def _welcome(assignment: Assignment, vignettes: list[Vignette]) -> str:
                 if assignment.feedback is FeedbackMode.PRACTICE else
                 "After grading you will see which questions and which sections of the Code of "
                 "Ethics to revisit.")
-    pass_line = (f"\n* The pass mark is **{assignment.pass_mark:g}%** of the points."
-                 if assignment.pass_mark is not None else "")
+    pass_line = f"\n* {assignment.pass_mark_sentence}" if assignment.pass_mark_sentence else ""
     intro = f"\n{assignment.introduction}\n" if assignment.introduction else ""
     return f"""
 # {assignment.title}

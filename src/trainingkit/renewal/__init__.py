@@ -9,7 +9,8 @@ Modules, in the order data passes through them: ``logfile`` reads the CSV
 (header, encoding, fields) and ``logcolumns`` checks its rows column by column
 against ``events`` (the vocabulary, and :data:`.events.EVENT_TABLE` of what each event
 needs), reporting every problem at once as an ``eventlog.EventLogError``;
-``gradebook`` adds nbgrader reviews; ``eventlog`` holds the checked log and
+``logfile.read_results`` adds the results register's reviews (each with its form's cut
+score, the one pass mark: :class:`.events.ReviewResult`); ``eventlog`` holds the checked log and
 runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
 ``status`` table. ``reviews`` counts review attempts and failures per coach;
 ``history``, ``report`` and ``plots`` make the office's tables and figures;

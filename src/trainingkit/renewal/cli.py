@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from .eventlog import EventLogError
-from .gradebook import DEFAULT_ASSIGNMENT, GradebookError
 
 __all__ = ["renewal"]
 
@@ -30,23 +29,17 @@ def _events_option(function):  # type: ignore[no-untyped-def]
     return click.option(
         "--events", "events", required=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Event log CSV: coach_id,date,event,supervisor,hours,score,outcome.",
+        help="Event log CSV: coach_id,date,event,supervisor,hours,score,outcome,cut_score,form.",
     )(function)
 
 
-def _gradebook_options(function):  # type: ignore[no-untyped-def]
-    function = click.option(
-        "--assignment", default=DEFAULT_ASSIGNMENT, show_default=True,
-        help="The gradebook assignment that is the ethics review course.",
-    )(function)
-    function = click.option(
-        "--cut-score", type=click.FloatRange(0, 100, min_open=True, max_open=True), default=None,
-        help="The review form's cut score in percent (`trainingkit forms`): gradebook scores are put on "
-             "the office's scale, where the cut score counts as the pass mark.",
-    )(function)
+def _results_option(function):  # type: ignore[no-untyped-def]
     return click.option(
-        "--gradebook", "gradebook_url", metavar="DB_URL",
-        help="nbgrader gradebook (SQLAlchemy URL) to add review results from.",
+        "--results", "results", envvar="TRAININGKIT_RESULTS", default=None,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The results register (review lines of released ethics review results, each with its "
+             "form's cut score), read beside the log; none there yet means none released. "
+             "[default: $TRAININGKIT_RESULTS, set on the hub]",
     )(function)
 
 
@@ -64,17 +57,16 @@ def renewal() -> None:
 @click.option("--on", "on", required=True, type=_DATE, help="Date to read the status on.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CSV here (private, atomically) instead of printing it.")
-@_gradebook_options
+@_results_option
 def status_command(
-    events: Path, on: datetime, output: Path | None, gradebook_url: str | None, assignment: str, cut_score: float | None
+    events: Path, on: datetime, output: Path | None, results: Path | None
 ) -> None:
     """Print coach_id,status,expires_on,grace_ends_on,flags for every coach."""
     from .commands import run_status
 
     try:
-        text = run_status(events=events, on=on.date(), output=output,
-                          gradebook_url=gradebook_url, assignment=assignment, cut_score=cut_score)
-    except (EventLogError, GradebookError) as error:
+        text = run_status(events=events, on=on.date(), output=output, results=results)
+    except EventLogError as error:
         raise RenewalInputError(str(error)) from None
     if output is None:
         click.echo(text, nl=False)
@@ -91,10 +83,10 @@ def status_command(
 @click.option("--credentials", "office", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The certification body's office folder: committee decisions in the log revoke (or, when "
                    "cleared, reissue) coaches' credentials and the status list is republished.")
-@_gradebook_options
+@_results_option
 def report_command(
     events: Path, on: datetime, output_dir: Path, months: int, pseudonymise: bool, office: Path | None,
-    gradebook_url: str | None, assignment: str, cut_score: float | None,
+    results: Path | None,
 ) -> None:
     """Write the office report: who is due, lapsed, past grace, referred; counts; plot."""
     from trainingkit.credentials.keys import KeyFolderError
@@ -105,9 +97,8 @@ def report_command(
 
     try:
         paths = run_report(events=events, on=on.date(), output_dir=output_dir, months=months,
-                           pseudonymise=pseudonymise, gradebook_url=gradebook_url,
-                           assignment=assignment, cut_score=cut_score, office=office)
-    except (EventLogError, GradebookError, OfficeError, KeyFolderError, RegisterError) as error:
+                           pseudonymise=pseudonymise, results=results, office=office)
+    except (EventLogError, OfficeError, KeyFolderError, RegisterError) as error:
         raise RenewalInputError(str(error)) from None
     for path in paths:
         click.echo(str(path))
@@ -122,18 +113,18 @@ def report_command(
               help="PNG file to write (private, atomically).")
 @click.option("--on", "on", type=_DATE, default=None, help="Last day shown [default: today].")
 @click.option("--pseudonym", default=None, help="Name shown instead of the coach id.")
-@_gradebook_options
+@_results_option
 def timeline_command(
     events: Path, coach_id: str, output: Path, on: datetime | None, pseudonym: str | None,
-    gradebook_url: str | None, assignment: str, cut_score: float | None,
+    results: Path | None,
 ) -> None:
     """Plot one coach's status over time, with every event marked."""
     from .commands import run_timeline
 
     try:
         run_timeline(events=events, coach_id=coach_id, output=output, until=_day(on),
-                     pseudonym=pseudonym, gradebook_url=gradebook_url, assignment=assignment, cut_score=cut_score)
-    except (EventLogError, GradebookError) as error:
+                     pseudonym=pseudonym, results=results)
+    except EventLogError as error:
         raise RenewalInputError(str(error)) from None
     click.echo(str(output))
 
@@ -147,9 +138,13 @@ def timeline_command(
 @click.option("--supervisor", default=None, help="For supervision and verdict.")
 @click.option("--hours", type=float, default=None, help="For supervision.")
 @click.option("--score", type=float, default=None, help="For review, in percent.")
+@click.option("--cut-score", type=float, default=None,
+              help="For review: the cut score of the form sat, in percent (its pass mark).")
+@click.option("--form", default=None, help="For review: the form's id, such as cycle-1.")
 @click.option("--outcome", default=None, help="For verdict and committee.")
 def record_command(events: Path, coach_id: str, on: datetime, kind: str, supervisor: str | None,
-                   hours: float | None, score: float | None, outcome: str | None) -> None:
+                   hours: float | None, score: float | None, cut_score: float | None, form: str | None,
+                   outcome: str | None) -> None:
     """Add one event to the log: checked, as a whole line, on disk before this returns."""
     from .events import Event, EventKind, did_you_mean, one_of
     from .records import append_events, event_line
@@ -159,7 +154,7 @@ def record_command(events: Path, coach_id: str, on: datetime, kind: str, supervi
         raise RenewalInputError(f"unknown event {kind!r}: it must be {one_of(names)}{did_you_mean(kind, names)}")
     try:
         event = Event(coach_id, on.date(), EventKind(kind), supervisor=supervisor, hours=hours, score=score,
-                      outcome=outcome)  # type: ignore[arg-type]
+                      outcome=outcome, cut_score=cut_score, form=form)  # type: ignore[arg-type]
     except ValueError as error:
         raise RenewalInputError(str(error)) from None
     try:

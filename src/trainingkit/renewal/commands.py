@@ -13,9 +13,8 @@ from pathlib import Path
 
 from .eventlog import EventLog, EventLogError, paused_garbage_collection
 from .events import Event
-from .gradebook import DEFAULT_ASSIGNMENT, review_events
 from .history import status_history
-from .logfile import read_event_log, read_statuses
+from .logfile import read_event_log, read_results, read_statuses
 from .private_files import make_private_directory, write_private
 from .reviews import ReviewAttempts, review_attempts
 from .settings import DEFAULT_RULES, RenewalRules
@@ -41,13 +40,11 @@ def load_statuses(
     *,
     events: Path,
     on: date,
-    gradebook_url: str | None = None,
-    assignment: str = DEFAULT_ASSIGNMENT,
-    cut_score: float | None = None,
+    results: Path | None = None,
     rules: RenewalRules = DEFAULT_RULES,
 ) -> StatusTable:
-    """Read the event log (plus gradebook reviews, if a gradebook is given) and read it on ``on``."""
-    return read_statuses(events, on, rules=rules, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
+    """Read the event log (plus the results register's reviews, if given) and read it on ``on``."""
+    return read_statuses(events, on, rules=rules, reviews=read_results(results))
 
 
 def run_status(
@@ -55,16 +52,13 @@ def run_status(
     events: Path,
     on: date,
     output: Path | None = None,
-    gradebook_url: str | None = None,
-    assignment: str = DEFAULT_ASSIGNMENT,
-    cut_score: float | None = None,
+    results: Path | None = None,
     rules: RenewalRules = DEFAULT_RULES,
 ) -> str:
     """Return the status CSV for every coach on ``on``; also write it to ``output`` if given."""
     from .report import status_csv
 
-    table = load_statuses(events=events, on=on, gradebook_url=gradebook_url,
-                          assignment=assignment, cut_score=cut_score, rules=rules)
+    table = load_statuses(events=events, on=on, results=results, rules=rules)
     text = status_csv(table)
     if output is not None:
         write_private(output, text)
@@ -76,15 +70,16 @@ def run_report(
     events: Path,
     on: date,
     output_dir: Path,
-    gradebook_url: str | None = None,
-    assignment: str = DEFAULT_ASSIGNMENT,
-    cut_score: float | None = None,
+    results: Path | None = None,
     rules: RenewalRules = DEFAULT_RULES,
     months: int = 24,
     pseudonymise: bool = False,
     office: Path | None = None,
 ) -> list[Path]:
     """Write the office report (see :data:`REPORT_FILES`) into ``output_dir``; return the paths.
+
+    ``results`` is the results register (:mod:`trainingkit.exam.results`): its review lines of
+    coaches the log has certified are read beside the log's own.
 
     With ``office`` (the certification body's folder, :mod:`trainingkit.credentials`), the
     committee's decisions dated on or before ``on`` also revoke (and, when a suspension is
@@ -96,7 +91,7 @@ def run_report(
 
         OfficeFolder.locate(office).issuer()
     with paused_garbage_collection():  # as read_statuses does, for large logs
-        log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
+        log = read_event_log(events, reviews=read_results(results))
         table = log.statuses_on(on, rules)
         reviews = review_attempts(log, table, rules)
         decisions = _committee_decisions(log, on) if office is not None else []
@@ -165,9 +160,7 @@ def run_timeline(
     coach_id: str,
     output: Path,
     until: date,
-    gradebook_url: str | None = None,
-    assignment: str = DEFAULT_ASSIGNMENT,
-    cut_score: float | None = None,
+    results: Path | None = None,
     rules: RenewalRules = DEFAULT_RULES,
     pseudonym: str | None = None,
 ) -> Path:
@@ -176,7 +169,7 @@ def run_timeline(
     The whole log is checked first, as for the other commands. ``pseudonym``,
     if given, is shown instead of the coach id.
     """
-    log = read_event_log(events, reviews=_reviews(gradebook_url, assignment, cut_score, rules))
+    log = read_event_log(events, reviews=read_results(results))
     log.check(rules)
     return write_private(output, timeline_png(log, coach_id=coach_id, until=until, rules=rules,
                                               pseudonym=pseudonym))
@@ -201,11 +194,3 @@ def timeline_png(log: EventLog, *, coach_id: str, until: date, rules: RenewalRul
     shown = [event for event in coach_events if event.on <= until]
     title = f"Certification history of {pseudonym or coach_id}, through {until.isoformat()}"
     return png_bytes(timeline_figure(title=title, spans=spans, events=shown, rules=rules))
-
-
-def _reviews(gradebook_url: str | None, assignment: str, cut_score: float | None,
-             rules: RenewalRules) -> list[Event]:
-    """Return the gradebook's review events, or none without a gradebook."""
-    if gradebook_url is None:
-        return []
-    return review_events(gradebook_url, assignment=assignment, cut_score=cut_score, pass_mark=rules.pass_mark)

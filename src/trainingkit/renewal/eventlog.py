@@ -36,7 +36,7 @@ class LogProblem:
     """One thing wrong with an event log: its ``line`` (the header is line 1), ``column`` and message.
 
     ``line`` is ``None`` when the problem is not on one line (an empty file) or
-    the event came from elsewhere (the gradebook); ``column`` is ``None`` when
+    the event came from elsewhere (the results register); ``column`` is ``None`` when
     the problem is not about one column.
     """
 
@@ -104,7 +104,7 @@ class EventLog:
     ``coach_ids`` is sorted; the events of ``coach_ids[i]`` are at positions
     ``starts[i]`` up to ``starts[i + 1]`` of ``whens`` (dates), ``kinds``,
     ``details`` (see :func:`.rules.detail_of`) and ``lines`` (the log line,
-    or -1 for gradebook reviews; see :meth:`line_of`). Build one with
+    or -1 for the results register's reviews; see :meth:`line_of`). Build one with
     :func:`trainingkit.renewal.logfile.read_event_log`.
     """
 
@@ -169,7 +169,7 @@ class EventLog:
         return self._rule_problems(coach + 1, high, on, rules, problems)
 
     def line_of(self, index: int) -> int | None:
-        """Return the log line of event ``index``, or ``None`` if it came from the gradebook."""
+        """Return the log line of event ``index``, or ``None`` if it came from the results register."""
         line = int(self.lines[index])
         return None if line < 0 else line
 
@@ -220,7 +220,8 @@ def _event_from_detail(
 ) -> Event:
     """Rebuild the :class:`Event` from its column entries (see :func:`.rules.detail_of`)."""
     if kind is EventKind.REVIEW:
-        return Event(coach_id, on, kind, score=detail, line=line)
+        return Event(coach_id, on, kind, score=detail.score, line=line,
+                     cut_score=None if detail.legacy else detail.cut_score, form=detail.form)
     if kind is EventKind.SUPERVISION:
         return Event(coach_id, on, kind, supervisor=detail[0], hours=detail[1], line=line)
     if kind is EventKind.VERDICT:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,24 +21,44 @@ __all__ = [
     "DETAIL_COLUMNS",
     "EVENT_COLUMNS",
     "EVENT_TABLE",
+    "FORM_ID",
+    "LEGACY_CUT_SCORE",
+    "LEGACY_EVENT_COLUMNS",
     "Decision",
     "DetailProblem",
     "Event",
     "EventColumns",
     "EventKind",
+    "ReviewResult",
     "Verdict",
     "did_you_mean",
     "event_problem",
+    "exact",
     "event_table_markdown",
     "one_of",
     "same_day_rank",
 ]
 
 #: The header of an event log, in order.
-EVENT_COLUMNS = ("coach_id", "date", "event", "supervisor", "hours", "score", "outcome")
+EVENT_COLUMNS = ("coach_id", "date", "event", "supervisor", "hours", "score", "outcome", "cut_score", "form")
+
+#: The header of logs written before reviews carried their form's cut score. Such a log still
+#: reads (its lines as if ``cut_score`` and ``form`` were empty); adding a line to it first
+#: gives it the current header (:mod:`.records`).
+LEGACY_EVENT_COLUMNS = EVENT_COLUMNS[:7]
 
 #: The columns whose use depends on the event (every event needs the first three).
-DETAIL_COLUMNS = ("supervisor", "hours", "score", "outcome")
+DETAIL_COLUMNS = ("supervisor", "hours", "score", "outcome", "cut_score", "form")
+
+#: The mark a review line without a cut score is read against. Before review lines carried
+#: their form's cut score, the office put every score on a scale of its own on which each
+#: form's cut score became 80 (and judged "80 or more"), so an old line's score is on that
+#: scale: it is read as it was decided then, and shown flagged as a legacy line. No new line
+#: is written without its cut score (:mod:`.records` refuses one).
+LEGACY_CUT_SCORE = 80.0
+
+#: A form id: letters, digits, ``.``, ``_`` or ``-`` (at most 32), such as ``cycle-1``.
+FORM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
 class EventKind(StrEnum):
@@ -95,8 +116,11 @@ class EventColumns:
 EVENT_TABLE: tuple[EventColumns, ...] = (
     EventColumns(EventKind.CERTIFIED, (),
                  "Certification granted; starts a new cycle on its date."),
-    EventColumns(EventKind.REVIEW, ("score",),
-                 "An ethics review course result, in percent; at or above the pass mark it passes."),
+    EventColumns(EventKind.REVIEW, ("score", "cut_score", "form"),
+                 "An ethics review result, in percent, with the cut score of the form sat and its id; "
+                 "it passes when the score is at or above that cut score (the one pass mark). "
+                 f"An old line without cut_score and form is read against {LEGACY_CUT_SCORE:g}, the "
+                 "office's former scale, and flagged."),
     EventColumns(EventKind.RENEWED, (),
                  "The office renewed the certification (the renewal requirements must be met)."),
     EventColumns(EventKind.SUPERVISION, ("supervisor", "hours"),
@@ -128,8 +152,10 @@ def event_table_markdown() -> str:
 
 def _needs_text(row: EventColumns, column: str) -> str:
     """Describe a needed column and the values it may hold."""
-    if column == "score":
-        return f"`score` ({SCORE_RANGE[0]:g} to {SCORE_RANGE[1]:g})"
+    if column in ("score", "cut_score"):
+        return f"`{column}` ({SCORE_RANGE[0]:g} to {SCORE_RANGE[1]:g})"
+    if column == "form":
+        return "`form` (the form's id, such as `cycle-1`)"
     if column == "hours":
         return "`hours` (more than 0)"
     if column == "outcome":
@@ -159,6 +185,12 @@ def same_day_rank(kind: EventKind) -> int:
     return _SAME_DAY_RANK[kind]
 
 
+def exact(number: float) -> str:
+    """``number`` as short as it reads back exactly: ``72.1``, ``85``, ``93.33333333333333`` (never rounded)."""
+    short = f"{number:g}"
+    return short if float(short) == number else repr(number)
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'renewed'?"`` for a near miss of one of ``choices``, else ``""``.
 
@@ -182,7 +214,8 @@ class DetailProblem:
     message: str
 
 
-_NOUNS = {"supervisor": "a supervisor", "hours": "hours", "score": "a score", "outcome": "an outcome"}
+_NOUNS = {"supervisor": "a supervisor", "hours": "hours", "score": "a score", "outcome": "an outcome",
+          "cut_score": "its form's cut score", "form": "its form's id"}
 _ARTICLES = {EventKind.REVIEW: "a review", EventKind.VERDICT: "a verdict",
              EventKind.COMMITTEE: "a committee decision"}
 
@@ -194,24 +227,36 @@ def event_problem(
     hours: float | None,
     score: float | None,
     outcome: str | None,
+    cut_score: float | None = None,
+    form: str | None = None,
 ) -> DetailProblem | None:
     """Say what is wrong with an event's details (see :data:`EVENT_TABLE`), or return ``None``.
 
-    Details an event kind does not use are ignored.
+    Details an event kind does not use are ignored. A review with neither ``cut_score`` nor
+    ``form`` is a legacy line (see :data:`LEGACY_CUT_SCORE`); one with only one of them is refused.
     """
     row = _COLUMNS_OF[kind]
-    values = {"supervisor": supervisor, "hours": hours, "score": score, "outcome": outcome}
+    values = {"supervisor": supervisor, "hours": hours, "score": score, "outcome": outcome,
+              "cut_score": cut_score, "form": form}
+    legacy_review = kind is EventKind.REVIEW and cut_score is None and not form
     for column in row.needs:
+        if legacy_review and column in ("cut_score", "form"):
+            continue
         if values[column] is None or values[column] == "":
             extra = f" ({one_of(row.outcomes)})" if column == "outcome" else ""
             return DetailProblem(column, f"{_ARTICLES.get(kind, str(kind))} needs "
                                          f"{_NOUNS[column]}{extra}; {column} is empty")
-    for column, number in (("hours", hours), ("score", score)):
+    for column, number in (("hours", hours), ("score", score), ("cut_score", cut_score)):
         if number is not None and not math.isfinite(number):
             return DetailProblem(column, f"{column} must be a finite number")
-    if kind is EventKind.REVIEW and not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:  # type: ignore[operator]
-        return DetailProblem("score", f"score {score:g} is outside {SCORE_RANGE[0]:g} to "
-                                      f"{SCORE_RANGE[1]:g}")
+    if kind is EventKind.REVIEW:
+        for column, number in (("score", score), ("cut_score", cut_score)):
+            if number is not None and not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
+                return DetailProblem(column, f"{column} {number:g} is outside {SCORE_RANGE[0]:g} to "
+                                             f"{SCORE_RANGE[1]:g}")
+        if form and not FORM_ID.match(form):
+            return DetailProblem("form", f"form {form!r} is not a form id (letters, digits, ., _ or -; "
+                                         "at most 32), such as cycle-1")
     if kind is EventKind.SUPERVISION and not hours > 0:  # type: ignore[operator]
         return DetailProblem("hours", f"supervision hours must be more than 0, not {hours:g}")
     if row.outcomes and outcome not in row.outcomes:
@@ -233,7 +278,7 @@ class Event:
     """One row of the event log, checked.
 
     ``line`` is the event log line the event came from (the header is line 1),
-    or ``None`` for events from elsewhere (the nbgrader gradebook).
+    or ``None`` for events from elsewhere (the results register).
     """
 
     coach_id: str
@@ -244,6 +289,10 @@ class Event:
     score: float | None = None
     outcome: Verdict | Decision | None = None
     line: int | None = None
+    #: A review's form's cut score, in percent (``None`` on a legacy line).
+    cut_score: float | None = None
+    #: A review's form id (``None`` on a legacy line).
+    form: str | None = None
 
     def __post_init__(self) -> None:
         # Accept plain strings for the enumerated fields, store the enum members.
@@ -260,10 +309,52 @@ class Event:
             hours=self.hours,
             score=self.score,
             outcome=self.outcome,
+            cut_score=self.cut_score,
+            form=self.form,
         )
         if problem:
             raise ValueError(problem.message)
 
+    @property
+    def review(self) -> ReviewResult | None:
+        """A review's result (score against its form's cut score); ``None`` for other events."""
+        if self.kind is not EventKind.REVIEW:
+            return None
+        return ReviewResult.of(self.score, self.cut_score, self.form)  # type: ignore[arg-type]
+
     def sort_key(self) -> tuple[date, int, float]:
         """Order of events for one coach: date, then same-day rank, then log line."""
         return (self.on, _SAME_DAY_RANK[self.kind], math.inf if self.line is None else self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    """A review's score against the cut score of the form sat: the one pass decision.
+
+    ``passed`` is ``score >= cut_score`` on the numbers as recorded, never rounded (72.06
+    against 72.1 fails). ``form`` is ``None`` on a legacy line, whose ``cut_score`` is then
+    :data:`LEGACY_CUT_SCORE`.
+    """
+
+    score: float
+    cut_score: float
+    form: str | None
+    passed: bool
+
+    @classmethod
+    def of(cls, score: float, cut_score: float | None, form: str | None) -> ReviewResult:
+        """The result of a review line (``cut_score`` and ``form`` ``None`` or empty: legacy)."""
+        if cut_score is None:
+            return cls(score, LEGACY_CUT_SCORE, None, score >= LEGACY_CUT_SCORE)
+        return cls(score, cut_score, form or None, score >= cut_score)
+
+    @property
+    def legacy(self) -> bool:
+        """Whether the line had no cut score (read against :data:`LEGACY_CUT_SCORE`)."""
+        return self.form is None
+
+    def __str__(self) -> str:
+        """``83.3 / 72.1`` (score / cut score), and ``(legacy line)`` when it had no cut score."""
+        text = f"{exact(self.score)} / {exact(self.cut_score)}"
+        return f"{text} (legacy line: no cut score, read against the former {LEGACY_CUT_SCORE:g})" \
+            if self.legacy else text

@@ -33,6 +33,7 @@ from .events import (
     DetailProblem,
     Event,
     EventKind,
+    ReviewResult,
     Verdict,
     did_you_mean,
     event_problem,
@@ -43,7 +44,7 @@ from .events import (
 __all__ = ["CATEGORICAL_COLUMNS", "Coded", "LogColumns"]
 
 #: Columns pandas parses as categorical (few distinct values); ``coach_id`` is plain text.
-CATEGORICAL_COLUMNS = ("date", "event", "supervisor", "hours", "score", "outcome")
+CATEGORICAL_COLUMNS = ("date", "event", "supervisor", "hours", "score", "outcome", "cut_score", "form")
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _OUTCOMES: dict[str, Verdict | Decision] = {member.value: member for member in (*Verdict, *Decision)}
@@ -151,20 +152,21 @@ class LogColumns:
         date_codes, dates, date_checks = _dates(coded["date"])
         hours, hours_checks = _numbers(coded["hours"], "hours")
         scores, score_checks = _numbers(coded["score"], "score")
-        checks += kind_checks + date_checks + hours_checks + score_checks
+        cuts, cut_checks = _numbers(coded["cut_score"], "cut_score")
+        checks += kind_checks + date_checks + hours_checks + score_checks + cut_checks
         readable = kind_codes >= 0  # rows whose details can be judged: known kind, numbers read
-        for check in hours_checks + score_checks:
+        for check in hours_checks + score_checks + cut_checks:
             readable &= ~check.bad
-        checks += _detail_checks(kind_codes, coded, hours, scores, readable)
+        checks += _detail_checks(kind_codes, coded, hours, scores, cuts, readable)
         if checks:
             raise _log_error(path, checks, lines)
 
         coach_codes, coach_ids = _sorted_codes(coach)
-        details = _details(kind_codes, coded, hours, scores)
+        details = _details(kind_codes, coded, hours, scores, cuts)
         return cls(coach_codes, coach_ids, date_codes, dates, kind_codes, details, lines)
 
     def with_reviews(self, reviews: list[Event]) -> LogColumns:
-        """Add gradebook ``reviews`` of coaches the log has certified by the review's date."""
+        """Add the results register's ``reviews`` of coaches the log has certified by the review's date."""
         first_certified = self._first_certified() if reviews else {}
         kept = [
             review
@@ -188,7 +190,7 @@ class LogColumns:
             kind_codes=np.concatenate([
                 self.kind_codes, np.full(len(kept), _KIND_CODE[EventKind.REVIEW], dtype=np.int64)
             ]),
-            details=np.concatenate([self.details, _object_array([review.score for review in kept])]),
+            details=np.concatenate([self.details, _object_array([review.review for review in kept])]),
             lines=np.concatenate([self.lines, np.full(len(kept), -1, dtype=np.int64)]),
         )
 
@@ -319,19 +321,29 @@ def _numbers(column: Coded, name: str) -> tuple[np.ndarray, list[_Check]]:
 
 def _detail_checks(
     kind_codes: np.ndarray, coded: dict[str, Coded], hours: np.ndarray, scores: np.ndarray,
-    readable: np.ndarray,
+    cuts: np.ndarray, readable: np.ndarray,
 ) -> list[_Check]:
-    """Apply :func:`.events.event_problem` to each distinct combination of details of ``readable`` rows."""
-    outcomes = coded["outcome"].values
-    sizes = (len(hours) or 1, len(scores) or 1, len(outcomes) or 1)
+    """Apply :func:`.events.event_problem` to each distinct combination of details of ``readable`` rows.
+
+    A review's cut score and form are combined in for review rows only, so the other events
+    (which ignore those columns) make no more combinations than before.
+    """
+    outcomes, forms = coded["outcome"].values, coded["form"].values
+    is_review = kind_codes == _KIND_CODE[EventKind.REVIEW]
+    review_codes = (np.where(is_review, coded["cut_score"].codes, 0),
+                    np.where(is_review, coded["form"].codes, 0))
+    sizes = (len(hours) or 1, len(scores) or 1, len(outcomes) or 1, len(cuts) or 1, len(forms) or 1)
     key = np.where(readable, kind_codes, 0)
-    for column, size in zip((coded["hours"], coded["score"], coded["outcome"]), sizes, strict=True):
-        key = key * size + column.codes
+    for codes, size in zip((coded["hours"].codes, coded["score"].codes, coded["outcome"].codes, *review_codes),
+                           sizes, strict=True):
+        key = key * size + codes
     key = key * 2 + coded["supervisor"].filled()
     combination_codes, combinations = pd.factorize(key)
     found: dict[int, DetailProblem] = {}
     for index, combination in enumerate(combinations.tolist()):
         combination, has_supervisor = divmod(combination, 2)
+        combination, form_code = divmod(combination, sizes[4])
+        combination, cut_code = divmod(combination, sizes[3])
         combination, outcome_code = divmod(combination, sizes[2])
         combination, score_code = divmod(combination, sizes[1])
         kind_code, hours_code = divmod(combination, sizes[0])
@@ -341,6 +353,8 @@ def _detail_checks(
             hours=_number_or_none(hours, hours_code),
             score=_number_or_none(scores, score_code),
             outcome=outcomes[outcome_code] if outcomes else None,
+            cut_score=_number_or_none(cuts, cut_code),
+            form=forms[form_code] if forms else None,
         )
         if problem:
             found[index] = problem
@@ -361,7 +375,7 @@ def _number_or_none(numbers: np.ndarray, code: int) -> float | None:
 
 
 def _details(
-    kind_codes: np.ndarray, coded: dict[str, Coded], hours: np.ndarray, scores: np.ndarray
+    kind_codes: np.ndarray, coded: dict[str, Coded], hours: np.ndarray, scores: np.ndarray, cuts: np.ndarray
 ) -> np.ndarray:
     """Return each event's detail, shaped as :func:`.rules.detail_of` shapes it.
 
@@ -372,12 +386,11 @@ def _details(
     # One Python object per distinct value, shared by every row that has it.
     supervisors = _object_array(list(coded["supervisor"].values))
     outcomes = _object_array([_OUTCOMES.get(value, value) for value in coded["outcome"].values])
-    score_objects = _object_array(scores.tolist())
     hour_objects = _object_array(hours.tolist())
     for code, kind in enumerate(_KINDS):
         rows = np.flatnonzero(kind_codes == code)
         if kind is EventKind.REVIEW:
-            details[rows] = score_objects[coded["score"].codes[rows]]
+            details[rows] = _review_results(rows, coded, scores, cuts)
         elif kind in (EventKind.SUPERVISION, EventKind.VERDICT):
             who = supervisors[coded["supervisor"].codes[rows]].tolist()
             what = (hour_objects[coded["hours"].codes[rows]].tolist() if kind is EventKind.SUPERVISION
@@ -386,3 +399,19 @@ def _details(
         elif kind is EventKind.COMMITTEE:
             details[rows] = outcomes[coded["outcome"].codes[rows]]
     return details
+
+
+def _review_results(rows: np.ndarray, coded: dict[str, Coded], scores: np.ndarray,
+                    cuts: np.ndarray) -> np.ndarray:
+    """One :class:`.events.ReviewResult` per distinct (score, cut score, form) of the review ``rows``."""
+    sizes = (len(coded["cut_score"].values) or 1, len(coded["form"].values) or 1)
+    key = (coded["score"].codes[rows] * sizes[0] + coded["cut_score"].codes[rows]) * sizes[1]
+    key += coded["form"].codes[rows]
+    codes, distinct = pd.factorize(key)
+    results = []
+    for combination in distinct.tolist():
+        combination, form_code = divmod(combination, sizes[1])
+        score_code, cut_code = divmod(combination, sizes[0])
+        results.append(ReviewResult.of(float(scores[score_code]), _number_or_none(cuts, cut_code),
+                                       coded["form"].values[form_code] if coded["form"].values else None))
+    return _object_array(results)[codes]

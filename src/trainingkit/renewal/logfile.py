@@ -4,7 +4,9 @@ The bytes are read once; the header and the encoding are checked here, pandas
 parses every field as text, and :mod:`.logcolumns` checks the rows column by
 column. Every error names the file and the line (the header is line 1).
 
-Rows may leave out trailing empty fields; blank lines are skipped. Every line ends with a
+Rows may leave out trailing empty fields; blank lines are skipped. A log with the header of
+before reviews carried their cut score (:data:`.events.LEGACY_EVENT_COLUMNS`) still reads, as
+if its ``cut_score`` and ``form`` were empty. Every line ends with a
 line break: a last line without one may have been cut off while it was written (a killed
 append, a full disk, a power cut), so it is reported as a problem, never read as an event.
 """
@@ -22,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from .eventlog import EventLog, EventLogError, LogProblem, paused_garbage_collection
-from .events import EVENT_COLUMNS, Event, did_you_mean
+from .events import EVENT_COLUMNS, LEGACY_EVENT_COLUMNS, Event, EventKind, did_you_mean
 from .logcolumns import CATEGORICAL_COLUMNS, Coded, LogColumns
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["UNFINISHED_LINE", "header_problem", "read_event_log", "read_statuses", "unfinished_last_line"]
+__all__ = ["UNFINISHED_LINE", "header_problem", "read_event_log", "read_results", "read_statuses",
+           "unfinished_last_line"]
 
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
 
@@ -40,7 +43,7 @@ UNFINISHED_LINE = ("the last line does not end with a line break, so it may have
 def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventLog:
     """Read and check the event log at ``path``; add ``reviews`` from elsewhere.
 
-    ``reviews`` are ethics review results from the nbgrader gradebook. The
+    ``reviews`` are ethics review results from the results register. The
     review course is also taken by trainees, so a review of someone the log
     never certifies, or dated before their first certification, is left out.
 
@@ -55,11 +58,29 @@ def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventL
         data = path.read_bytes()
     except OSError as error:
         raise EventLogError(path, None, f"cannot read the event log: {error.strerror}") from None
-    _check_header(path, data)
+    columns = _check_header(path, data)
     unfinished = unfinished_last_line(data)
     if unfinished is not None:
-        raise _with_unfinished_line(path, data, unfinished)
-    return _checked(path, data, reviews)
+        raise _with_unfinished_line(path, data, unfinished, columns)
+    return _checked(path, data, reviews, columns)
+
+
+def read_results(path: str | Path | None) -> list[Event]:
+    """The review lines of the results register at ``path`` (:mod:`trainingkit.exam.results`).
+
+    No path, or no file there yet (nothing released), gives none. The register is read and
+    checked as an event log; a line that is not a review is refused, naming its line.
+    """
+    if path is None or not Path(path).exists():
+        return []
+    log = read_event_log(path)
+    events = [event for coach_id in log.coach_ids for event in log.events(coach_id)]
+    others = sorted(event.line or 0 for event in events if event.kind is not EventKind.REVIEW)
+    if others:
+        raise EventLogError.of_problems(path, [
+            LogProblem(line, "event", "the results register holds review lines only") for line in others[:10]],
+            total=len(others))
+    return events
 
 
 def unfinished_last_line(data: bytes) -> int | None:
@@ -73,20 +94,20 @@ def unfinished_last_line(data: bytes) -> int | None:
     return line if line > 1 else None
 
 
-def _with_unfinished_line(path: Path, data: bytes, line: int) -> EventLogError:
+def _with_unfinished_line(path: Path, data: bytes, line: int, columns: tuple[str, ...]) -> EventLogError:
     """The error naming the unfinished last line, after any problem of the lines before it."""
     problem = LogProblem(line, None, UNFINISHED_LINE)
     complete = data[: max(data.rfind(b"\n"), data.rfind(b"\r")) + 1]
     try:
-        _checked(path, complete, ())
+        _checked(path, complete, (), columns)
     except EventLogError as error:
         return EventLogError.of_problems(path, [*error.problems, problem], total=error.total + 1)
     return EventLogError.of_problems(path, [problem])
 
 
-def _checked(path: Path, data: bytes, reviews: Iterable[Event]) -> EventLog:
-    """The event log in ``data`` (whose header is checked), with ``reviews`` added."""
-    frame = _parse(path, data)
+def _checked(path: Path, data: bytes, reviews: Iterable[Event], columns: tuple[str, ...]) -> EventLog:
+    """The event log in ``data`` (whose header, ``columns``, is checked), with ``reviews`` added."""
+    frame = _parse(path, data, columns)
     lines, one_row_per_line = _line_numbers(data, len(frame))
     with paused_garbage_collection():
         table = LogColumns.check(
@@ -124,8 +145,8 @@ def read_statuses(
 _SAVE_AS_UTF8 = "save it from the spreadsheet as \"CSV UTF-8\""
 
 
-def _check_header(path: Path, data: bytes) -> None:
-    """Raise unless the file starts with exactly the expected header."""
+def _check_header(path: Path, data: bytes) -> tuple[str, ...]:
+    """Return the file's columns; raise unless it starts with exactly the header (or the legacy one)."""
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise EventLogError(path, 1, "the file is empty; an event log starts with the header "
                                      + ",".join(EVENT_COLUMNS))
@@ -137,29 +158,36 @@ def _check_header(path: Path, data: bytes) -> None:
     problem = header_problem(header)
     if problem:
         raise EventLogError(path, 1, problem)
+    return tuple(header)
 
 
 def header_problem(header: list[str]) -> str | None:
-    """Say what is wrong with an event log's header (its column names), or return ``None``."""
-    if tuple(header) == EVENT_COLUMNS:
+    """Say what is wrong with an event log's header (its column names), or return ``None``.
+
+    The legacy header (:data:`.events.LEGACY_EVENT_COLUMNS`) is accepted too.
+    """
+    if tuple(header) in (EVENT_COLUMNS, LEGACY_EVENT_COLUMNS):
         return None
     expected = ",".join(EVENT_COLUMNS)
     named = [name.strip() for name in header]
-    missing = [name for name in EVENT_COLUMNS if name not in named]
-    unknown = [name for name in named if name not in EVENT_COLUMNS]
+    # a header without the review's cut_score and form is judged as the legacy one it is meant to be
+    columns = EVENT_COLUMNS if {"cut_score", "form"} & set(named) else LEGACY_EVENT_COLUMNS
+    missing = [name for name in columns if name not in named]
+    unknown = [name for name in named if name not in columns]
     parts = []
     if missing:
         parts.append("it lacks " + ", ".join(missing))
     for name in unknown:
-        parts.append(f"{name!r} is not a column{did_you_mean(name, missing or EVENT_COLUMNS)}"
+        parts.append(f"{name!r} is not a column{did_you_mean(name, missing or columns)}"
                      if name else "it has a column with no name")
-    if not parts and named == list(EVENT_COLUMNS):
+    if not parts and named == list(columns):
         parts.append("a column name has spaces around it")
     elif not parts and len(named) != len(set(named)):
         parts.append("a column is named twice")
     elif not parts:
         parts.append("the columns are in another order")
-    return f"the header must be exactly {expected}, but " + "; ".join(parts)
+    return (f"the header must be exactly {expected}, but " + "; ".join(parts)
+            + f" (a log from before reviews carried their cut score may keep {','.join(LEGACY_EVENT_COLUMNS)})")
 
 
 def _not_utf8(path: Path, data: bytes) -> EventLogError:
@@ -175,17 +203,18 @@ def _not_utf8(path: Path, data: bytes) -> EventLogError:
     return EventLogError.of_problems(path, problems)
 
 
-def _parse(path: Path, data: bytes) -> pd.DataFrame:
+def _parse(path: Path, data: bytes, columns: tuple[str, ...]) -> pd.DataFrame:
     """Parse the CSV with every field as text (empty fields as ``""``).
 
     All columns but ``coach_id`` are parsed as categorical: pandas then makes
     one string per distinct value instead of one per row, which is most of
-    the cost of reading a large log.
+    the cost of reading a large log. Columns a legacy header lacks are added, empty.
     """
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.BytesIO(data),
-            dtype={"coach_id": object, **dict.fromkeys(CATEGORICAL_COLUMNS, "category")},
+            dtype={"coach_id": object, **dict.fromkeys(
+                [name for name in CATEGORICAL_COLUMNS if name in columns], "category")},
             na_filter=False,
             skip_blank_lines=False,
             index_col=False,
@@ -194,22 +223,28 @@ def _parse(path: Path, data: bytes) -> pd.DataFrame:
     except UnicodeDecodeError:
         raise _not_utf8(path, data) from None
     except pd.errors.ParserError as error:
-        problems = _too_many_fields(data)
+        problems = _too_many_fields(data, columns)
         if not problems:
             raise EventLogError(path, None, f"not a readable CSV file ({error})") from None
         raise EventLogError.of_problems(path, problems) from None
+    for name in CATEGORICAL_COLUMNS:
+        if name not in frame:
+            frame[name] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[""])
+    return frame
 
 
-def _too_many_fields(data: bytes) -> list[LogProblem]:
+def _too_many_fields(data: bytes, columns: tuple[str, ...]) -> list[LogProblem]:
     """Name every row with more fields than the header (the header is line 1)."""
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     problems = []
     line = 1
+    legacy = (" (this log has the header of before reviews carried their cut score: add "
+              "cut_score,form to its first line)" if columns == LEGACY_EVENT_COLUMNS else "")
     for row in reader:
-        if len(row) > len(EVENT_COLUMNS):
-            problems.append(LogProblem(line, None, f"expected {len(EVENT_COLUMNS)} fields, found "
+        if len(row) > len(columns):
+            problems.append(LogProblem(line, None, f"expected {len(columns)} fields, found "
                                                    f"{len(row)} (a field with a comma in it needs "
-                                                   "double quotes around it)"))
+                                                   f"double quotes around it){legacy}"))
         line = reader.line_num + 1
     return problems
 

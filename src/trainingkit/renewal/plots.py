@@ -93,10 +93,15 @@ def timeline_figure(
         chosen = [event for event in events if event.kind is kind]
         days = [pd.Timestamp(event.on) for event in chosen]
         if kind is EventKind.REVIEW:
-            passed = [(event.score or 0) >= rules.pass_mark for event in chosen]
+            results = [event.review for event in chosen]
+            passed = [result is not None and result.passed for result in results]
             axes.scatter(days, [lane] * len(days), marker=_MARKERS[kind], zorder=3,
                          facecolors=["#009E73" if ok else "none" for ok in passed],
                          edgecolors=["#009E73" if ok else "#D55E00" for ok in passed])
+            for day, result in zip(days, results, strict=True):  # "83.3 / 72.1" beside each review
+                axes.annotate(f"{result.score:.1f} / {result.cut_score:g}{'*' if result.legacy else ''}",
+                              (day, lane), xytext=(0, 7), textcoords="offset points", ha="center",
+                              fontsize="x-small")
         else:
             axes.scatter(days, [lane] * len(days), marker=_MARKERS[kind], color="#333333",
                          zorder=3)
@@ -121,5 +126,5 @@ def timeline_figure(
 def _lane_label(kind: EventKind, rules: RenewalRules) -> str:
     """Name an event lane (reviews say how passing and failing differ)."""
     if kind is EventKind.REVIEW:
-        return f"review (filled: {rules.pass_mark:g}%+)"
+        return "review: score / cut (filled: passed)"
     return kind.value.replace("_", " ")

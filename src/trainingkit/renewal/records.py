@@ -6,7 +6,13 @@ takes the log's lock, writes the lines with one append, then fsyncs the file (an
 log, its folder), so a line is either all there, with its line break, or reported by the
 reader as cut off (:func:`.logfile.unfinished_last_line`). It adds nothing after a last line
 that lacks its line break: that line may be cut off, and a line joined to it would be lost.
-A new log is created private (0600), starting with the header.
+A new log is created private (0600, or the ``mode`` asked for: the results register is
+0640, for the office's group), starting with the header.
+
+Every review line written carries its form's cut score and form id: a review without them is
+refused. A log that still has the header of before reviews carried them
+(:data:`.events.LEGACY_EVENT_COLUMNS`) is first given the current header, in one rename (its
+lines are kept byte for byte: they read the same under the longer header), then appended to.
 """
 
 from __future__ import annotations
@@ -15,58 +21,111 @@ import csv
 import fcntl
 import io
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from trainingkit.answers import sync_folder
 
 from .eventlog import EventLogError
-from .events import EVENT_COLUMNS, Event
+from .events import EVENT_COLUMNS, LEGACY_EVENT_COLUMNS, Event, EventKind, exact
 
 __all__ = ["HEADER_LINE", "append_events", "event_line"]
 
 #: The first line of every event log, with its line break.
 HEADER_LINE = ",".join(EVENT_COLUMNS) + "\n"
+_LEGACY_HEADER = ",".join(LEGACY_EVENT_COLUMNS).encode()
 
 
 def event_line(event: Event) -> str:
-    """The log line of ``event`` (``coach_id,date,event,supervisor,hours,score,outcome``), with its line break."""
+    """The log line of ``event`` (the columns of :data:`.events.EVENT_COLUMNS`), with its line break."""
     def number(value: float | None) -> str:
-        return "" if value is None else f"{value:g}"
+        return "" if value is None else exact(value)
 
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([
         event.coach_id, event.on.isoformat(), str(event.kind), event.supervisor or "",
-        number(event.hours), number(event.score), "" if event.outcome is None else str(event.outcome)])
+        number(event.hours), number(event.score), "" if event.outcome is None else str(event.outcome),
+        number(event.cut_score), event.form or ""])
     return buffer.getvalue()
 
 
-def append_events(path: str | Path, events: Sequence[Event]) -> Path:
-    """Append ``events`` to the event log at ``path`` (made, private, if missing); return ``path``.
+def append_events(path: str | Path, events: Sequence[Event], *, mode: int = 0o600) -> Path:
+    """Append ``events`` to the event log at ``path`` (made with ``mode`` if missing); return ``path``.
 
-    Raises :class:`.EventLogError`, adding nothing, if the file is not an event log (its first
-    line is not the header) or its last line has no line break at its end.
+    Raises :class:`.EventLogError`, adding nothing, if a review lacks its form's cut score, the
+    file is not an event log (its first line is not the header) or its last line has no line
+    break at its end.
     """
     path = Path(path)
+    for event in events:
+        if event.kind is EventKind.REVIEW and (event.cut_score is None or not event.form):
+            raise EventLogError(path, None, f"the review of {event.coach_id} on {event.on.isoformat()} has no "
+                                            "cut score and form: a review line states the cut score of the "
+                                            "form sat, its pass mark; nothing was added")
     block = "".join(event_line(event) for event in events).encode("utf-8")
-    try:
-        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        created = True
-    except FileExistsError:
-        descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW)
-        created = False
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)  # one appender at a time; readers need no lock
-        block = _start_of_append(path, descriptor) + block
-        written = 0
-        while written < len(block):
-            written += os.write(descriptor, block[written:])
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+            os.fchmod(descriptor, mode)  # whatever the umask
+            created = True
+        except FileExistsError:
+            descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW)
+            created = False
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # one appender at a time; readers need no lock
+            if os.stat(path, follow_symlinks=False).st_ino != os.fstat(descriptor).st_ino:
+                continue  # another appender gave the log its current header meanwhile: open it again
+            if _has_legacy_header(descriptor):
+                _give_current_header(path, descriptor)
+                continue
+            whole = _start_of_append(path, descriptor) + block
+            written = 0
+            while written < len(whole):
+                written += os.write(descriptor, whole[written:])
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        break
     if created:
         sync_folder(path.parent)
     return path
+
+
+def _has_legacy_header(descriptor: int) -> bool:
+    """Whether the log's first line is the header of before reviews carried their cut score."""
+    head = os.pread(descriptor, len(_LEGACY_HEADER) + 3, 0).removeprefix(b"\xef\xbb\xbf")
+    return head.startswith(_LEGACY_HEADER) and head[len(_LEGACY_HEADER):len(_LEGACY_HEADER) + 1] in (
+        b"", b"\r", b"\n")
+
+
+def _give_current_header(path: Path, descriptor: int) -> None:
+    """Replace the legacy header of the log open at ``descriptor`` by the current one, in one rename.
+
+    Every other byte is kept, and the file keeps its permissions (and group, where allowed).
+    The caller holds the log's lock, so no line is appended meanwhile; an appender waiting on
+    the old file sees it replaced and opens the new one.
+    """
+    data = os.pread(descriptor, os.fstat(descriptor).st_size, 0)
+    start = data.find(b"\n") + 1 if b"\n" in data else len(data)
+    upgraded = HEADER_LINE.encode() + data[start:]
+    status = os.fstat(descriptor)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), status.st_mode & 0o777)
+            try:
+                os.fchown(stream.fileno(), -1, status.st_gid)
+            except PermissionError:  # not a member of the file's group: the folder's group stays
+                pass
+            stream.write(upgraded)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
 
 
 def _start_of_append(path: Path, descriptor: int) -> bytes:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .cycle import Cycle
 from .dates import add_months
+from .events import exact
 from .reviews import ReviewAttempts
 from .status import Status, StatusTable
 
@@ -35,7 +36,7 @@ STATUS_COLUMNS = ("coach_id", "status", "expires_on", "grace_ends_on", "flags")
 
 #: The columns of the review CSV (attempts in each coach's current cycle), in order.
 REVIEW_COLUMNS = ("coach_id", "status", "review_attempts", "failed_reviews", "last_review_on",
-                  "last_score", "last_review_failed")
+                  "last_score", "last_cut_score", "last_form", "last_review_failed", "last_review")
 
 #: The lists the office works from, in the order the summary shows them.
 OFFICE_LISTS: tuple[tuple[Status, str], ...] = (
@@ -104,8 +105,10 @@ def review_frame(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> pd.Da
     """Return one row per coach: status, review attempts and failures in the current cycle, the last one.
 
     ``reviews`` are in the table's order (:func:`.reviews.review_attempts`).
-    ``last_score`` is text as written in the log (``72``, ``85.5``);
-    ``last_review_failed`` is ``yes``, ``no`` or empty without a review.
+    ``last_score`` and ``last_cut_score`` are text as written in the log (``72``, ``85.5``),
+    ``last_form`` the form's id (empty on a legacy line); ``last_review_failed`` is ``yes``,
+    ``no`` or empty without a review; ``last_review`` says it as the office reads it,
+    ``83.3 / 72.1`` (score / cut score), flagged on a legacy line.
     """
     if len(reviews) != len(table):
         raise ValueError("review_frame needs one ReviewAttempts per coach of the table")
@@ -115,9 +118,15 @@ def review_frame(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> pd.Da
         "review_attempts": pd.Series([review.attempts for review in reviews], dtype="int64"),
         "failed_reviews": pd.Series([review.failed for review in reviews], dtype="int64"),
         "last_review_on": pd.Series([_iso(review.last_on) for review in reviews], dtype=object),
-        "last_score": pd.Series(["" if review.last_score is None else f"{review.last_score:g}"
+        "last_score": pd.Series(["" if review.last is None else exact(review.last.score)
                                  for review in reviews], dtype=object),
+        "last_cut_score": pd.Series(["" if review.last is None else exact(review.last.cut_score)
+                                     for review in reviews], dtype=object),
+        "last_form": pd.Series(["" if review.last is None else review.last.form or "" for review in reviews],
+                               dtype=object),
         "last_review_failed": pd.Series([_yes_no(review) for review in reviews], dtype=object),
+        "last_review": pd.Series(["" if review.last is None else str(review.last) for review in reviews],
+                                 dtype=object),
     }, columns=list(REVIEW_COLUMNS))
 
 
@@ -221,25 +230,38 @@ def _review_section(table: StatusTable, reviews: Sequence[ReviewAttempts]) -> li
     frame["expires_on"] = [_iso(None if cycle is None else cycle.expires_on) for cycle in table.cycles]
     taken = frame[frame["review_attempts"] > 0]
     failed = frame[frame["last_review_failed"] == "yes"].sort_values(["expires_on", "coach_id"])
+    passed = frame[frame["last_review_failed"] == "no"].sort_values(["expires_on", "coach_id"])
+    not_sat = frame[(frame["review_attempts"] == 0) & frame["status"].isin(
+        [Status.RENEWAL_DUE.value, Status.LAPSED.value])].sort_values(["expires_on", "coach_id"])
     lines = [
         "## Ethics reviews in the current cycles",
+        "",
+        "A review passes at or above the cut score of the form sat (score / cut score below).",
         "",
         f"{int(frame['review_attempts'].sum())} attempts by {len(taken)} coaches, "
         f"{int(frame['failed_reviews'].sum())} of them failed.",
         "",
-        f"## Latest review failed: a retake is needed ({len(failed)})",
-        "",
     ]
-    if not len(failed):
-        return [*lines, "None.", ""]
-    lines += ["| coach_id | status | expires_on | attempts | failed | last review | last score |",
-              "|---|---|---|---:|---:|---|---:|"]
-    for record in failed.itertuples(index=False):
-        lines.append(
-            f"| {_cell(record.coach_id)} | {record.status} | {record.expires_on} | "
-            f"{record.review_attempts} | {record.failed_reviews} | {record.last_review_on} | "
-            f"{record.last_score} |"
-        )
+    for heading, chosen in ((f"Latest review failed: a retake is needed ({len(failed)})", failed),
+                            (f"Latest review passed ({len(passed)})", passed)):
+        lines += [f"## {heading}", ""]
+        if not len(chosen):
+            lines += ["None.", ""]
+            continue
+        lines += ["| coach_id | status | expires_on | attempts | failed | last review | score / cut score | form |",
+                  "|---|---|---|---:|---:|---|---|---|"]
+        for record in chosen.itertuples(index=False):
+            lines.append(
+                f"| {_cell(record.coach_id)} | {record.status} | {record.expires_on} | "
+                f"{record.review_attempts} | {record.failed_reviews} | {record.last_review_on} | "
+                f"{record.last_review} | {_cell(record.last_form)} |"
+            )
+        lines.append("")
+    lines += [f"## Renewal due or lapsed, no review sat this cycle ({len(not_sat)})", ""]
+    lines += ([f"| {_cell(record.coach_id)} | {record.status} | {record.expires_on} |"
+               for record in not_sat.itertuples(index=False)] if len(not_sat) else ["None."])
+    if len(not_sat):
+        lines[-len(not_sat):-len(not_sat)] = ["| coach_id | status | expires_on |", "|---|---|---|"]
     return [*lines, ""]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .eventlog import EventLog
-from .events import EventKind
+from .events import EventKind, ReviewResult
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
@@ -25,15 +25,22 @@ __all__ = ["NO_ATTEMPTS", "ReviewAttempts", "review_attempts"]
 class ReviewAttempts:
     """One coach's ethics reviews in the current cycle, up to the date read.
 
-    ``failed`` counts those scored under the pass mark; ``last_on`` and
-    ``last_score`` are the latest review's (``None`` without one).
+    ``failed`` counts those scored under their form's cut score; ``last_on`` and
+    ``last`` are the latest review's date and result (``None`` without one).
     """
 
     attempts: int = 0
     failed: int = 0
     last_on: date | None = None
-    last_score: float | None = None
-    last_failed: bool = False
+    last: ReviewResult | None = None
+
+    @property
+    def last_score(self) -> float | None:
+        return None if self.last is None else self.last.score
+
+    @property
+    def last_failed(self) -> bool:
+        return self.last is not None and not self.last.passed
 
 
 #: A coach with no review in the current cycle (shared, as most coaches have none).
@@ -58,9 +65,8 @@ def review_attempts(
         when = log.whens[index]
         if cycle is None or not cycle.starts_on <= when <= table.on:
             continue
-        score = float(log.details[index])
-        failed = score < rules.pass_mark
+        result: ReviewResult = log.details[index]
         before = found.get(coach, NO_ATTEMPTS)
         # Events are in rule order (date, then log line), so this review is the latest so far.
-        found[coach] = ReviewAttempts(before.attempts + 1, before.failed + failed, when, score, failed)
+        found[coach] = ReviewAttempts(before.attempts + 1, before.failed + (not result.passed), when, result)
     return [found.get(coach, NO_ATTEMPTS) for coach in range(len(table))]

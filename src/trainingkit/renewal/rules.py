@@ -10,8 +10,9 @@ How events are applied, in order (see :func:`.events.same_day_rank`):
 
 * ``certified`` starts a cycle on its date. After a revocation it starts afresh:
   the committee's earlier findings no longer hold.
-* ``review`` with ``score >= pass_mark`` is remembered; it counts toward the
-  next renewal only if dated on or after the current cycle's window opening.
+* ``review`` with ``score >= cut_score`` (its form's cut score, unrounded: the one pass
+  mark, :class:`.events.ReviewResult`) is remembered; it counts toward the next renewal only
+  if dated on or after the current cycle's window opening.
 * ``renewed`` must meet the renewal rule (stated in :func:`replay`, explained
   by :func:`why_not_renewed`); it then starts the next cycle at the old
   ``expires_on`` (renewed by ``grace_ends_on``) or on the renewal date (later).
@@ -35,7 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .cycle import Cycle, cycles_under
-from .events import Decision, Event, EventKind, Verdict
+from .events import Decision, Event, EventKind, ReviewResult, Verdict
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import CoachStatus, Flag, Status, StatusTable
 
@@ -93,15 +94,17 @@ def detail_of(
     hours: float | None,
     score: float | None,
     outcome: str | None,
+    cut_score: float | None = None,
+    form: str | None = None,
 ) -> Any:
     """Return the part of an event's details that the rules read for ``kind``.
 
-    That is the score of a review, ``(supervisor, hours)`` of supervision,
+    That is the :class:`.events.ReviewResult` of a review, ``(supervisor, hours)`` of supervision,
     ``(supervisor, outcome)`` of a verdict, the outcome of a committee
     decision, and ``None`` for every other kind.
     """
     if kind is _REVIEW:
-        return score
+        return ReviewResult.of(score, cut_score, form)  # type: ignore[arg-type]
     if kind is _SUPERVISION:
         return (supervisor, hours)
     if kind is _VERDICT:
@@ -148,6 +151,8 @@ def detail_of_event(event: Event) -> Any:
         hours=event.hours,
         score=event.score,
         outcome=event.outcome,
+        cut_score=event.cut_score,
+        form=event.form,
     )
 
 
@@ -183,7 +188,7 @@ def why_not_renewed(
         return "renewed while the coach is referred to the committee"
     if last_passed_review is None or last_passed_review < cycle.window_opens_on:
         return (
-            f"renewed without a review passed (at or above {rules.pass_mark:g}%) "
+            "renewed without a review passed (at or above its form's cut score) "
             f"on or after the renewal window opened on {cycle.window_opens_on.isoformat()}"
         )
     if renewed_on > cycle.grace_ends_on:
@@ -243,7 +248,6 @@ def replay(
         _REVIEW, _SUPERVISION, _CERTIFIED, _RENEWED, _VERDICT, _CHARGED
     )
     no_hours, no_one = _NO_HOURS, _NO_ONE
-    pass_mark = rules.pass_mark
     cycles = cycles_under(rules)  # cycles[start] is the cycle starting on that day
     status_column: list[Status] = []
     cycle_column: list[Cycle | None] = []
@@ -266,7 +270,7 @@ def replay(
             reading = _classify(on, rules, cycle, last_pass, open_charges,
                                 late_report, revoked, suspended, referred)
         if kind is review:
-            if detail >= pass_mark:
+            if detail.passed:
                 last_pass = when
         elif kind is renewed:
             # The renewal rule: no revocation, suspension or referral; a review passed on or

@@ -13,14 +13,15 @@ class RenewalRules:
 
     The rules in :mod:`trainingkit.renewal.rules` read these fields and nothing
     else, so a different office policy is a different ``RenewalRules`` value.
+
+    The pass mark is not one of them: an ethics review passes at or above the cut score of
+    the form sat (``coursework/forms.yaml``), which every review line carries
+    (:class:`.events.ReviewResult`). The office has no scale of its own to put scores on.
     """
 
     #: Length of a certification cycle in calendar years. A cycle starting on
     #: 2024-02-29 expires on 2026-02-28 (clamped to the month's end).
     cycle_years: int = 2
-
-    #: Lowest ethics review score, in percent, that passes (the boundary passes).
-    pass_mark: float = 80.0
 
     #: The renewal window opens this many days before ``expires_on``.
     window_days: int = 90
@@ -46,8 +47,6 @@ class RenewalRules:
     def __post_init__(self) -> None:
         if self.cycle_years < 1:
             raise ValueError("cycle_years must be at least 1")
-        if not 0 <= self.pass_mark <= 100:
-            raise ValueError("pass_mark must be a percentage from 0 to 100")
         for name in ("window_days", "grace_months", "charge_report_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")

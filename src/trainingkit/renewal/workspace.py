@@ -9,6 +9,9 @@ cell), so nothing written in the log is ever rendered as HTML.
 
 The report is the one ``trainingkit renewal report`` writes (:func:`.commands.write_report`),
 into ``REPORT_FOLDER/<date>/``, private to whoever runs the notebook.
+
+The results register (``RESULTS``: released ethics review results, :mod:`trainingkit.exam.results`)
+is read beside the office's own log; on the hub it is the one ``TRAININGKIT_RESULTS`` names.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .eventlog import EventLog, EventLogError
-from .events import EVENT_COLUMNS
+from .events import EVENT_COLUMNS, LEGACY_CUT_SCORE
 from .reviews import ReviewAttempts
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import Status, StatusTable
@@ -36,6 +39,7 @@ __all__ = [
     "needs_action",
     "office_policy",
     "read_renewals",
+    "review_results_table",
     "status_counts_table",
     "status_table",
     "write_report",
@@ -83,10 +87,14 @@ class Renewals:
     coach: str | None
     report_folder: Path
     rules: RenewalRules = DEFAULT_RULES
+    results: Path | None = None
     log: EventLog | None = None
     table: StatusTable | None = None
     reviews: tuple[ReviewAttempts, ...] = ()
     problem: str | None = None
+    #: Results in the register, and the coach ids among them the office's log never names (left out).
+    results_read: int = 0
+    results_unmatched: tuple[str, ...] = ()
 
     @property
     def coaches(self) -> int:
@@ -99,7 +107,14 @@ class Renewals:
             return (f"{self.events} has no coaches yet: it holds only its header. Add one line per "
                     "event under it (a new coach starts with a 'certified' line), save the file, "
                     "and run the notebook again.")
-        return f"{self.events}: {self.coaches} coaches, read on {self.on.isoformat()}."  # type: ignore[union-attr]
+        text = f"{self.events}: {self.coaches} coaches, read on {self.on.isoformat()}."  # type: ignore[union-attr]
+        if self.results is None:
+            return text + "\nNo results register is set (RESULTS): only the log's own review lines count."
+        text += f"\nResults register {self.results}: {self.results_read} released review results."
+        if self.results_unmatched:
+            text += (" Left out, as the log has no such coach (a trainee who is not certified, or a "
+                     f"coach id to check): {', '.join(self.results_unmatched)}.")
+        return text
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -111,18 +126,21 @@ def read_renewals(
     on: date | str | None = None,
     coach: str | None = None,
     report_folder: str | Path = "reports",
+    results: str | Path | None = None,
     today: date | None = None,
     rules: RenewalRules = DEFAULT_RULES,
 ) -> Renewals:
-    """Check the settings and read the event log ``events`` on ``on`` (``None``: ``today``)."""
-    from .logfile import read_event_log
+    """Check the settings and read the event log ``events`` on ``on`` (``None``: ``today``),
+    with the results register ``results`` (``None``: the one :func:`default_results` finds)."""
+    from .logfile import read_event_log, read_results
     from .reviews import review_attempts
 
     path = Path(events)
     coach = None if coach is None or str(coach).strip() == "" else str(coach).strip()
     day, problem = _day(on, today or date.today())
+    register = Path(results) if results not in (None, "") else default_results()
     settings = {"events": path, "on": day, "coach": coach, "report_folder": Path(report_folder),
-                "rules": rules}
+                "rules": rules, "results": register}
     if problem is not None:
         return Renewals(**settings, problem=problem)
     if not path.exists():
@@ -130,13 +148,38 @@ def read_renewals(
             f"No event log at {path.absolute()}: put the office's log there, or set EVENTS to where "
             f"it is. It is a CSV file whose first line is the header {BLANK_LOG.strip()}."))
     try:
-        log = read_event_log(path)
+        released = read_results(register)
+    except EventLogError as error:
+        return Renewals(**settings, problem=(
+            "The results register cannot be read, so nothing is shown (nothing was written). It is "
+            "written by the course when supervisors release ethics review results: tell them, with "
+            f"this message.\n\n{error}"))
+    try:
+        log = read_event_log(path, reviews=released)
         table = log.statuses_on(day, rules)  # type: ignore[arg-type]
     except EventLogError as error:
         return Renewals(**settings, problem=(
             "The event log has lines to put right before anything can be shown (nothing was "
             f"written). Correct them in the file, save it, and run the notebook again.\n\n{error}"))
-    return Renewals(**settings, log=log, table=table, reviews=tuple(review_attempts(log, table, rules)))
+    unmatched = sorted({event.coach_id for event in released if not log.events(event.coach_id)})
+    return Renewals(**settings, log=log, table=table, reviews=tuple(review_attempts(log, table, rules)),
+                    results_read=len(released), results_unmatched=tuple(unmatched))
+
+
+def default_results() -> Path | None:
+    """The results register: ``TRAININGKIT_RESULTS`` (the hub sets it for the office), else the one of
+    the course this notebook lies in (``make lab``), else none."""
+    import os
+
+    if os.environ.get("TRAININGKIT_RESULTS"):
+        return Path(os.environ["TRAININGKIT_RESULTS"])
+    from trainingkit.course import Course
+    from trainingkit.exam.results import register_path
+
+    try:
+        return register_path(Course.locate())
+    except FileNotFoundError:
+        return None
 
 
 def _day(on: date | str | None, today: date) -> tuple[date | None, str | None]:
@@ -235,11 +278,38 @@ def needs_action(renewals: Renewals) -> pd.DataFrame | Notice:
     return chosen[columns].set_index("coach_id")
 
 
+def review_results_table(renewals: Renewals) -> pd.DataFrame | Notice:
+    """The ethics review in each coach's current cycle: who failed (score / cut score), whose renewal is
+    due with no review sat, who passed. Failed first, then not sat, then passed; earliest expiry first."""
+    from .report import review_frame, status_frame
+
+    nothing = _nothing_to_show(renewals)
+    if nothing is not None:
+        return nothing
+    frame = status_frame(renewals.table)  # type: ignore[arg-type]
+    reviews = review_frame(renewals.table, renewals.reviews)  # type: ignore[arg-type]
+    due = {Status.RENEWAL_DUE.value, Status.LAPSED.value, Status.SUPERVISION_REQUIRED.value}
+    outcome = ["failed" if failed == "yes" else "passed" if failed == "no" else "not sat" if status in due else ""
+               for failed, status in zip(reviews["last_review_failed"], frame["status"], strict=True)]
+    frame["review this cycle"] = outcome
+    frame["score / cut score"] = reviews["last_review"].to_numpy()
+    frame["form"] = reviews["last_form"].to_numpy()
+    frame["on"] = reviews["last_review_on"].to_numpy()
+    frame["attempts"] = reviews["review_attempts"].to_numpy()
+    chosen = frame[frame["review this cycle"] != ""].copy()
+    if not len(chosen):
+        return Notice(f"No review sat in a current cycle, and no renewal due, on {renewals.on.isoformat()}.")  # type: ignore[union-attr]
+    chosen["order"] = chosen["review this cycle"].map({"failed": 0, "not sat": 1, "passed": 2})
+    chosen = chosen.sort_values(["order", "expires_on", "coach_id"], na_position="last")
+    columns = ["coach_id", "status", "review this cycle", "score / cut score", "form", "on", "attempts", "expires_on"]
+    return chosen[columns].set_index("coach_id")
+
+
 def _last_review(row: Any) -> str:
     if not row.review_attempts:
         return ""
     verdict = "failed" if row.last_review_failed == "yes" else "passed"
-    return f"{row.last_review_on}: {row.last_score}% ({verdict})"
+    return f"{row.last_review_on}: {row.last_review} ({verdict})"
 
 
 def write_report(renewals: Renewals) -> Notice:
@@ -296,8 +366,11 @@ def office_policy(rules: RenewalRules = DEFAULT_RULES) -> Notice:
         f"  A certification cycle lasts {rules.cycle_years} years. A renewal recorded by the end of the "
         "grace months carries on from the old expiry date; a later one starts the new cycle on its own day.",
         f"  The renewal window opens {rules.window_days} days before it expires.",
-        f"  An ethics review passes at {rules.pass_mark:g}% or more; it counts for a renewal only "
-        "if taken once the window is open.",
+        "  An ethics review passes when its score is at or above the cut score of the form sat "
+        "(coursework/forms.yaml; the same mark the form, the feedback and the certificate state), "
+        "compared unrounded; it counts for a renewal only if taken once the window is open.",
+        f"  A review line written before lines carried a cut score is read against {LEGACY_CUT_SCORE:g}, "
+        "the office's former scale, and flagged as a legacy line.",
         f"  After expiry, a passed review still renews for {rules.grace_months} months (the grace months).",
         f"  After that, a renewal also needs {rules.supervision_hours:g} hours of one-to-one supervision "
         "with one supervisor and that supervisor's competent verdict.",
