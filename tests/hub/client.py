@@ -378,6 +378,7 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
         _remove_cgroups(roster)
         for user in [*roster, layout.grader]:
             accounts.remove(user)
+        subprocess.run(["groupdel", layout.office_group], capture_output=True)  # if the deploy made it
         shutil.rmtree(layout.prefix, ignore_errors=True)
         shutil.rmtree(workdir / "checkout", ignore_errors=True)
 

@@ -10,6 +10,7 @@ runs a hub of its own.
 from __future__ import annotations
 
 import secrets
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -75,3 +76,4 @@ def hub(tmp_path_factory: pytest.TempPathFactory, gradebook_server: PostgresServ
     with running_hub(roster, tmp_path_factory.mktemp("hub"), db_url=db_url) as running:
         yield running
     assert not any(accounts.exists(user) for user in roster) and not running.layout.prefix.exists()
+    assert subprocess.run(["getent", "group", running.layout.office_group], capture_output=True).returncode == 2

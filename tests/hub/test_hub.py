@@ -399,6 +399,26 @@ def test_the_gradebook_knows_each_trainee_by_the_rosters_name(hub: Hub) -> None:
     assert not set(students) & set(hub.names("supervisor") + hub.names("office"))
 
 
+def test_the_office_reads_the_review_results_register_and_a_trainee_cannot(hub: Hub) -> None:
+    """The results register's folder is the grader's with the office's group: the office's kernel lists
+    it and reads the register; a trainee's kernel is refused both."""
+    register = hub.layout.results_register
+    code = (f"import os\nfor attempt in (lambda: os.listdir({str(hub.layout.office_dir)!r}), "
+            f"lambda: open({str(register)!r}).read(0)):\n"
+            "    try:\n        attempt(); print('ok')\n    except OSError as error:\n"
+            "        print(type(error).__name__)")
+    expected = {"office": "ok\nok", "trainee": "PermissionError\nPermissionError"}
+    if not register.exists():  # made by the first release of a review result
+        code = code.replace(f"open({str(register)!r}).read(0)", "None")
+        expected["trainee"] = "PermissionError\nok"
+    for role, number in (("office", 1), ("trainee", 6)):
+        person = hub.user(role, number)
+        person.make_token()
+        person.start_server()
+        printed, error = person.kernel().run(code)
+        assert (printed.strip(), error) == (expected[role], ""), role
+
+
 def test_every_roles_terminal_runs_the_projects_commands(hub: Hub) -> None:
     """In a JupyterLab terminal, the office, a supervisor, a trainee and the formgrader service's own
     lab find `trainingkit` and `nbgrader` (a login shell's /etc/profile used to lose them)."""

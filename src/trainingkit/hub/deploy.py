@@ -201,7 +201,7 @@ def ensure_students(layout: HubLayout, members: Sequence[Member], db_url: str | 
 
 # --- the office's results register (issue 20, part 4) ---
 def ensure_office_folder(layout: HubLayout, members: Sequence[Member]) -> None:
-    """``PREFIX/office``: the grader's, group COURSE-office (the roster's office accounts), 2750, so
+    """``PREFIX/office``: the grader's, group GRADER-office (the roster's office accounts), 2750, so
     the office reads the results register the grader appends to and trainees cannot open it."""
     accounts.ensure_group(layout.office_group, [m.username for m in members if m.role is Role.OFFICE])
     folder = layout.office_dir

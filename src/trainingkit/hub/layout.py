@@ -7,7 +7,7 @@ PREFIX/                      root, 0755
                              submitted, autograded, feedback; unreadable to anyone else
     course-store/            the course service's store: released assignments, submissions as
                              received, feedback to return (trainingkit.exchange.store)
-  office/                    the grader's, group COURSE-office (the roster's office accounts), 2750:
+  office/                    the grader's, group GRADER-office (the roster's office accounts), 2750:
     results.csv              the results register (0640): released ethics review results, which
                              the office reads and no trainee can (trainingkit.exam.results)
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
@@ -77,8 +77,11 @@ class HubLayout:
 
     @property
     def office_group(self) -> str:
-        """The OS group of the roster's office accounts: they may read the results register."""
-        return f"{self.course_id}-office"
+        """The OS group of the roster's office accounts: they may read the results register.
+
+        Named after the deployment's grader account, so two deployments on one machine never
+        share (and rewrite) each other's group."""
+        return f"{self.grader}-office"
 
     @property
     def formgrade_group(self) -> str:

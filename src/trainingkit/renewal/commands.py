@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .eventlog import EventLog, EventLogError, paused_garbage_collection
-from .events import Event
 from .history import status_history
 from .logfile import read_event_log, read_results, read_statuses
 from .private_files import make_private_directory, write_private
