@@ -52,6 +52,7 @@ from trainingkit.answers import write_atomically
 from trainingkit.course import Course
 from trainingkit.gradebook import (GradebookUnreachable, gradebook_down, masked_url, sqlite_file, unreachable,
                                    unreachable_message, wait_for_busy_sqlite)
+from trainingkit.grading.process import load_course_material, share_gradebook_engines, skip_unused_slow_imports
 
 #: Exit status for bad input, as in ``trainingkit.cli``.
 BAD_INPUT = 2
@@ -359,6 +360,7 @@ def _grade_assignment(*, course: Course, assignment_id: str, jobs: int | None, s
     if students:
         folders = {student: folders[student] for student in dict.fromkeys(students)}
     wait_for_busy_sqlite()
+    share_gradebook_engines()  # one engine per gradebook in this process (trainingkit.grading.process)
     _check_assignment(db_url, assignment_id)
 
     entries = ledger.entries()
@@ -373,6 +375,7 @@ def _grade_assignment(*, course: Course, assignment_id: str, jobs: int | None, s
         return report
 
     _prepare_workers(config)
+    load_course_material(config, assignment_id)  # bank and source notebooks, once for every worker
     ledger.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.close(os.open(ledger.workers_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # this run's only
     context = multiprocessing.get_context("fork")
@@ -511,6 +514,7 @@ def _command() -> Any:
         # SIGTERM (a service manager, `kill`) stops the run the same way.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+        skip_unused_slow_imports()  # this process is the command's own (trainingkit.grading.process)
         try:
             course = Course.locate()
         except FileNotFoundError as error:

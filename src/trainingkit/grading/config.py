@@ -26,9 +26,9 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     trainees reach only through the service, as themselves.
     """
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, TagRemovePreprocessor
-    from nbgrader.preprocessors import AssignLatePenalties, GetGrades, SaveAutoGrades
+    from nbgrader.preprocessors import AssignLatePenalties, GetGrades
 
-    from trainingkit.grading.preprocessors import GradeFromAnswers
+    from trainingkit.grading.preprocessors import GradeFromAnswers, SaveAutoGradesAtOnce
 
     c.CourseDirectory.root = str(course.coursework)
     c.CourseDirectory.course_id = COURSE_ID
@@ -47,7 +47,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the
-    # grading stage only saves those scores. No Execute, so no kernel ever starts.
+    # grading stage only saves those scores (in one transaction per notebook). No Execute, so no kernel ever starts.
     c.GradeFromAnswers.bank_dir = str(course.bank_dir)
     c.GradeFromAnswers.assignments_file = str(course.assignments_file)
     c.GradeFromAnswers.source_dir = str(course.source_dir)
@@ -55,7 +55,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     # The autograded copies hold trainees' answers and scores: the grader's to read, no one else's
     # (nbgrader's default, 444, lets every account on the machine read them).
     c.Autograde.permissions = 400
-    c.Autograde.autograde_preprocessors = [SaveAutoGrades, AssignLatePenalties]
+    c.Autograde.autograde_preprocessors = [SaveAutoGradesAtOnce, AssignLatePenalties]
     # Feedback shows question text and results, not the code that draws the widgets. (No
     # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor
     # warned "display_data_priority not recognized" in every Generate Feedback dialog.)

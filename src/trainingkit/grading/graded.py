@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
 
 from trainingkit.answers import Answer, is_cut
 from trainingkit.assignments import Assignment, FeedbackMode
@@ -42,6 +41,21 @@ def _grade_id(cell: NotebookNode) -> str | None:
 
 def _role(cell: NotebookNode) -> Mapping[str, str]:
     return cell.metadata.get("trainingkit", {})
+
+
+def new_output(output_type: str, data: dict[str, str], **fields: object) -> NotebookNode:
+    """``nbformat.v4.new_output`` for the outputs written here, without validating each one alone.
+
+    nbformat checks every new output against the notebook schema, which was a tenth of a
+    trainee's grading time; these outputs are built here from fixed shapes and strings, and
+    the graded notebook is checked whole against the schema when nbgrader writes it.
+    """
+    output = NotebookNode(output_type=output_type, metadata=NotebookNode(), data=NotebookNode())
+    if output_type == "execute_result":
+        output.execution_count = None
+    output.update(fields)
+    output.data = data
+    return output
 
 
 def reflection_output(text: str, cut: bool) -> NotebookNode:
