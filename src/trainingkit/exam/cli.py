@@ -13,6 +13,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -84,8 +85,8 @@ def _plan(course, bank, blueprint, practice, cycles):
         sys.exit(BAD_INPUT)
 
 
-def _refuse_bad_ratings(error: Exception) -> None:
-    """A rater file that cannot give a form's cut score (an item skipped): exit 2 naming rater and items."""
+def _refuse(error: object) -> NoReturn:
+    """Bad input (a rater who skipped items, a register that refuses a change): exit 2 saying why."""
     click.echo(f"Error: {error}", err=True)
     sys.exit(BAD_INPUT)
 
@@ -107,7 +108,7 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
     try:
         rows = report_rows(planned, bank, blueprint, course.forms_file, rated)
     except RatingsError as error:
-        _refuse_bad_ratings(error)
+        _refuse(error)
     click.echo(_csv(rows, list(rows[0])), nl=False)
     problems = violations(planned, bank, blueprint)
     problems += frozen_content_problems(read_register(course.forms_file, bank), bank)
@@ -134,8 +135,7 @@ def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, 
         try:
             amendment = amend_form(course.forms_file, bank, cycle, reason)
         except RegisterError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(BAD_INPUT)
+            _refuse(error)
         click.echo(f"Recorded in {course.forms_file}: cycle {cycle}'s form amended on {amendment.on} "
                    f"({', '.join(amendment.items)}): {amendment.reason}", err=True)
         return
@@ -146,12 +146,11 @@ def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, 
         try:
             cut = cut_score(form.items, bank, rated)
         except RatingsError as error:
-            _refuse_bad_ratings(f"cycle {cycle}'s form: {error}")
+            _refuse(f"cycle {cycle}'s form: {error}")
         try:
             record = fix_form(course.forms_file, bank, form, cut)
         except RegisterError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(BAD_INPUT)
+            _refuse(error)
         click.echo(f"Fixed cycle {cycle}'s form with cut score {record.cut.percent:g}% ({record.cut.source}) "
                    f"in {course.forms_file}", err=True)
 
@@ -177,7 +176,7 @@ def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
         try:
             cut = cut_score(form.items, bank, rated)
         except RatingsError as error:
-            _refuse_bad_ratings(f"cycle {cycle}'s form: {error}")
+            _refuse(f"cycle {cycle}'s form: {error}")
         cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
                      cut.source])
     click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)
