@@ -26,7 +26,7 @@ import os
 import pwd
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trainingkit.answers import write_atomically
@@ -223,10 +223,12 @@ def ensure_role_configs(layout: HubLayout) -> None:
 
 
 def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_url: str | None = None,
-           python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home")) -> list[accounts.NewAccount]:
+           python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home"),
+           say: Callable[[str], None] = lambda line: None) -> list[accounts.NewAccount]:
     """Every step above; returns the accounts made now (their passwords are in the passwords file).
 
-    ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``).
+    ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``);
+    ``say`` is told what each step is doing as it starts (``trainingkit hub`` prints it).
     """
     if refused := checkout.refusal(project):  # before anything is made: the keys would be readable
         raise DeployError(refused)
@@ -237,11 +239,17 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     layout.hub_dir.mkdir(exist_ok=True)
     os.chmod(layout.hub_dir, 0o700)
     if not accounts.exists(layout.grader):
+        say(f"Making the course's grader account, {layout.grader}")
         accounts.create(layout.grader, "trainingkit course grader", home_base=home_base)
+    if not (layout.venv / f".trainingkit-{project_fingerprint(project.root)}").exists():
+        say(f"Installing trainingkit into {layout.venv} (a minute or two, the first time and after each change)")
     ensure_venv(layout, project.root, python)
     ensure_role_configs(layout)
+    say(f"Building and releasing the course in {layout.course.root}, as {layout.grader}")
     ensure_course(layout, project, db_url)
+    say(f"Adding the roster's {sum(m.role is Role.TRAINEE for m in members)} trainees to the gradebook")
     ensure_students(layout, members, db_url)
+    say(f"Checking the roster's {len(members)} accounts")
     made = accounts.ensure_accounts(members, home_base=home_base)
     if made:
         accounts.write_passwords(layout.passwords_file, made)
