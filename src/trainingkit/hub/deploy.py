@@ -12,7 +12,9 @@ and never touches trainees' work, the gradebook or a password already given.
    grader's alone (0700);
 4. each role's Jupyter configuration, the roster's trainees in the gradebook (by their
    roster names), and the roster's accounts with first passwords;
-5. the office's folder for the results register: the grader's, readable by the office's group.
+5. the office's folder for the results register (and a copy of the fixed forms register): the
+   grader's, readable by the office's group; and the certification body's published folder,
+   root's, which the office's group writes and everyone reads.
 """
 
 from __future__ import annotations
@@ -213,7 +215,21 @@ def ensure_office_folder(layout: HubLayout, members: Sequence[Member]) -> None:
     if register.exists() and not register.is_symlink():
         os.chown(register, grader, group, follow_symlinks=False)
         os.chmod(register, 0o640)
+    forms = layout.course.forms_file  # the cut scores the office's certificates are signed against
+    if forms.is_file() and not forms.is_symlink():
+        write_atomically(layout.office_forms, forms.read_text(encoding="utf-8"))
+        os.chown(layout.office_forms, grader, group, follow_symlinks=False)
+        os.chmod(layout.office_forms, 0o640)
 # --- end of the office's results register ---
+
+
+def ensure_published_folder(layout: HubLayout) -> None:
+    """``PREFIX/published``: root's, group GRADER-office, 2775, so the office publishes its issuer
+    profile, status list and credentials there and everyone on the machine can verify a code."""
+    folder = layout.published_dir
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 0, grp.getgrnam(layout.office_group).gr_gid, follow_symlinks=False)
+    os.chmod(folder, 0o2775)
 
 
 def ensure_role_configs(layout: HubLayout) -> None:
@@ -254,4 +270,5 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     if made:
         accounts.write_passwords(layout.passwords_file, made)
     ensure_office_folder(layout, members)
+    ensure_published_folder(layout)
     return made
