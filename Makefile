@@ -45,11 +45,13 @@ course: setup
 lab: course
 	$(BIN)/trainingkit lab
 
-# A class on JupyterHub (as root): make hub ROSTER=roster.csv PORT=8000
-ROSTER ?= roster.csv
-PORT   ?= 8000
+# A class on JupyterHub (as root): make hub ROSTER=roster.csv PORT=8000 [HUB_OPTIONS="--prefix ... --grader ..."]
+# (HUB_OPTIONS: any other `trainingkit hub` option; `.venv/bin/trainingkit hub --help` lists them)
+ROSTER      ?= roster.csv
+PORT        ?= 8000
+HUB_OPTIONS ?=
 hub: setup
-	$(BIN)/trainingkit hub --roster $(ROSTER) --port $(PORT)
+	$(BIN)/trainingkit hub --roster $(ROSTER) --port $(PORT) $(HUB_OPTIONS)
 
 test: course
 	$(BIN)/python -m pytest

@@ -42,6 +42,15 @@ def on_postgres(hub: Hub) -> str:
     return hub.db_url
 
 
+def test_trainingkit_hub_says_what_it_is_doing_while_it_prepares(hub: Hub) -> None:
+    """The console shows each preparing step as it starts, not minutes of silence before the hub runs."""
+    printed = hub.log.read_text()
+    steps = ["Installing trainingkit into", "Building and releasing the course", "Adding the roster's 30 trainees",
+             "Checking the roster's 33 accounts", "JupyterHub on http://"]
+    assert [printed.find(step) for step in steps] == sorted(printed.find(step) for step in steps)
+    assert -1 not in [printed.find(step) for step in steps], printed[:2000]
+
+
 def test_first_passwords_are_private_and_only_the_right_one_logs_in(hub: Hub) -> None:
     """Each account gets its own password in a root-only file; a wrong password is refused."""
     mode = hub.layout.passwords_file.stat()

@@ -16,6 +16,8 @@ import click
 __all__ = ["certificate"]
 
 PUBLISHED_ENV = "TRAININGKIT_PUBLISHED"
+#: A copy of the course's fixed forms register (the hub's office, which cannot reach the course).
+FORMS_ENV = "TRAININGKIT_FORMS"
 
 
 class CertificateInputError(click.ClickException):
@@ -41,8 +43,11 @@ def certificate() -> None:
 @click.option("--name", required=True, help="The certification body's name, as credentials show it.")
 @click.option("--url", "base_url", required=True, help="The https address where the office publishes its "
               "published/ folder, e.g. https://certification.example.org/coaches.")
+@click.option("--publish-dir", "publish_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the public files, when not published/ in the office folder; recorded at the "
+                   "first setup [default: $TRAININGKIT_PUBLISHED, e.g. the hub's folder everyone there reads].")
 @OFFICE
-def setup(name: str, base_url: str, office: Path | None) -> None:
+def setup(name: str, base_url: str, publish_dir: Path | None, office: Path | None) -> None:
     """Make the office's private folder, its first signing key and the public files to publish."""
     from trainingkit.credentials.issue import publish
     from trainingkit.credentials.keys import KeyFolderError
@@ -50,8 +55,10 @@ def setup(name: str, base_url: str, office: Path | None) -> None:
     from trainingkit.credentials.register import read_register
 
     folder = OfficeFolder.locate(office)
+    if publish_dir is None and os.environ.get(PUBLISHED_ENV) and not folder.settings_file.exists():
+        publish_dir = Path(os.environ[PUBLISHED_ENV])  # the hub's: where everyone there verifies
     try:
-        folder.set_up(Issuer(name, base_url))
+        folder.set_up(Issuer(name, base_url), publish_dir)
         publish(folder, read_register(folder.register_file), _now())
     except (OfficeError, KeyFolderError) as error:
         raise CertificateInputError(str(error)) from None
@@ -78,10 +85,15 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
     from trainingkit.exam.certificate import CertificateError, certified_facts, review_event, write_pdf
     from trainingkit.exam.forms import read_register
 
-    course = Course.locate()
-    fixed = read_register(course.forms_file, load_bank(course.bank_dir))
+    if os.environ.get(FORMS_ENV):  # the hub's office: the cut scores without the course (or its bank)
+        course_root, forms_file = None, Path(os.environ[FORMS_ENV])
+        fixed = read_register(forms_file, None)
+    else:
+        course = Course.locate()
+        course_root, forms_file = course.root, course.forms_file
+        fixed = read_register(forms_file, load_bank(course.bank_dir))
     if cycle not in fixed:
-        raise CertificateInputError(f"cycle {cycle}'s form is not fixed in {course.forms_file}: no cut score to pass")
+        raise CertificateInputError(f"cycle {cycle}'s form is not fixed in {forms_file}: no cut score to pass")
     today = dt.date.today()
     folder = OfficeFolder.locate(office)
     try:
@@ -90,7 +102,7 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
             passed_on=on.date() if on else today, form_fixed_on=dt.date.fromisoformat(fixed[cycle].fixed_on),
             next_form_fixed_on=dt.date.fromisoformat(fixed[cycle + 1].fixed_on) if cycle + 1 in fixed else None,
             today=today)
-        folder.check_outside(course.root)
+        folder.check_outside(course_root)
         issuer = folder.issuer()
         issued = issue_credential(office=folder, facts=facts, now=_now())
     except (CertificateError, OfficeError, KeyFolderError) as error:

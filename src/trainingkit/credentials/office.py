@@ -6,6 +6,11 @@ is private (0700) and outside any course: ``issuer.json`` (the issuer's settings
 to its web site: ``issuer.json`` (the issuer profile with its public keys),
 ``status-list.json`` (the signed revocation list) and ``credentials/CODE.json``. Verifying
 needs only a copy of the published folder.
+
+The published folder may live elsewhere (``certificate setup --publish-dir DIR``, recorded in
+``issuer.json``): on the hub it is ``PREFIX/published``, which everyone on the machine reads and
+only the office's group writes. Files written there are 0644; folders made there are 2775 when
+their parent is setgid (a group's shared folder), else 0755.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +70,10 @@ class Issuer:
 
 def write_public(path: Path, document: object) -> Path:
     """Write JSON that anyone may read (0644), atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True)
+        shared = os.stat(path.parent.parent).st_mode & stat.S_ISGID  # a group's folder: the group may add too
+        os.chmod(path.parent, 0o2775 if shared else 0o755)
     write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     os.chmod(path, 0o644)
     return path
@@ -123,7 +132,15 @@ class OfficeFolder:
 
     @property
     def published(self) -> PublishedFolder:
-        return PublishedFolder(self.path / "published")
+        """``published/`` in this folder, or the folder recorded at setup (``--publish-dir``)."""
+        return PublishedFolder(self._published_dir() or self.path / "published")
+
+    def _published_dir(self) -> Path | None:
+        try:
+            named = json.loads(self.settings_file.read_text(encoding="utf-8")).get("published")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return Path(named) if isinstance(named, str) and named else None
 
     def check_outside(self, course_root: Path | None) -> None:
         """Refuse an office folder inside the course, where trainees' files are."""
@@ -131,8 +148,9 @@ class OfficeFolder:
             raise OfficeError(f"{self.path}: the office folder is inside the course ({course_root}); "
                               "keep it outside (--office or TRAININGKIT_OFFICE)")
 
-    def set_up(self, issuer: Issuer) -> None:
-        """Make the private folder and record the issuer's name and address (once)."""
+    def set_up(self, issuer: Issuer, published: Path | None = None) -> None:
+        """Make the private folder and record the issuer's name and address (once), and where the
+        published folder is when not ``published/`` here (``published``: kept if not given again)."""
         try:
             private_folder(self.path, create=True)
         except KeyFolderError as error:
@@ -140,8 +158,16 @@ class OfficeFolder:
         if self.settings_file.exists() and self.issuer() != issuer:
             raise OfficeError(f"{self.settings_file}: already set up for {self.issuer().base_url}; "
                               "credentials issued there would stop verifying if it changed")
-        write_atomically(self.settings_file, json.dumps({"name": issuer.name, "base_url": issuer.base_url},
-                                                        indent=2) + "\n")
+        settings: dict[str, str] = {"name": issuer.name, "base_url": issuer.base_url}
+        published = Path(published).absolute() if published is not None else self._published_dir()
+        if self.settings_file.exists() and (published or self.path / "published") != self.published.path:
+            raise OfficeError(f"{self.settings_file}: already publishes in {self.published.path}; "
+                              "the credentials there would be left behind if it changed")
+        if published is not None:
+            if published.resolve().is_relative_to(self.keys_dir.resolve()):
+                raise OfficeError(f"{published}: the published folder cannot be inside the keys' folder")
+            settings["published"] = str(published)
+        write_atomically(self.settings_file, json.dumps(settings, indent=2) + "\n")
 
     def issuer(self) -> Issuer:
         """The issuer this office signs as."""

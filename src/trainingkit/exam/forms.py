@@ -97,8 +97,9 @@ def _amendments(raw: object, where: str) -> tuple[Amendment, ...]:
     return tuple(amendments)
 
 
-def read_register(path: Path, bank: Mapping[str, Vignette]) -> dict[int, FixedForm]:
-    """Every fixed form; an absent register means none yet."""
+def read_register(path: Path, bank: Mapping[str, Vignette] | None) -> dict[int, FixedForm]:
+    """Every fixed form; an absent register means none yet. ``bank`` None: the items are not checked
+    against a bank (the hub's office reads a copy of the register, for cut scores, without the bank)."""
     if not path.exists():
         return {}
     try:
@@ -113,7 +114,7 @@ def read_register(path: Path, bank: Mapping[str, Vignette]) -> dict[int, FixedFo
             cut = CutScore(float(raw["cut_score"]), raw.get("standard_error"), str(raw["cut_source"]))
         except (KeyError, TypeError, ValueError) as error:
             raise RegisterError(f"{where}: needs cycle, items, cut_score and cut_source ({error})") from None
-        unknown = [item for item in items if item not in bank]
+        unknown = [item for item in items if bank is not None and item not in bank]
         if unknown:
             raise RegisterError(f"{where}: items {', '.join(unknown)} are not in the bank")
         if cycle in fixed:

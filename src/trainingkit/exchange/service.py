@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
+from jupyterhub.services.auth import HubAuth, HubAuthenticated
 from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
@@ -44,13 +45,7 @@ MIN_SECONDS_BETWEEN_SUBMISSIONS = 2.0
 log = logging.getLogger("trainingkit.course-service")
 
 
-def _hub_authenticated() -> type:
-    from jupyterhub.services.auth import HubAuthenticated
-
-    return HubAuthenticated
-
-
-class CourseHandler(_hub_authenticated(), web.RequestHandler):  # type: ignore[misc]
+class CourseHandler(HubAuthenticated, web.RequestHandler):  # type: ignore[misc]
     """A request from a course member; answers and errors are JSON."""
 
     def initialize(self, store: CourseStore, hub_auth: Any, clock: Callable[[], dt.datetime],
@@ -169,8 +164,6 @@ def make_app(store: CourseStore, prefix: str, hub_auth: Any,
 
 
 def main() -> None:
-    from jupyterhub.services.auth import HubAuth
-
     logging.basicConfig(level=logging.INFO, format="[%(levelname)1.1s %(asctime)s %(name)s] %(message)s")
     from trainingkit.course import Course
 

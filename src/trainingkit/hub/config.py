@@ -138,9 +138,13 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role], course
         "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
         "TRAININGKIT_COURSE_SERVICE_URL": course_service_url,
         "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "TRAININGKIT_PUBLISHED": str(layout.published_dir),  # `trainingkit certificate verify CODE`
     })
     if role is Role.OFFICE:  # the results register its notebook and `trainingkit renewal` read
         spawner.environment["TRAININGKIT_RESULTS"] = str(layout.results_register)
+        # its private certification folder, and the cut scores it issues against (no course here)
+        spawner.environment["TRAININGKIT_OFFICE"] = str(home / ".trainingkit" / "office")
+        spawner.environment["TRAININGKIT_FORMS"] = str(layout.office_forms)
 
 
 def configure_hub(c: Any, settings: HubSettings) -> None:

@@ -12,7 +12,9 @@ and never touches trainees' work, the gradebook or a password already given.
    grader's alone (0700);
 4. each role's Jupyter configuration, the roster's trainees in the gradebook (by their
    roster names), and the roster's accounts with first passwords;
-5. the office's folder for the results register: the grader's, readable by the office's group.
+5. the office's folder for the results register (and a copy of the fixed forms register): the
+   grader's, readable by the office's group; and the certification body's published folder,
+   root's, which the office's group writes and everyone reads.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import os
 import pwd
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trainingkit.answers import write_atomically
@@ -213,7 +215,21 @@ def ensure_office_folder(layout: HubLayout, members: Sequence[Member]) -> None:
     if register.exists() and not register.is_symlink():
         os.chown(register, grader, group, follow_symlinks=False)
         os.chmod(register, 0o640)
+    forms = layout.course.forms_file  # the cut scores the office's certificates are signed against
+    if forms.is_file() and not forms.is_symlink():
+        write_atomically(layout.office_forms, forms.read_text(encoding="utf-8"))
+        os.chown(layout.office_forms, grader, group, follow_symlinks=False)
+        os.chmod(layout.office_forms, 0o640)
 # --- end of the office's results register ---
+
+
+def ensure_published_folder(layout: HubLayout) -> None:
+    """``PREFIX/published``: root's, group GRADER-office, 2775, so the office publishes its issuer
+    profile, status list and credentials there and everyone on the machine can verify a code."""
+    folder = layout.published_dir
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, 0, grp.getgrnam(layout.office_group).gr_gid, follow_symlinks=False)
+    os.chmod(folder, 0o2775)
 
 
 def ensure_role_configs(layout: HubLayout) -> None:
@@ -223,10 +239,12 @@ def ensure_role_configs(layout: HubLayout) -> None:
 
 
 def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_url: str | None = None,
-           python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home")) -> list[accounts.NewAccount]:
+           python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home"),
+           say: Callable[[str], None] = lambda line: None) -> list[accounts.NewAccount]:
     """Every step above; returns the accounts made now (their passwords are in the passwords file).
 
-    ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``).
+    ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``);
+    ``say`` is told what each step is doing as it starts (``trainingkit hub`` prints it).
     """
     if refused := checkout.refusal(project):  # before anything is made: the keys would be readable
         raise DeployError(refused)
@@ -237,13 +255,20 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     layout.hub_dir.mkdir(exist_ok=True)
     os.chmod(layout.hub_dir, 0o700)
     if not accounts.exists(layout.grader):
+        say(f"Making the course's grader account, {layout.grader}")
         accounts.create(layout.grader, "trainingkit course grader", home_base=home_base)
+    if not (layout.venv / f".trainingkit-{project_fingerprint(project.root)}").exists():
+        say(f"Installing trainingkit into {layout.venv} (a minute or two, the first time and after each change)")
     ensure_venv(layout, project.root, python)
     ensure_role_configs(layout)
+    say(f"Building and releasing the course in {layout.course.root}, as {layout.grader}")
     ensure_course(layout, project, db_url)
+    say(f"Adding the roster's {sum(m.role is Role.TRAINEE for m in members)} trainees to the gradebook")
     ensure_students(layout, members, db_url)
+    say(f"Checking the roster's {len(members)} accounts")
     made = accounts.ensure_accounts(members, home_base=home_base)
     if made:
         accounts.write_passwords(layout.passwords_file, made)
     ensure_office_folder(layout, members)
+    ensure_published_folder(layout)
     return made

@@ -10,6 +10,11 @@ PREFIX/                      root, 0755
   office/                    the grader's, group GRADER-office (the roster's office accounts), 2750:
     results.csv              the results register (0640): released ethics review results, which
                              the office reads and no trainee can (trainingkit.exam.results)
+    forms.yaml               a copy of the course's fixed forms register (0640), for the cut scores
+                             the office's `trainingkit certificate issue` signs against
+  published/                 root's, group GRADER-office, 2775: the certification body's public files
+                             (issuer profile, status list, credentials/CODE.json), 0644, which the
+                             office writes and everyone on the machine reads (trainingkit.credentials)
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
   hub/                       root only, 0700: the hub's database, secrets, passwords.csv, settings
                              (settings.json, 0600, keeps the gradebook URL when it is not SQLite)
@@ -74,6 +79,16 @@ class HubLayout:
     @property
     def results_register(self) -> Path:
         return self.office_dir / "results.csv"
+
+    @property
+    def office_forms(self) -> Path:
+        """The office's copy of the course's fixed forms register (cut scores for certificates)."""
+        return self.office_dir / "forms.yaml"
+
+    @property
+    def published_dir(self) -> Path:
+        """The certification body's published folder: the office writes it, everyone reads it."""
+        return self.prefix / "published"
 
     @property
     def office_group(self) -> str:

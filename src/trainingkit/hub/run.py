@@ -72,7 +72,8 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     from trainingkit.hub.roster import read_roster
 
     members = read_roster(roster, reserved=frozenset({"root", layout.grader}))
-    deploy(layout=layout, project=project, members=members, db_url=db_url, python=python)
+    deploy(layout=layout, project=project, members=members, db_url=db_url, python=python,
+           say=lambda line: click.echo(f"{line} ..."))
     kept_roster = layout.hub_dir / "roster.csv"
     write_atomically(kept_roster, roster.read_bytes())
     HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
@@ -130,6 +131,7 @@ def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, gr
     from trainingkit.hub.deploy import DeployError
     from trainingkit.hub.roster import RosterError
 
+    sys.stdout.reconfigure(line_buffering=True)  # each step shows as it starts, also into a log file
     course = Course(project.resolve()) if project else Course.locate()
     layout = HubLayout(prefix.resolve(), grader)
     try:
