@@ -14,7 +14,7 @@ from trainingkit.credentials import (CommitteeDecision, Issued, OfficeFolder, Ou
 from trainingkit.credentials.committee import Reinstatement, Revocation, changes_for
 from trainingkit.credentials.register import read_register
 
-from .conftest import NOW
+from .conftest import NOW, set_up_office
 
 ON = dt.date(2027, 6, 1)
 
@@ -94,3 +94,33 @@ def test_the_report_with_an_office_not_set_up_writes_nothing(tmp_path: Path) -> 
                                        "--output-dir", str(tmp_path / "report"), "--credentials",
                                        str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "certificate setup" in result.stderr and not (tmp_path / "report").exists()
+
+
+def test_a_suspension_bars_a_new_credential_until_cleared_and_a_revocation_for_good() -> None:
+    """barred_by names the decision in force: suspended bars, cleared lifts it, revoked is never lifted."""
+    from trainingkit.credentials.committee import barred_by
+
+    suspended, cleared = _decision("suspended", "2027-01-05"), _decision("cleared", "2027-03-01")
+    assert barred_by([suspended], "C042", dt.date(2027, 1, 4)) is None
+    assert barred_by([suspended], "C042", dt.date(2027, 1, 5)) == suspended
+    assert barred_by([suspended], "C999", dt.date(2027, 2, 1)) is None
+    assert barred_by([suspended, cleared], "C042", dt.date(2027, 3, 1)) is None
+    revoked = _decision("revoked", "2027-04-01")
+    assert barred_by([suspended, cleared, revoked, _decision("cleared", "2027-05-01")], "C042",
+                     dt.date(2027, 6, 1)) == revoked
+
+
+def test_certificate_issue_refuses_a_suspended_coach_and_one_the_log_does_not_hold(tmp_path: Path) -> None:
+    """Issue reads the office's log: a suspended coach and an unknown coach get a one-line refusal and nothing is written."""
+    office = set_up_office(tmp_path / "office")
+    log = tmp_path / "coaches.csv"
+    log.write_text("coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
+                   "C042,2025-01-10,certified,,,,,,\n"
+                   "C042,2026-10-01,committee,,,,suspended,,\n", encoding="utf-8")
+    for coach, message in (("C042", "the committee suspended C042 on 2026-10-01"), ("C777", "no coach 'C777'")):
+        result = CliRunner().invoke(main, ["certificate", "issue", "--coach", coach, "--name", "Ada Okafor",
+                                           "--cycle", "1", "--score", "88", "--date", "2026-11-29",
+                                           "--output", str(tmp_path / "c.pdf"), "--events", str(log),
+                                           "--office", str(office.path)])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+        assert not (tmp_path / "c.pdf").exists() and read_register(office.register_file).records == ()

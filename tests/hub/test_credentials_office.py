@@ -55,11 +55,14 @@ def test_the_office_issues_and_revokes_and_anyone_on_the_hub_verifies(hub: Hub) 
     office = _started(hub, "office")
     home = Path(pwd.getpwnam(office.name).pw_dir)
     today = dt.date.today().isoformat()
-    setup, issue = _trainingkit(
+    log, report = home / "renewals" / "certificates-test.csv", home / "renewals" / "reports" / "certificates-test"
+    setup, certified, issue = _trainingkit(
         office, ("certificate", "setup", "--name", "Board", "--url", "https://certification.example.org/coaches"),
+        ("renewal", "record", "--events", str(log), "--coach", "C900", "--date", "2026-11-29", "--event", "certified"),
         ("certificate", "issue", "--coach", "C900", "--name", "Ada Okafor", "--cycle", "1", "--score", "88",
-         "--output", str(home / "certificates" / "c900.pdf")))
+         "--output", str(home / "certificates" / "c900.pdf"), "--events", str(log)))
     assert setup[0] == 0 and str(hub.layout.published_dir) in setup[1], setup
+    assert certified[0] == 0, certified
     assert issue[0] == 0, issue
     code = issue[1].split("Verification code: ")[1].split()[0]
 
@@ -86,15 +89,13 @@ def test_the_office_issues_and_revokes_and_anyone_on_the_hub_verifies(hub: Hub) 
         "    try:\n        attempt(); print('ok')\n    except OSError as error:\n        print(type(error).__name__)")
     assert (printed.split(), error) == (["PermissionError"] * len(attempts), ""), (printed, error)
 
-    log, report = home / "renewals" / "certificates-test.csv", home / "renewals" / "reports" / "certificates-test"
     results = _trainingkit(
         office,
-        ("renewal", "record", "--events", str(log), "--coach", "C900", "--date", "2026-11-29", "--event", "certified"),
         ("renewal", "record", "--events", str(log), "--coach", "C900", "--date", today, "--event", "committee",
          "--outcome", "revoked"),
         ("renewal", "report", "--events", str(log), "--on", today, "--output-dir", str(report),
          "--credentials", str(home / ".trainingkit" / "office")))
-    assert [result[0] for result in results] == [0, 0, 0], results
-    assert f"Revoked {code} of C900: committee revoked on {today}" in results[2][1], results[2]
+    assert [result[0] for result in results] == [0, 0], results
+    assert f"Revoked {code} of C900: committee revoked on {today}" in results[1][1], results[1]
     revoked = _verify(trainee, hub, code)
     assert revoked[0] == 1 and revoked[1].startswith("REVOKED"), revoked

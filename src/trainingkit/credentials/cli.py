@@ -73,9 +73,12 @@ def setup(name: str, base_url: str, publish_dir: Path | None, office: Path | Non
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date passed [default: today].")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The PDF to write; the credential (JSON) goes beside it.")
+@click.option("--events", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The office's renewal log: a coach it does not hold, or whom the committee has suspended "
+                   "(not yet cleared) or revoked, gets no credential.")
 @OFFICE
 def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | None, output: Path,
-          office: Path | None) -> None:
+          events: Path, office: Path | None) -> None:
     """Sign a coach's credential against the cut score of the cycle's fixed form; write it and its PDF."""
     from trainingkit.bank import load_bank
     from trainingkit.course import Course
@@ -95,6 +98,7 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
     if cycle not in fixed:
         raise CertificateInputError(f"cycle {cycle}'s form is not fixed in {forms_file}: no cut score to pass")
     today = dt.date.today()
+    _check_standing(events, coach, on.date() if on else today)
     folder = OfficeFolder.locate(office)
     try:
         facts = certified_facts(
@@ -113,6 +117,26 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
               path=output)
     click.echo(f"Wrote {output} and {credential_file}\nVerification code: {issued.code}\n"
                f"Publish {folder.published.path} at {issuer.base_url}\nRenewal log line: {review_event(facts)}")
+
+
+def _check_standing(events: Path, coach: str, on: dt.date) -> None:
+    """Refuse a coach the log does not hold, or one the committee bars on ``on``."""
+    from trainingkit.credentials.committee import barred_by, decisions_in
+    from trainingkit.renewal.eventlog import EventLogError
+    from trainingkit.renewal.logfile import read_event_log
+
+    try:
+        log = read_event_log(events)
+    except EventLogError as error:
+        raise CertificateInputError(str(error)) from None
+    if coach not in log.coach_ids:
+        raise CertificateInputError(f"{events}: no coach {coach!r}; a credential goes only to a coach the office's "
+                                    "renewal log holds")
+    decision = barred_by(decisions_in(log, on), coach, on)
+    if decision is not None:
+        raise CertificateInputError(
+            f"{events}: the committee {decision.outcome} {coach} on {decision.on}: no credential "
+            + ("can be issued" if decision.outcome == "revoked" else "until a 'cleared' decision is recorded"))
 
 
 @certificate.command("verify")

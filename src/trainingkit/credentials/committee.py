@@ -22,7 +22,7 @@ from .office import OfficeFolder, write_public
 from .register import IssuedRecord, Register, read_register, write_register
 
 __all__ = ["CommitteeDecision", "CommitteeOutcome", "Reinstatement", "Revocation", "apply_committee_decisions",
-           "changes_for", "decisions_in"]
+           "barred_by", "changes_for", "decisions_in"]
 
 SUSPENDED, REVOKED, CLEARED = "suspended", "revoked", "cleared"
 
@@ -70,6 +70,19 @@ def changes_for(register: Register, decision: CommitteeDecision,
                             for other in history)):
             changes.append(Reinstatement(record, decision))
     return changes
+
+
+def barred_by(decisions: Sequence[CommitteeDecision], coach_id: str, on: dt.date) -> CommitteeDecision | None:
+    """The committee decision that forbids a new credential for ``coach_id`` on ``on``, if any.
+
+    A revocation bars for good; a suspension bars until a later ``cleared``.
+    """
+    mine = sorted((d for d in decisions if d.coach_id == coach_id and d.on <= on), key=lambda d: d.on)
+    revoked = next((d for d in mine if d.outcome == REVOKED), None)
+    if revoked is not None:
+        return revoked
+    standing = [d for d in mine if d.outcome in (SUSPENDED, CLEARED)]
+    return standing[-1] if standing and standing[-1].outcome == SUSPENDED else None
 
 
 def decisions_in(log: object, on: dt.date) -> list[CommitteeDecision]:
