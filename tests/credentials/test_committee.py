@@ -86,6 +86,23 @@ def test_the_renewal_report_revokes_through_the_office_records(tmp_path: Path, o
     assert "No credential changed." in again.stdout
 
 
+def test_a_cleared_suspension_gets_its_new_certificate_pdf_in_the_report(tmp_path: Path, office: OfficeFolder,
+                                                                         issued: Issued) -> None:
+    """Suspended then cleared: the report writes the reissued credential's PDF, naming its new code, for the coach."""
+    log = tmp_path / "coaches.csv"
+    log.write_text("coach_id,date,event,supervisor,hours,score,outcome\n"
+                   "C042,2026-11-29,certified,,,,\n"
+                   "C042,2027-01-05,committee,,,,suspended\n"
+                   "C042,2027-03-01,committee,,,,cleared\n")
+    result = CliRunner().invoke(main, ["renewal", "report", "--events", str(log), "--on", "2027-06-01",
+                                       "--output-dir", str(tmp_path / "report"), "--credentials", str(office.path)])
+    assert result.exit_code == 0, result.output
+    (new,) = [record for record in read_register(office.register_file).records if record.replaces == issued.code]
+    pdf = tmp_path / "report" / f"certificate-{new.code}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and f"Wrote {pdf.name} for C042" in result.stdout
+    assert _outcome(office, new.code) is Outcome.VALID
+
+
 def test_the_report_with_an_office_not_set_up_writes_nothing(tmp_path: Path) -> None:
     """A --credentials folder that was never set up stops the report with exit 2 before it writes."""
     log = tmp_path / "coaches.csv"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import stat
 from pathlib import Path
@@ -13,7 +14,7 @@ from tests.renewal.conftest import HEADER
 from trainingkit.course import Course
 from trainingkit.renewal.commands import REPORT_FILES
 
-SETTINGS = ("EVENTS", "ON", "COACH", "REPORT_FOLDER")
+SETTINGS = ("EVENTS", "ON", "COACH", "REPORT_FOLDER", "RESULTS", "CREDENTIALS")
 LOG = [
     "C1,2024-01-10,certified,,,,",  # expires 2026-01-10, window open, no review: renewal due
     "C2,2022-03-01,certified,,,,",  # expired 2024-03-01: past the grace months
@@ -25,13 +26,16 @@ def _notebook(project: Course) -> nbformat.NotebookNode:
     return nbformat.read(project.notebooks_dir / "office" / "renewals.ipynb", as_version=4)
 
 
-def _run(project: Course, folder: Path, log: list[str], *, coach: str | None = None) -> nbformat.NotebookNode:
-    """Run the notebook in ``folder`` beside ``coaches.csv`` (the header, then ``log``), on 2025-12-01."""
+def _run(project: Course, folder: Path, log: list[str], *, coach: str | None = None,
+         on: str = "2025-12-01") -> nbformat.NotebookNode:
+    """Run the notebook in ``folder`` beside ``coaches.csv`` (the header, then ``log``), on ``on``, with
+    the office folder ``folder/office`` (set up or not)."""
     (folder / "coaches.csv").write_text("\n".join([HEADER, *log]) + "\n", encoding="utf-8")
     notebook = _notebook(project)
     settings = notebook.cells[[cell.id for cell in notebook.cells].index("settings")]
-    settings.source = (settings.source.replace("ON = None", 'ON = "2025-12-01"')
-                       .replace("COACH = None", f"COACH = {coach!r}"))
+    settings.source = (settings.source.replace("ON = None", f"ON = {on!r}")
+                       .replace("COACH = None", f"COACH = {coach!r}")
+                       .replace("CREDENTIALS = None", f"CREDENTIALS = {str(folder / 'office')!r}"))
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(folder)}}).execute()
     return notebook
@@ -115,3 +119,20 @@ def test_without_a_log_the_committed_notebook_says_where_to_put_it(project: Cour
     assert f"No event log at {tmp_path / 'coaches.csv'}" in _shown(notebook, "read")
     assert HEADER in _shown(notebook, "read")
 
+
+
+def test_the_committee_in_the_log_revokes_a_certificate_the_office_issued(project: Course, tmp_path: Path) -> None:
+    """With a set-up office folder, a `revoked` committee line revokes the coach's certificate when the page runs;
+    without one, the page says there are no credentials to change."""
+    from tests.credentials.conftest import FACTS, NOW, set_up_office
+    from trainingkit.credentials import Outcome, issue_credential, verify_reference
+
+    unset = _run(project, tmp_path, LOG)
+    assert _errors(unset) == [] and "No credentials are issued from" in _shown(unset, "committee")
+    office = set_up_office(tmp_path / "office")
+    issued = issue_credential(office=office, facts=FACTS, now=NOW)
+    log = ["C042,2026-11-29,certified,,,,", "C042,2027-01-05,committee,,,,revoked"]
+    notebook = _run(project, tmp_path, log, on="2027-06-01")
+    assert _errors(notebook) == []
+    assert f"Revoked {issued.code} of C042: committee revoked on 2027-01-05" in _shown(notebook, "committee")
+    assert verify_reference(issued.code, published=office.published, on=dt.date(2027, 6, 1)).outcome is Outcome.REVOKED

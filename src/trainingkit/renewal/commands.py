@@ -98,13 +98,31 @@ def run_report(
     paths = write_report(table=table, reviews=reviews, source=Path(events).name, output_dir=output_dir,
                          months=months, pseudonymise=pseudonymise)
     if office is not None:
-        from trainingkit.credentials import OfficeFolder, apply_committee_decisions
-
-        outcome = apply_committee_decisions(office=OfficeFolder.locate(office), decisions=decisions,
-                                            now=datetime.now(UTC))
-        lines = outcome.summary() or ["No credential changed."]
+        lines, certificates = apply_committee(decisions, office, Path(output_dir))
+        paths += certificates
         paths.append(write_private(Path(output_dir) / CREDENTIAL_CHANGES, "\n".join(lines) + "\n"))
     return paths
+
+
+def apply_committee(decisions: Sequence, office: Path | None, folder: Path) -> tuple[list[str], list[Path]]:  # type: ignore[type-arg]
+    """Apply the committee's ``decisions`` to the credentials of the office folder ``office``; a suspension
+    cleared gets its new certificate PDF in ``folder``. Returns what changed, in lines, and the PDFs written."""
+    from trainingkit.credentials import OfficeFolder, apply_committee_decisions
+    from trainingkit.exam.certificate import write_pdf
+
+    found = OfficeFolder.locate(office)
+    outcome = apply_committee_decisions(office=found, decisions=decisions, now=datetime.now(UTC))
+    lines, written = outcome.summary() or ["No credential changed."], []
+    if outcome.reissued:
+        issuer = found.issuer()
+        make_private_directory(folder)
+        for _, new in outcome.reissued:
+            pdf = folder / f"certificate-{new.code}.pdf"
+            write_pdf(new.record.facts, code=new.code, issuer_name=issuer.name,
+                      check_at=issuer.credential_id(new.code), path=pdf)
+            written.append(pdf)
+            lines.append(f"Wrote {pdf.name} for {new.record.facts.coach_id}: send it with credentials/{new.code}.json")
+    return lines, written
 
 
 def _committee_decisions(log: EventLog, on: date) -> list:  # type: ignore[type-arg]

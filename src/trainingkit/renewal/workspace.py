@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BLANK_LOG",
     "Notice",
+    "apply_committee",
     "Renewals",
     "coach_timeline",
     "event_guide",
@@ -336,6 +337,36 @@ def write_report(renewals: Renewals) -> Notice:
                   f"(only you can open it):\n{listed}\n"
                   f"Start with {REPORT_FILES['summary']}; running the notebook again for the same "
                   "day replaces these files.")
+
+
+def apply_committee(renewals: Renewals, credentials: str | Path | None = None) -> Notice:
+    """Apply the committee's decisions in the log, up to the day, to the credentials the office issued.
+
+    ``credentials`` is the office folder of ``trainingkit certificate`` (``None``: the usual one);
+    a folder that was never set up means no credentials to change. A suspension cleared gets its
+    new certificate PDF in the day's report folder. Applying the same log twice changes nothing.
+    """
+    from trainingkit.credentials import OfficeFolder, decisions_in
+    from trainingkit.credentials.keys import KeyFolderError
+    from trainingkit.credentials.office import OfficeError
+    from trainingkit.credentials.register import RegisterError
+
+    from .commands import apply_committee as apply_decisions
+
+    if _nothing_to_show(renewals) is not None:
+        return Notice("No credential checked: see the message under the settings.")
+    folder = OfficeFolder.locate(Path(credentials).expanduser() if credentials not in (None, "") else None)
+    if not folder.settings_file.exists():
+        return Notice(f"No credentials are issued from {folder.path} (`trainingkit certificate setup` makes that "
+                      "folder), so the committee's decisions have none to change.")
+    report = renewals.report_folder / renewals.on.isoformat()  # type: ignore[union-attr]
+    try:
+        lines, _ = apply_decisions(decisions_in(renewals.log, renewals.on), folder.path, report)
+    except (OfficeError, KeyFolderError, RegisterError) as error:
+        return Notice(f"The credentials were not changed: {error}")
+    except OSError as error:
+        return Notice(f"The credentials were not changed: {error.filename}: {error.strerror}.")
+    return Notice("\n".join(lines))
 
 
 def coach_timeline(renewals: Renewals) -> Any:
