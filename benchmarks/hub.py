@@ -123,8 +123,8 @@ def _panel(person: HubUser, action: str) -> float:
     from trainingkit.course import COURSE_ID
 
     start = time.perf_counter()
-    response = person.api("POST", f"assignments/{action}", params={"course_id": COURSE_ID,
-                                                                     "assignment_id": ASSIGNMENT})
+    response = person.server_page("POST", f"assignments/{action}",
+                                  params={"course_id": COURSE_ID, "assignment_id": ASSIGNMENT})
     seconds = time.perf_counter() - start
     body = response.json() if response.status_code == 200 else {}
     if response.status_code != 200 or body.get("success") is False:
@@ -183,6 +183,9 @@ def main() -> None:
             try:
                 together.wait(timeout=300)
             except threading.BrokenBarrierError:
+                import faulthandler
+
+                faulthandler.dump_traceback(all_threads=True)  # where each trainee's thread waits
                 list(saving)  # raises the error that broke it
                 raise
             before, start = _cpu_by_part(), time.perf_counter()

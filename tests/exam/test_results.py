@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import sys
-import warnings
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.gradebooks import new_gradebook
 from trainingkit.course import Course
 from trainingkit.exam.results import (NotAReviewForm, ResultsError, coach_ids, form_id, record_released,
                                       record_results, register_path, review_results)
@@ -26,13 +24,7 @@ ROSTER = ("username,role,name,coach_id,email\n"
 
 def _gradebook(url: str) -> None:
     """An ethics review of 40 points: kofi 30 (75%), ada 40, lena a reflection not graded yet."""
-    from nbgrader.api import Gradebook
-
-    with pytest.MonkeyPatch.context() as patch:  # nbgrader runs its environment's `alembic`
-        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        gradebook = Gradebook(url)
-    with gradebook, warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=Warning)
+    with new_gradebook(url) as gradebook:
         gradebook.add_assignment("ethics-review")
         gradebook.add_assignment("practice-foundations")
         gradebook.add_notebook("ethics-review", "ethics-review")

@@ -165,6 +165,11 @@ class HubUser:
         (a hub service such as ``/services/COURSE/``), with their token; tried again while busy."""
         return self._patiently(method, f"{self.url}{on or self.server}api/{path}", headers=self.headers, **kwargs)
 
+    def server_page(self, method: str, path: str, **kwargs) -> requests.Response:
+        """A request to a page or handler of this person's server outside its REST API (such as
+        nbgrader's ``assignments/submit``, which the Assignments panel calls), with their token."""
+        return self._patiently(method, f"{self.url}{self.server}{path}", headers=self.headers, **kwargs)
+
     def kernel(self, on: str | None = None) -> "Kernel":
         """A new kernel in this person's server, or in the server at ``on``."""
         response = self.api("POST", "kernels", on=on, json={"name": "python3"})

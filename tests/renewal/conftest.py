@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-import warnings
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.gradebooks import new_gradebook
 from trainingkit.renewal.events import EVENT_COLUMNS
 
 # CI runs the property tests with a fixed seed, so a run is repeatable; locally they explore.
@@ -47,15 +46,7 @@ def gradebook_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def make_gradebook(url: str) -> None:
     """Create the gradebook at ``url`` with nbgrader's own API."""
-    from nbgrader.api import Gradebook
-
-    with pytest.MonkeyPatch.context() as patch:
-        # nbgrader runs the `alembic` command of its own environment to create a gradebook.
-        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        gradebook = Gradebook(url)
-    with gradebook, warnings.catch_warnings():
-        # nbgrader's add_submission makes SQLAlchemy warn about its own autoflush.
-        warnings.simplefilter("ignore", category=Warning)
+    with new_gradebook(url) as gradebook:
         gradebook.add_assignment("ethics-review")
         gradebook.add_assignment("practice-1")
         gradebook.add_notebook("review", "ethics-review")
