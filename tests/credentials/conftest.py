@@ -24,6 +24,14 @@ def set_up_office(path: Path, issuer: Issuer = ISSUER) -> OfficeFolder:
     return office
 
 
+def office_log(folder: Path) -> str:
+    """An office's renewal log in ``folder`` certifying C042 and C7, the coaches the CLI tests issue to."""
+    log = folder / "coaches.csv"
+    log.write_text("coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
+                   "C042,2024-12-01,certified,,,,,,\nC7,2024-12-01,certified,,,,,,\n", encoding="utf-8")
+    return str(log)
+
+
 @pytest.fixture
 def office(tmp_path: Path) -> OfficeFolder:
     return set_up_office(tmp_path / "office")

@@ -18,18 +18,11 @@ from trainingkit.credentials.issue import publish
 from trainingkit.credentials.office import OfficeError
 from trainingkit.credentials.register import read_register
 
-from .conftest import FACTS, ISSUER, NOW
+from .conftest import FACTS, ISSUER, NOW, office_log
 
 URL = "https://certification.example.org/coaches"
 
 
-
-def _log(folder: Path) -> str:
-    """An office log certifying the coaches these tests issue to."""
-    log = folder / "coaches.csv"
-    log.write_text("coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
-                   "C042,2024-12-01,certified,,,,,,\nC7,2024-12-01,certified,,,,,,\n", encoding="utf-8")
-    return str(log)
 
 def test_an_office_publishes_where_setup_recorded_and_keeps_it(tmp_path: Path) -> None:
     """Setup records --publish-dir; every public file goes there (0644, new folders 2775 in a setgid
@@ -68,7 +61,7 @@ def test_the_hubs_office_issues_against_a_copy_of_the_forms_without_a_course(tmp
     assert runner.invoke(main, ["certificate", "setup", "--name", "Board", "--url", URL]).exit_code == 0
     result = runner.invoke(main, ["certificate", "issue", "--coach", "C042", "--name", "Ada Okafor", "--cycle", "1",
                                   "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"),
-                                  "--events", _log(tmp_path)])
+                                  "--events", office_log(tmp_path)])
     assert result.exit_code == 0, result.output
     code = re.search(r"Verification code: (\S+)", result.stdout).group(1)
     assert (tmp_path / "published" / "credentials" / f"{code}.json").exists()
@@ -76,5 +69,5 @@ def test_the_hubs_office_issues_against_a_copy_of_the_forms_without_a_course(tmp
     assert verdict.exit_code == 0 and verdict.stdout.startswith("VALID"), verdict.output
     below = runner.invoke(main, ["certificate", "issue", "--coach", "C7", "--name", "Bo", "--cycle", "1",
                                  "--score", "40", "--output", str(tmp_path / "d.pdf"),
-                                 "--events", _log(tmp_path)])
+                                 "--events", office_log(tmp_path)])
     assert below.exit_code == 2 and "below the cut score" in below.stderr

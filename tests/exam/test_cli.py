@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.credentials.conftest import office_log
 from trainingkit.cli import main
 from trainingkit.course import Course
 
@@ -25,13 +26,6 @@ def _run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-
-def _log(folder: Path) -> str:
-    """An office log certifying the coaches these tests issue to."""
-    log = folder / "coaches.csv"
-    log.write_text("coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
-                   "C042,2024-12-01,certified,,,,,,\nC7,2024-12-01,certified,,,,,,\n", encoding="utf-8")
-    return str(log)
 
 def test_the_real_bank_gives_ten_cycles_of_forms_meeting_every_rule(here: Course) -> None:
     """`trainingkit forms --cycles 1-10` on the shipped bank meets the blueprint for twenty years."""
@@ -110,7 +104,7 @@ def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp
                  "--office", str(office))
     assert setup.exit_code == 0, setup.output
     result = _run("certificate", "issue", "--coach", "C042", "--name", "Ada Okafor", "--cycle", "1",
-                  "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"), "--events", _log(tmp_path),
+                  "--score", "88", "--date", "2026-11-29", "--output", str(tmp_path / "c.pdf"), "--events", office_log(tmp_path),
                   "--office", str(office))
     assert result.exit_code == 0, result.output
     code = re.search(r"Verification code: (\S+)", result.stdout).group(1)
@@ -125,7 +119,7 @@ def test_a_score_below_the_cut_score_gets_no_certificate(here: Course, tmp_path:
     """A coach under the fixed form's cut score (or with a score that is not a number) is told so; nothing is written."""
     for score, message in (("40", "below the cut score"), ("nan", "not a percentage")):
         result = _run("certificate", "issue", "--coach", "C7", "--name", "Bo", "--cycle", "1", "--score", score,
-                      "--output", str(tmp_path / "c.pdf"), "--events", _log(tmp_path),
+                      "--output", str(tmp_path / "c.pdf"), "--events", office_log(tmp_path),
                       "--office", str(tmp_path / "office"))
         assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "c.pdf").exists()
     assert not (tmp_path / "office").exists()
