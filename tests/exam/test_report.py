@@ -55,3 +55,16 @@ def test_the_page_escapes_every_text_and_proposes_weak_items_for_retirement(tmp_
                             _statistics(discrimination=0.1))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "discrimination 0.10 below 0.20" in page and "<td>retire</td>" in page
+
+
+def test_once_coaches_have_sat_a_form_its_measured_reliability_is_shown_beside_the_projection(tmp_path: Path) -> None:
+    """Scores of coaches who sat the form give its KR-20, SEM at the cut and decision consistency in the report."""
+    from trainingkit.items.reliability import reliability
+
+    scores = pd.DataFrame([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [1, 1, 1, 1]],
+                          columns=list(FORM.items), dtype=float)
+    measured = reliability(scores, pd.Series(1.0, index=FORM.items), cut_percent=50)
+    page = technical_report({2: FORM}, [2], make_bank({"scope": 4}), blueprint({"scope": (4, 4)}, 4),
+                            tmp_path / "forms.yaml", None, _statistics(), {2: measured})
+    assert (f"<td>from the responses of 6 coaches</td><td>KR-20</td><td>{measured.coefficient:.2f}</td>" in page
+            and measured.coefficient > 0.8)

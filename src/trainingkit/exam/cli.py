@@ -154,12 +154,40 @@ def _summary(rows, planned, bank, blueprint, practice, problems) -> str:
     return "; ".join(parts)
 
 
+def _responses(course, cycles):
+    """Each fixed form's reliability from its graded sittings (``{cycle: Reliability}``; none yet: absent)."""
+    from trainingkit.assignments import AssignmentError, load_assignments
+    from trainingkit.bank import load_bank
+    from trainingkit.exam.forms import read_register
+    from trainingkit.items.reliability import reliability
+    from trainingkit.items.report import NoGradesError, item_report
+
+    try:
+        bank = load_bank(course.bank_dir)
+        assignments = load_assignments(course.assignments_file, bank, resolve_forms=False)
+    except AssignmentError:
+        return {}
+    register = read_register(course.forms_file, bank)
+    measured = {}
+    for assignment in assignments.values():
+        if assignment.form_cycle in cycles and assignment.form_cycle in register:
+            try:
+                report = item_report(course=course, assignment_id=assignment.id)
+            except (NoGradesError, KeyError):
+                continue
+            if report.scores is not None and len(report.scores) > 1:
+                measured[assignment.form_cycle] = reliability(report.scores, report.max_points,
+                                                              register[assignment.form_cycle].cut.percent)
+    return measured
+
+
 def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_stats) -> None:
     from trainingkit.exam.report import ReportError, read_item_statistics, technical_report
 
     try:
         statistics = read_item_statistics(item_stats)
-        html = technical_report(planned, cycles, bank, blueprint, course.forms_file, rated, statistics)
+        html = technical_report(planned, cycles, bank, blueprint, course.forms_file, rated, statistics,
+                                _responses(course, [c for c in cycles if planned[c].fixed]))
     except ReportError as error:
         _refuse(error)
     from trainingkit.answers import write_atomically

@@ -167,7 +167,7 @@ def technical_report(forms: Mapping[int, Form], cycles: Sequence[int], bank: Map
         measured = responses.get(cycle)
         reliability_rows = []
         if measured is not None:
-            reliability_rows.append([f"from {measured.trainees} coaches' responses", measured.coefficient_name,
+            reliability_rows.append([f"from the responses of {measured.trainees} coaches", measured.coefficient_name,
                                      _number(measured.coefficient), _number(measured.sem_points),
                                      _number(measured.sem_at_cut_points), _number(measured.decision_consistency),
                                      _number(measured.kappa)])
