@@ -52,7 +52,7 @@ def test_a_rule_no_eligible_item_cites_is_named() -> None:
 def test_no_item_is_on_more_than_its_share_of_a_periods_forms() -> None:
     """With a period of eight forms and a 25% cap, no item is on more than two of them."""
     plan = blueprint(AREAS, 10, target_difficulty=0.7, period=8, max_exposure=0.25)
-    forms = assemble_cycles(make_bank(PER_AREA), plan, list(range(1, 9)))
+    forms = assemble_cycles(make_bank({area: 2 * count for area, count in PER_AREA.items()}), plan, list(range(1, 9)))
     assert plan.exposure_limit == 2 and max(item_uses(forms.values()).values()) <= 2
 
 

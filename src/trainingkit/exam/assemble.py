@@ -36,7 +36,7 @@ from trainingkit.exam.exposure import item_uses
 
 #: The share of the tolerance a form is first assembled within, so forms centre on the reference
 #: rather than crowd at the band's edge (the whole band is used only when the centre cannot be met).
-CENTRE = 0.5
+CENTRE = 0.2
 
 
 class AssemblyError(ValueError):
