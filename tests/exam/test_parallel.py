@@ -149,3 +149,15 @@ def test_an_unreachable_difficulty_target_is_named_as_the_parallel_requirement()
     plan = blueprint(AREAS, 10, target_difficulty=0.95)
     with pytest.raises(AssemblyError, match="the requirement 'parallel expected points' cannot be met"):
         assemble_cycles(make_bank(PER_AREA), plan, [1])
+
+
+def test_a_pool_too_small_for_the_next_period_is_found_before_any_form_is_asked_for() -> None:
+    """period_shortfall (what `bank check` asks) names a rule whose items cannot cover the period; a big pool passes."""
+    from trainingkit.exam.assemble import period_shortfall
+
+    bank = _substances_bank()
+    plan = _with_rules(blueprint({**AREAS, "danger": (1, 3)}, 10, period=4, max_exposure=0.25), "danger", SUBSTANCES)
+    fixed = {1: Form(1, ("danger-005",), fixed=True)}
+    assert "rule 'scope-physical-risk' (area 'danger') has 2 eligible item(s): 1 use(s) left for the 3 form(s) " \
+           "from cycle 2 on" in period_shortfall(bank, plan, fixed)
+    assert period_shortfall(bank, replace(plan, max_exposure=1.0)) == ""

@@ -188,6 +188,17 @@ def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, cycle: int, rece
     return ""
 
 
+def period_shortfall(bank: Mapping[str, Vignette], blueprint: Blueprint, fixed: Mapping[int, Form] = (),
+                     exclude: AbstractSet[str] = frozenset()) -> str:
+    """Why the pool cannot fill the period of the first cycle not yet fixed (empty when it can, by counting)."""
+    fixed = dict(fixed or {})
+    cycle = next(c for c in range(1, len(fixed) + 2) if c not in fixed)
+    period = blueprint.period_of(cycle)
+    uses = item_uses(form for c, form in fixed.items() if c in period)
+    remaining = sum(c not in fixed for c in period) - 1
+    return _shortfall(eligible(bank, blueprint, exclude), blueprint, cycle, [], uses, remaining)
+
+
 @dataclass
 class _Program:
     """The rows of one cycle's integer program, each labelled with the requirement it states."""
