@@ -146,7 +146,8 @@ def _summary(rows, planned, bank, blueprint, practice, problems) -> str:
              f"cut scores {min(cuts):.1f}-{max(cuts):.1f}"
              + (f" (reference {reference:.1f})" if reference is not None else ""),
              f"most-used item on {max(uses.values())} of {len(planned)} forms "
-             f"({max(uses.values()) / len(planned):.0%})",
+             f"({max(uses.values()) / len(planned):.0%}; the cap is {blueprint.exposure_limit} of each "
+             f"{blueprint.period}-cycle period)",
              f"case sets on a form: {len(placed)} of the {len({v.case for v in eligible(bank, blueprint, practice) if v.case})} "
              "eligible",
              "every blueprint rule met (areas, rules, overlap, exposure, parallel targets)" if not problems
