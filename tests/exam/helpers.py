@@ -9,12 +9,12 @@ from trainingkit.exam.blueprint import Area, Blueprint
 
 
 def item(item_id: str, area: str, *, angoff: float = 0.7, kind: Kind = Kind.SINGLE, enemies: tuple[str, ...] = (),
-         retired: str = "") -> Vignette:
+         retired: str = "", clauses: tuple[str, ...] = ()) -> Vignette:
     options = tuple(Option(letter, f"option {letter}", "feedback") for letter in "abcd")
     return Vignette(id=item_id, domain="scope", title=item_id, scenario="s", question="q", kind=kind,
-                    points=1.0, rationale="r", code_section="Code of Ethics > Confidentiality", options=options,
+                    points=2.0 if kind is Kind.MULTIPLE else 1.0, rationale="r", code_section="Code of Ethics > Confidentiality", options=options,
                     key=frozenset({"a"}) if kind is Kind.SINGLE else frozenset({"a", "b"}), area=area,
-                    enemies=enemies, angoff=angoff, retired=retired)
+                    enemies=enemies, angoff=angoff, retired=retired, clauses=clauses)
 
 
 def make_bank(per_area: dict[str, int], seed: int = 1) -> dict[str, Vignette]:

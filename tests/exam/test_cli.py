@@ -35,6 +35,45 @@ def test_the_real_bank_gives_ten_cycles_of_forms_meeting_every_rule(here: Course
     assert [row["cycle"] for row in rows] == [str(c) for c in range(1, 11)]
     assert rows[0]["status"] == "fixed" and all(row["status"] == "planned" for row in rows[1:])
     assert "every blueprint rule met" in result.stderr
+    rules = rows[1]["rules_covered"].split("/")[1]
+    assert all(row["rules_covered"] == f"{rules}/{rules}" and not row["rules_missing"] for row in rows[1:])
+    assert all(abs(float(row["cut_score"]) - float(rows[0]["cut_score"])) <= 1 for row in rows)
+    assert "scope-physical-risk" in rows[0]["rules_missing"]  # the fixed form is given as it is, noted
+    assert "Note: cycle 1 (fixed, given as it is): no item on rule scope-physical-risk" in result.stderr
+
+
+def test_one_late_cycle_is_checked_against_the_forms_before_it(here: Course) -> None:
+    """`forms --cycles 4` prints cycle 4 alone but checks its overlap and exposure with cycles 1-3."""
+    result = _run("forms", "--cycles", "4")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    from trainingkit.exam.cli import _load, _plan
+
+    course, bank, plan, practice, _ = _load(())
+    forms = _plan(course, bank, plan, practice, [1, 2, 3, 4])
+    assert [row["cycle"] for row in rows] == ["4"]
+    assert rows[0]["max_overlap_previous"] == str(max(forms[4].overlap(forms[c]) for c in (1, 2, 3)))
+    assert "1 forms checked with the 4 of cycles 1-4" in result.stderr
+
+
+def test_the_technical_report_shows_each_forms_match_reliability_and_items_to_retire(here: Course,
+                                                                                      tmp_path: Path) -> None:
+    """--report writes one private HTML page: rules covered, cut score, projected reliability, an item to retire."""
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "2").stdout))]
+    stats = tmp_path / "items.csv"
+    stats.write_text("item,domain,kind,trainees,max_points,facility,sd,discrimination\n" + "".join(
+        f"{item},scope,single,40,1,{0.95 if n == 0 else 0.7},0.45,{0.35}\n" for n, item in enumerate(items)))
+    report = tmp_path / "report.html"
+    result = _run("forms", "--cycles", "1-2", "--report", str(report), "--item-stats", str(stats))
+    assert result.exit_code == 0, result.output
+    page = report.read_text()
+    assert "<h2>Cycle 2 (planned)</h2>" in page and "scope-coach-impaired: " in page
+    assert "projected (24 of 24 items with statistics)</td><td>alpha</td><td>0." in page
+    assert f"<td>{items[0]}</td><td>40</td><td>0.95</td>" in page and "facility 0.95 above 0.90" in page
+    assert report.stat().st_mode & 0o777 == 0o600
+    stats.write_text("item,trainees,max_points,facility,sd,discrimination\nscope-101,many,1,0.5,0.4,0.3\n")
+    bad = _run("forms", "--cycles", "1", "--report", str(report), "--item-stats", str(stats))
+    assert bad.exit_code == 2 and "items.csv: line 2: trainees, max_points" in bad.stderr
 
 
 def test_review_form_prints_csv_that_parses_even_with_quotes_in_titles(here: Course) -> None:
@@ -66,8 +105,10 @@ def test_a_retired_item_leaves_new_forms_but_stays_on_the_given_one(here: Course
     bank_file = next(p for p in here.bank_dir.glob("*.yaml") if f"id: {first}\n" in p.read_text())
     bank_file.write_text(bank_file.read_text().replace(f"id: {first}\n", f"id: {first}\n    retired: negative discrimination\n", 1))
     assert first in _run("review-form", "--cycle", "1").stdout
-    for cycle in range(2, 11):
-        assert first not in _run("review-form", "--cycle", str(cycle)).stdout
+    from trainingkit.exam.cli import _load, _plan
+
+    course, bank, plan, practice, _ = _load(())
+    assert not any(first in form.items for cycle, form in _plan(course, bank, plan, practice, [2, 10]).items())
 
 
 def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here: Course, tmp_path: Path) -> None:

@@ -4,21 +4,27 @@ One binary variable per eligible item (a choice item, tagged with a blueprint ar
 Angoff rating, not retired). The constraints are the blueprint's:
 
 * the form's length, and its counts by kind;
-* each content area's minimum and maximum;
-* at most one item of each enemy group;
-* exposure: at most ``overlap_limit`` items in common with each form of the previous
-  ``window`` cycles;
-* parallel difficulty: the form's expected score (mean Angoff rating) within ``tolerance``
-  of the reference form's (or of the blueprint's target, for the reference form itself).
+* each content area's minimum and maximum, and each rule an area holds (an item citing it);
+* at most one item of each enemy group; a case set's parts together;
+* exposure over the pool: no item on more than the blueprint's share of its period's forms,
+  with enough uses kept back in every area and rule for the period's forms still to come; and
+  at most ``overlap_limit`` items in common with each form of the previous ``window`` cycles;
+* parallel forms: the expected share of points (partial credit counted: a rating times the
+  item's points) within ``tolerance`` of the reference form's, so every cut score falls within
+  a point of the reference's, and points, high-stakes count and spread of ratings near its own.
 
-The objective spreads exposure (an item already given costs more) with a small seeded
-jitter, so each cycle gets a different, reproducible form. Forms already fixed (given to
-coaches) are taken as they are; later cycles are assembled around them.
+The objective centres the expected share on the reference's (not at the band's edge) and
+spreads exposure (an item already given costs more) with a small seeded jitter, so each cycle
+gets a different, reproducible form. Forms already fixed (given to coaches) are taken as
+they are; later cycles are assembled around them. When no form can be made, the message
+names the area, rule or parallel target whose relaxation would make one.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import statistics
 from collections.abc import Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 
@@ -26,6 +32,11 @@ import numpy as np
 
 from trainingkit.bank.model import Vignette
 from trainingkit.exam.blueprint import Blueprint
+from trainingkit.exam.exposure import item_uses
+
+#: The share of the tolerance a form is first assembled within, so forms centre on the reference
+#: rather than crowd at the band's edge (the whole band is used only when the centre cannot be met).
+CENTRE = 0.2
 
 
 class AssemblyError(ValueError):
@@ -40,12 +51,47 @@ class Form:
     items: tuple[str, ...]
     fixed: bool = False
 
+    def points(self, bank: Mapping[str, Vignette]) -> float:
+        return sum(bank[item].points for item in self.items)
+
+    def expected_points(self, bank: Mapping[str, Vignette]) -> float:
+        """The points a just-competent coach is expected to earn: each rating times the item's points."""
+        return sum((bank[item].angoff or 0.0) * bank[item].points for item in self.items)
+
     def expected_score(self, bank: Mapping[str, Vignette]) -> float:
-        """The mean Angoff rating of the form's items: a just-competent coach's expected share."""
-        return sum(bank[item].angoff or 0.0 for item in self.items) / len(self.items)
+        """The expected share of the form's points: the provisional cut score as a fraction."""
+        return self.expected_points(bank) / self.points(bank)
+
+    def spread(self, bank: Mapping[str, Vignette]) -> float:
+        """The standard deviation of the items' ratings: how far the form mixes easy and hard items."""
+        return statistics.pstdev(bank[item].angoff or 0.0 for item in self.items)
+
+    def high_stakes(self, bank: Mapping[str, Vignette], blueprint: Blueprint) -> int:
+        areas = {area.id for area in blueprint.areas if area.high_stakes}
+        return sum(bank[item].area in areas for item in self.items)
+
+    def rules_covered(self, bank: Mapping[str, Vignette], blueprint: Blueprint) -> dict[str, tuple[str, ...]]:
+        """Each rule of the blueprint with the form's items that cite it (empty: not covered)."""
+        return {rule: tuple(item for item in self.items if rule in bank[item].clauses) for rule, _ in blueprint.rules}
 
     def overlap(self, other: "Form") -> int:
         return len(set(self.items) & set(other.items))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What parallel forms share with the reference form."""
+
+    share: float
+    points: float
+    high_stakes: int
+    spread: float
+    mean_rating: float
+
+
+def profile(form: Form, bank: Mapping[str, Vignette], blueprint: Blueprint) -> Profile:
+    return Profile(form.expected_score(bank), form.points(bank), form.high_stakes(bank, blueprint),
+                   form.spread(bank), statistics.fmean(bank[item].angoff or 0.0 for item in form.items))
 
 
 def eligible(bank: Mapping[str, Vignette], blueprint: Blueprint, exclude: AbstractSet[str] = frozenset()
@@ -96,74 +142,194 @@ def unplaceable_case_sets(bank: Mapping[str, Vignette], blueprint: Blueprint) ->
     return problems
 
 
-def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, previous: Sequence[Form]) -> str:
-    """A sentence naming the area that cannot be filled, if one alone explains infeasibility."""
-    recent = set().union(*(set(form.items) for form in previous)) if previous else set()
+@dataclass(frozen=True)
+class _Pool:
+    """Items one requirement draws on: an area's (with its minimum) or a rule's (at least one)."""
+
+    name: str
+    minimum: int
+    members: frozenset[str]
+
+
+def _pools(items: Sequence[Vignette], blueprint: Blueprint) -> list[_Pool]:
+    pools = [_Pool(f"content area {area.id!r} ({area.title})", area.minimum,
+                   frozenset(v.id for v in items if v.area == area.id)) for area in blueprint.areas]
+    pools += [_Pool(f"rule {rule!r} (area {area.id!r})", 1, frozenset(v.id for v in items if rule in v.clauses))
+              for rule, area in blueprint.rules]
+    return pools
+
+
+def _shortfall(items: Sequence[Vignette], blueprint: Blueprint, cycle: int, recent: Sequence[Form],
+               uses: Mapping[str, int], remaining: int) -> str:
+    """A sentence naming the area or rule that cannot be filled, if one alone explains infeasibility."""
+    seen = set().union(*(set(form.items) for form in recent)) if recent else set()
+    limit, period = blueprint.exposure_limit, blueprint.period_of(cycle)
+    exhausted = []
+    for pool in _pools(items, blueprint):
+        members = [v for v in items if v.id in pool.members]
+        groups = {group for v in members for group in v.enemies}
+        usable = len([v for v in members if not v.enemies]) + len(groups)
+        if usable < pool.minimum:
+            return (f"{pool.name} has {len(members)} eligible item(s), {usable} usable together, and each form "
+                    f"needs at least {pool.minimum}")
+        fresh = [v for v in members if v.id not in seen and uses.get(v.id, 0) < limit]
+        if recent and len(fresh) + blueprint.overlap_limit < pool.minimum:
+            return (f"{pool.name} has only {len(fresh)} item(s) not used in the last {blueprint.window} cycles; "
+                    f"it needs {pool.minimum} per form with at most {blueprint.overlap_limit} repeated")
+        left = sum(max(0, limit - uses.get(v.id, 0)) for v in members)
+        needed = pool.minimum * (remaining + 1)
+        if left < needed:
+            exhausted.append(f"{pool.name} has {len(members)} eligible item(s): {left} use(s) left for the "
+                             f"{remaining + 1} form(s) from cycle {cycle} on, which need {needed}; add at least "
+                             f"{math.ceil((needed - left) / limit)} item(s) to it")
+    if exhausted:
+        return (f"with each item on at most {limit} of the {blueprint.period} forms of cycles "
+                f"{period.start}-{period.stop - 1} ({blueprint.max_exposure:.0%}), " + "; ".join(exhausted))
+    return ""
+
+
+def period_shortfall(bank: Mapping[str, Vignette], blueprint: Blueprint, fixed: Mapping[int, Form] = (),
+                     exclude: AbstractSet[str] = frozenset()) -> str:
+    """Why the pool cannot fill the period of the first cycle not yet fixed (empty when it can, by counting)."""
+    fixed = dict(fixed or {})
+    cycle = next(c for c in range(1, len(fixed) + 2) if c not in fixed)
+    period = blueprint.period_of(cycle)
+    uses = item_uses(form for c, form in fixed.items() if c in period)
+    remaining = sum(c not in fixed for c in period) - 1
+    return _shortfall(eligible(bank, blueprint, exclude), blueprint, cycle, [], uses, remaining)
+
+
+@dataclass
+class _Program:
+    """The rows of one cycle's integer program, each labelled with the requirement it states."""
+
+    n: int
+    rows: list[np.ndarray]
+    low: list[float]
+    high: list[float]
+    labels: list[str]
+
+    def add(self, row: np.ndarray, low: float, high: float, label: str) -> None:
+        self.rows.append(row)
+        self.low.append(low)
+        self.high.append(high)
+        self.labels.append(label)
+
+    def solve(self, cost: np.ndarray, upper: np.ndarray, relax: str = ""):
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        keep = [k for k, label in enumerate(self.labels) if not relax or not label.startswith(relax)]
+        rows = np.vstack([self.rows[k] for k in keep])
+        return milp(cost, integrality=np.ones(len(cost)), bounds=Bounds(0, upper),
+                    constraints=LinearConstraint(rows, [self.low[k] for k in keep], [self.high[k] for k in keep]),
+                    options={"time_limit": 30, "mip_rel_gap": 0.05})
+
+
+def _program(items: Sequence[Vignette], blueprint: Blueprint, recent: Sequence[Form], uses: Mapping[str, int],
+             remaining: int, reference: Profile | None) -> _Program:
+    n = len(items)
+    program = _Program(n, [], [], [], [])
+
+    def row(values) -> np.ndarray:
+        return np.fromiter(values, float, n)
+
+    program.add(row(1.0 for _ in items), blueprint.items, blueprint.items, "length")
+    for kind, (lo, hi) in blueprint.kinds.items():
+        program.add(row(float(v.kind is kind) for v in items), lo, hi, f"kind {kind.value}")
     for area in blueprint.areas:
-        pool = [v for v in items if v.area == area.id]
-        groups = {group for v in pool for group in v.enemies}
-        usable = len([v for v in pool if not v.enemies]) + len(groups)
-        if usable < area.minimum:
-            return (f"content area {area.id!r} ({area.title}) has {len(pool)} eligible item(s), "
-                    f"{usable} usable together, and each form needs at least {area.minimum}")
-        fresh = [v for v in pool if v.id not in recent]
-        if previous and len(fresh) + blueprint.overlap_limit < area.minimum:
-            return (f"content area {area.id!r} ({area.title}) has only {len(fresh)} item(s) not used in the last "
-                    f"{blueprint.window} cycles; it needs {area.minimum} per form with at most "
-                    f"{blueprint.overlap_limit} repeated")
+        program.add(row(float(v.area == area.id) for v in items), area.minimum, area.maximum,
+                    f"area minimum {area.id} ({area.title})")
+    for rule, area in blueprint.rules:
+        program.add(row(float(rule in v.clauses) for v in items), 1, blueprint.items,
+                    f"rule {rule} (area {area.id})")
+    for group in sorted({g for v in items for g in v.enemies}):
+        program.add(row(float(group in v.enemies) for v in items), 0, 1, "enemy")
+    for case in sorted({v.case for v in items if v.case}):
+        parts = [k for k, v in enumerate(items) if v.case == case]
+        for first, other in zip(parts, parts[1:]):  # the parts of a case set come together
+            together = np.zeros(n)
+            together[first], together[other] = 1.0, -1.0
+            program.add(together, 0, 0, "case set")
+    for form in recent:
+        program.add(row(float(v.id in form.items) for v in items), 0, blueprint.overlap_limit,
+                    f"overlap with cycle {form.cycle}")
+    limit = blueprint.exposure_limit
+    if limit < blueprint.period and remaining:
+        for pool in _pools(items, blueprint):
+            left = sum(max(0, limit - uses.get(i, 0)) for i in pool.members)
+            program.add(row(float(v.id in pool.members) for v in items), 0, left - pool.minimum * remaining,
+                        f"reserve for later cycles: {pool.name}")
+    if reference is None:
+        return program
+    points_low = (reference.points - blueprint.points_tolerance if blueprint.points_tolerance is not None
+                  else blueprint.items)
+    slack = max(0.0, blueprint.tolerance - 0.001) * points_low  # a tenth of a point kept for rounding
+    distance = row((v.angoff or 0.0) * v.points - reference.share * v.points for v in items)
+    program.add(distance, -slack, slack, "parallel expected points")
+    program.add(distance, -CENTRE * slack, CENTRE * slack, "centre")
+    if blueprint.points_tolerance is not None:
+        program.add(row(v.points for v in items), reference.points - blueprint.points_tolerance,
+                    reference.points + blueprint.points_tolerance, "parallel points")
+    if blueprint.high_stakes_tolerance is not None:
+        high = {area.id for area in blueprint.areas if area.high_stakes}
+        program.add(row(float(v.area in high) for v in items), reference.high_stakes - blueprint.high_stakes_tolerance,
+                    reference.high_stakes + blueprint.high_stakes_tolerance, "parallel high-stakes count")
+    if blueprint.spread_tolerance is not None:
+        margin = max(0.0, blueprint.spread_tolerance - 0.002)
+        program.add(row(((v.angoff or 0.0) - reference.mean_rating) ** 2 for v in items),
+                    blueprint.items * max(0.0, reference.spread - margin) ** 2,
+                    blueprint.items * (reference.spread + margin) ** 2, "parallel spread of difficulty")
+    return program
+
+
+_RELAXABLE = ("area minimum", "rule", "reserve for later cycles", "overlap with", "parallel", "kind", "enemy")
+
+
+def _diagnose(program: _Program, cost: np.ndarray, upper: np.ndarray) -> str:
+    """The requirement whose removal alone makes a form possible, found by re-solving without each."""
+    program = _Program(program.n, *zip(*[(r, lo, hi, label) for r, lo, hi, label in
+                                         zip(program.rows, program.low, program.high, program.labels)
+                                         if label != "centre"])) if "centre" in program.labels else program
+    for prefix in _RELAXABLE:
+        for label in dict.fromkeys(label for label in program.labels if label.startswith(prefix)):
+            if program.solve(cost, upper, relax=label).status == 0:
+                return label
     return ""
 
 
 def assemble_form(bank: Mapping[str, Vignette], blueprint: Blueprint, cycle: int,
-                  previous: Mapping[int, Form], reference: float | None,
+                  previous: Mapping[int, Form], reference: Profile | None,
                   exclude: AbstractSet[str] = frozenset()) -> Form:
-    """The form of ``cycle``, given the forms of earlier cycles and the reference expected score."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
+    """The form of ``cycle``, given the forms of earlier cycles and the reference form's profile
+    (None for the reference form itself, aimed at the blueprint's target difficulty)."""
     items = eligible(bank, blueprint, exclude)
+    period = blueprint.period_of(cycle)
+    uses = item_uses(form for c, form in previous.items() if c in period)
+    remaining = period.stop - 1 - cycle
     recent = [previous[c] for c in range(cycle - blueprint.window, cycle) if c in previous]
-    reason = _shortfall(items, blueprint, recent)
+    reason = _shortfall(items, blueprint, cycle, recent, uses, remaining)
     if reason:
         raise AssemblyError(f"cycle {cycle}: no form meets the blueprint: {reason}")
-    n = len(items)
-    rows: list[np.ndarray] = []
-    low: list[float] = []
-    high: list[float] = []
-
-    def add(row: np.ndarray, lo: float, hi: float) -> None:
-        rows.append(row)
-        low.append(lo)
-        high.append(hi)
-
-    add(np.ones(n), blueprint.items, blueprint.items)
-    for kind, (lo, hi) in blueprint.kinds.items():
-        add(np.array([1.0 if v.kind is kind else 0.0 for v in items]), lo, hi)
-    for area in blueprint.areas:
-        add(np.array([1.0 if v.area == area.id else 0.0 for v in items]), area.minimum, area.maximum)
-    for group in sorted({g for v in items for g in v.enemies}):
-        add(np.array([1.0 if group in v.enemies else 0.0 for v in items]), 0, 1)
-    for case in sorted({v.case for v in items if v.case}):
-        parts = [n for n, v in enumerate(items) if v.case == case]
-        for first, other in zip(parts, parts[1:]):  # the parts of a case set come together
-            row = np.zeros(n)
-            row[first], row[other] = 1.0, -1.0
-            add(row, 0, 0)
-    for form in recent:
-        add(np.array([1.0 if v.id in form.items else 0.0 for v in items]), 0, blueprint.overlap_limit)
-    target = reference if reference is not None else blueprint.target_difficulty
-    if target is not None:
-        slack = blueprint.tolerance * blueprint.items
-        add(np.array([(v.angoff or 0.0) - target for v in items]), -slack, slack)
-    uses = {item: sum(item in form.items for form in previous.values()) for item in (v.id for v in items)}
+    if reference is None and blueprint.target_difficulty is not None:
+        reference = Profile(blueprint.target_difficulty, 0.0, 0, 0.0, blueprint.target_difficulty)
+        blueprint_for_reference = Blueprint(blueprint.items, blueprint.kinds, blueprint.areas, blueprint.window,
+                                            blueprint.max_overlap, blueprint.tolerance, seed=blueprint.seed,
+                                            period=blueprint.period, max_exposure=blueprint.max_exposure)
+        program = _program(items, blueprint_for_reference, recent, uses, remaining, reference)
+    else:
+        program = _program(items, blueprint, recent, uses, remaining, reference)
     jitter = random.Random(f"{blueprint.seed}:{cycle}")
-    cost = np.array([uses[v.id] + 0.5 * jitter.random() for v in items])
-    result = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
-                  constraints=LinearConstraint(np.vstack(rows), low, high), options={"time_limit": 30})
+    cost = np.array([uses.get(v.id, 0) + 0.5 * jitter.random() for v in items])
+    upper = np.array([1.0 if uses.get(v.id, 0) < blueprint.exposure_limit else 0.0 for v in items])
+    result = program.solve(cost, upper)
+    if result.status != 0 and "centre" in program.labels:
+        result = program.solve(cost, upper, relax="centre")
     if result.status != 0 or result.x is None:
-        rule = ("parallel difficulty (no mix of items reaches the reference form's expected score "
-                f"{target:.3f} +/- {blueprint.tolerance})" if target is not None else "the blueprint's counts")
-        raise AssemblyError(f"cycle {cycle}: no form meets the blueprint together with exposure control, "
-                            f"enemy items and {rule}; add items to the thinnest areas or retire fewer")
+        blocking = _diagnose(program, cost, upper)
+        because = (f"the requirement '{blocking}' cannot be met together with the others" if blocking else
+                   "no single requirement explains it (several together block every mix of items)")
+        raise AssemblyError(f"cycle {cycle}: no form meets the blueprint: {because}; add items to that area "
+                            f"or rule, retire fewer, or widen the blueprint's tolerance")
     chosen = {v.id for v, x in zip(items, result.x) if x > 0.5}
     return Form(cycle, form_order(chosen, bank, blueprint))
 
@@ -182,10 +348,12 @@ def form_order(chosen: AbstractSet[str], bank: Mapping[str, Vignette], blueprint
 
 def assemble_cycles(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: Sequence[int],
                     fixed: Mapping[int, Form] = (), exclude: AbstractSet[str] = frozenset()) -> dict[int, Form]:
-    """Forms for every cycle up to the last of ``cycles``: fixed ones kept, the others assembled in order."""
+    """Forms for every cycle up to the last of ``cycles``: fixed ones kept, the others assembled in order,
+    each period's exposure and reserves counted over the whole period (so a form does not depend on
+    how many cycles were asked for)."""
     fixed = dict(fixed or {})
     forms: dict[int, Form] = {}
-    reference: float | None = None
+    reference: Profile | None = None
     for cycle in range(1, max(cycles) + 1):
         if cycle in fixed:
             forms[cycle] = fixed[cycle]
@@ -193,5 +361,5 @@ def assemble_cycles(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: 
             forms[cycle] = assemble_form(bank, blueprint, cycle, forms,
                                          None if cycle == blueprint.reference_cycle else reference, exclude)
         if cycle == blueprint.reference_cycle:
-            reference = forms[cycle].expected_score(bank)
+            reference = profile(forms[cycle], bank, blueprint)
     return {cycle: forms[cycle] for cycle in cycles}

@@ -34,6 +34,9 @@ class Area:
     minimum: int
     maximum: int
     high_stakes: bool = False
+    #: The Code's rules (clause ids) the area holds: every form has an item citing each, so an area
+    #: holding several high-stakes rules cannot be covered by an item on one of them alone.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,35 @@ class Blueprint:
     reference_cycle: int = 1
     target_difficulty: float | None = None
     seed: int = 0
+    #: Forms are planned together a period (this many cycles) at a time: cycles 1..period, then the next.
+    period: int = 30
+    #: The largest share of a period's forms any one item may be on (1.0: no cap).
+    max_exposure: float = 1.0
+    #: How far a form's points and high-stakes count may be from the reference form's (None: free).
+    points_tolerance: int | None = None
+    high_stakes_tolerance: int | None = None
+    #: How far the spread (standard deviation) of a form's ratings may be from the reference form's.
+    spread_tolerance: float | None = None
 
     @property
     def overlap_limit(self) -> int:
         """The most items a form may share with any form within :attr:`window` cycles of it."""
         return int(self.max_overlap * self.items + 1e-9)
+
+    @property
+    def exposure_limit(self) -> int:
+        """The most forms of one period an item may be on (at least one)."""
+        return max(1, int(self.max_exposure * self.period + 1e-9))
+
+    def period_of(self, cycle: int) -> range:
+        """The cycles planned together with ``cycle``."""
+        start = (cycle - 1) // self.period * self.period + 1
+        return range(start, start + self.period)
+
+    @property
+    def rules(self) -> tuple[tuple[str, Area], ...]:
+        """Every rule every form must cover, each with the area that holds it."""
+        return tuple((rule, area) for area in self.areas for rule in area.rules)
 
     def area(self, area_id: str) -> Area:
         for area in self.areas:
@@ -72,6 +99,11 @@ def _fraction(raw: Any, field: str, fail: Any) -> float:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= 1:
         fail(field, f"must be a number from 0 to 1, not {raw!r}")
     return float(raw)
+
+
+def _optional(form: dict, name: str, fail: Any, check: Any) -> Any:
+    raw = form.get(name)
+    return None if raw is None else check(raw, f"form.{name}", fail)
 
 
 def parse_blueprint(document: Any, path: Path | str) -> Blueprint:
@@ -107,6 +139,11 @@ def parse_blueprint(document: Any, path: Path | str) -> Blueprint:
     target = form.get("target_difficulty")
     target = None if target is None else _fraction(target, "form.target_difficulty", fail)
     seed = _count(form.get("seed", 0), "form.seed", fail)
+    period = _count(form.get("period", 30), "form.period", fail, low=1)
+    max_exposure = _fraction(form.get("max_exposure", 1.0), "form.max_exposure", fail)
+    points_tolerance = _optional(form, "points_tolerance", fail, _count)
+    high_stakes_tolerance = _optional(form, "high_stakes_tolerance", fail, _count)
+    spread_tolerance = _optional(form, "spread_tolerance", fail, _fraction)
 
     raw_areas = document.get("areas")
     if not isinstance(raw_areas, list) or not raw_areas:
@@ -131,7 +168,16 @@ def parse_blueprint(document: Any, path: Path | str) -> Blueprint:
         high = _count(raw.get("max"), f"{where}.max", fail)
         if low > high:
             fail(f"{where}.max", f"is below its min ({high} < {low})")
-        areas.append(Area(area_id, title.strip(), raw["section"], low, high, bool(raw.get("high_stakes", False))))
+        rules = raw.get("rules", [])
+        if not isinstance(rules, list) or not all(isinstance(r, str) and SLUG.match(r) for r in rules):
+            fail(f"{where}.rules", "must be a list of clause ids such as 'scope-coach-impaired'")
+        if len(set(rules)) != len(rules):
+            fail(f"{where}.rules", "lists a rule twice")
+        areas.append(Area(area_id, title.strip(), raw["section"], low, high, bool(raw.get("high_stakes", False)),
+                          tuple(rules)))
+    repeated = sorted({r for a in areas for r in a.rules if sum(r in b.rules for b in areas) > 1})
+    if repeated:
+        failer(getattr(document, "line", None))("areas", f"rule(s) {', '.join(repeated)} listed in two areas")
     fail = failer(getattr(form, "line", None))
     if sum(a.minimum for a in areas) > items:
         fail("form.items", f"{items} items cannot meet the areas' minimums, which add up to "
@@ -142,7 +188,8 @@ def parse_blueprint(document: Any, path: Path | str) -> Blueprint:
     if kinds and (sum(low for low, _ in kinds.values()) > items or
                   (len(kinds) == 2 and sum(high for _, high in kinds.values()) < items)):
         fail("form.kinds", f"the counts by kind cannot add up to {items} items")
-    return Blueprint(items, kinds, tuple(areas), window, max_overlap, tolerance, reference, target, seed)
+    return Blueprint(items, kinds, tuple(areas), window, max_overlap, tolerance, reference, target, seed,
+                     period, max_exposure, points_tolerance, high_stakes_tolerance, spread_tolerance)
 
 
 def load_blueprint(path: Path | str) -> Blueprint:

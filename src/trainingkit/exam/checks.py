@@ -7,7 +7,9 @@ assignments once and words every finding for the author who has to fix it:
   and one that cannot is said to be shown to nobody when no practice set holds it either;
 * no later part of a case set repeats an earlier part's key (:func:`~trainingkit.bank.cases.key_echoes`);
 * no item of a fixed form has changed since it was fixed
-  (:func:`~trainingkit.exam.forms.frozen_content_problems`).
+  (:func:`~trainingkit.exam.forms.frozen_content_problems`);
+* the pool can fill the next period's forms under the exposure cap, each area and rule
+  (:func:`~trainingkit.exam.assemble.period_shortfall`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from trainingkit.assignments import Assignment, FeedbackMode
 from trainingkit.bank.cases import case_sets, key_echoes
 from trainingkit.bank.model import Vignette
 from trainingkit.course import Course
-from trainingkit.exam.assemble import unplaceable_case_sets
+from trainingkit.exam.assemble import period_shortfall, unplaceable_case_sets
 from trainingkit.exam.blueprint import Blueprint, load_blueprint
 from trainingkit.exam.forms import frozen_content_problems, read_register
 
@@ -40,7 +42,12 @@ def case_set_findings(bank: Mapping[str, Vignette], blueprint: Blueprint,
 
 def exam_problems(course: Course, bank: Mapping[str, Vignette], assignments: Mapping[str, Assignment]) -> list[str]:
     """Every finding for the course's bank; without a blueprint only the case sets' echoes and fixed forms."""
-    frozen = frozen_content_problems(read_register(course.forms_file, bank), bank)
+    register = read_register(course.forms_file, bank)
+    frozen = frozen_content_problems(register, bank)
     if not course.blueprint_file.exists():
         return [str(echo) for echo in key_echoes(bank)] + frozen
-    return case_set_findings(bank, load_blueprint(course.blueprint_file), assignments) + frozen
+    blueprint = load_blueprint(course.blueprint_file)
+    practice = {item for a in assignments.values() if a.feedback is FeedbackMode.PRACTICE for item in a.items}
+    short = period_shortfall(bank, blueprint, {cycle: record.form for cycle, record in register.items()}, practice)
+    return (case_set_findings(bank, blueprint, assignments) + frozen
+            + ([f"the ethics review's next period cannot be planned: {short}"] if short else []))

@@ -93,30 +93,108 @@ def _refuse(error: object) -> NoReturn:
 
 @click.command("forms")
 @click.option("--cycles", "cycles_text", default="1-10", show_default=True, help="Renewal cycles, e.g. 1-10.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the technical report of these forms (HTML) to this file.")
+@click.option("--item-stats", "item_stats", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              multiple=True, help="An item statistics CSV from `trainingkit items ASSIGNMENT` (repeat) for the "
+                                  "report [default: none, reliability projected from the ratings' spread only].")
 @RATINGS
-def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
-    """Report the ethics review form of each cycle: coverage, overlap, difficulty, cut score (CSV).
+def forms(cycles_text: str, report_path: Path | None, item_stats: tuple[Path, ...], ratings: tuple[Path, ...]) -> None:
+    """Report the ethics review form of each cycle: coverage by area and rule, overlap, exposure,
+    difficulty, cut score (CSV).
 
     Fixed forms (already given) come from coursework/forms.yaml; the others are assembled to
-    coursework/blueprint.yaml. Any broken rule is listed on stderr and the exit status is 1.
+    coursework/blueprint.yaml. Every form up to the last cycle asked for is checked (overlap and
+    exposure involve the earlier ones); any broken rule is listed on stderr and the exit status is 1.
     """
     from trainingkit.exam.angoff import RatingsError
-    from trainingkit.exam.forms import frozen_content_problems, read_register, report_rows, violations
+    from trainingkit.exam.forms import (fixed_form_notes, frozen_content_problems, read_register, report_rows,
+                                        violations)
 
     course, bank, blueprint, practice, rated = _load(ratings)
-    planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
+    cycles = _cycles(cycles_text)
+    planned = _plan(course, bank, blueprint, practice, list(range(1, max(cycles) + 1)))
     try:
-        rows = report_rows(planned, bank, blueprint, course.forms_file, rated)
+        rows = report_rows(planned, bank, blueprint, course.forms_file, rated, cycles)
     except RatingsError as error:
         _refuse(error)
     click.echo(_csv(rows, list(rows[0])), nl=False)
-    problems = violations(planned, bank, blueprint)
-    problems += frozen_content_problems(read_register(course.forms_file, bank), bank)
+    register = read_register(course.forms_file, bank)
+    problems = violations(planned, bank, blueprint) + frozen_content_problems(register, bank)
+    for note in fixed_form_notes(planned, bank, blueprint):
+        click.echo(f"Note: {note}", err=True)
     for problem in problems:
         click.echo(f"Broken: {problem}", err=True)
-    click.echo(f"{len(planned)} forms, {blueprint.items} items each; "
-               f"{'every blueprint rule met' if not problems else f'{len(problems)} broken rules'}", err=True)
+    if report_path is not None:
+        _write_report(report_path, course, bank, blueprint, planned, cycles, rated, item_stats)
+    click.echo(_summary(rows, planned, bank, blueprint, practice, problems), err=True)
     sys.exit(1 if problems else 0)
+
+
+def _summary(rows, planned, bank, blueprint, practice, problems) -> str:
+    """One line: forms checked, the cut scores' spread around the reference's, exposure, rules, breaks."""
+    from trainingkit.exam.assemble import eligible
+    from trainingkit.exam.exposure import item_uses
+
+    cuts = [float(row["cut_score"]) for row in rows]
+    reference = next((float(row["cut_score"]) for row in rows if row["cycle"] == str(blueprint.reference_cycle)),
+                     None)
+    uses = item_uses(planned.values())
+    placed = {bank[item].case for form in planned.values() for item in form.items if bank[item].case}
+    parts = [f"{len(rows)} forms checked with the {len(planned)} of cycles 1-{max(planned)}, "
+             f"{blueprint.items} items each",
+             f"cut scores {min(cuts):.1f}-{max(cuts):.1f}"
+             + (f" (reference {reference:.1f})" if reference is not None else ""),
+             f"most-used item on {max(uses.values())} of {len(planned)} forms "
+             f"({max(uses.values()) / len(planned):.0%}; the cap is {blueprint.exposure_limit} of each "
+             f"{blueprint.period}-cycle period)",
+             f"case sets on a form: {len(placed)} of the {len({v.case for v in eligible(bank, blueprint, practice) if v.case})} "
+             "eligible",
+             "every blueprint rule met (areas, rules, overlap, exposure, parallel targets)" if not problems
+             else f"{len(problems)} broken rules"]
+    return "; ".join(parts)
+
+
+def _responses(course, cycles):
+    """Each fixed form's reliability from its graded sittings (``{cycle: Reliability}``; none yet: absent)."""
+    from trainingkit.assignments import AssignmentError, load_assignments
+    from trainingkit.bank import load_bank
+    from trainingkit.exam.forms import read_register
+    from trainingkit.items.reliability import reliability
+    from trainingkit.items.report import NoGradesError, item_report
+
+    try:
+        bank = load_bank(course.bank_dir)
+        assignments = load_assignments(course.assignments_file, bank, resolve_forms=False)
+    except AssignmentError:
+        return {}
+    register = read_register(course.forms_file, bank)
+    measured = {}
+    for assignment in assignments.values():
+        if assignment.form_cycle in cycles and assignment.form_cycle in register:
+            try:
+                report = item_report(course=course, assignment_id=assignment.id)
+            except (NoGradesError, KeyError):
+                continue
+            if report.scores is not None and len(report.scores) > 1:
+                measured[assignment.form_cycle] = reliability(report.scores, report.max_points,
+                                                              register[assignment.form_cycle].cut.percent)
+    return measured
+
+
+def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_stats) -> None:
+    from trainingkit.exam.report import ReportError, read_item_statistics, technical_report
+
+    try:
+        statistics = read_item_statistics(item_stats)
+        html = technical_report(planned, cycles, bank, blueprint, course.forms_file, rated, statistics,
+                                _responses(course, [c for c in cycles if planned[c].fixed]))
+    except ReportError as error:
+        _refuse(error)
+    from trainingkit.answers import write_atomically
+
+    write_atomically(path, html)
+    click.echo(f"Technical report: {path}", err=True)
 
 
 @click.command("review-form")

@@ -24,8 +24,9 @@ import yaml
 from trainingkit.answers import write_atomically
 from trainingkit.bank.model import Vignette
 from trainingkit.exam.angoff import CutScore, Ratings, RatingsError, cut_score
-from trainingkit.exam.assemble import Form, assemble_cycles
+from trainingkit.exam.assemble import Form, Profile, assemble_cycles, profile
 from trainingkit.exam.blueprint import Blueprint
+from trainingkit.exam.exposure import item_uses, overexposed
 
 HEADER = ("# Ethics review forms already given: fixed, never assembled again (written by\n"
           "# `trainingkit review-form --cycle N --fix`), each with a hash of its items' content as fixed and any\n"
@@ -197,9 +198,14 @@ def frozen_content_problems(fixed: Mapping[int, FixedForm], bank: Mapping[str, V
 
 
 def violations(forms: Mapping[int, Form], bank: Mapping[str, Vignette], blueprint: Blueprint) -> list[str]:
-    """Every way the forms break the blueprint (empty when they meet it)."""
+    """Every way the forms break the blueprint (empty when they meet it).
+
+    A fixed form is held to the rules it was given under (its areas, counts and overlap); the
+    rules and parallel targets added since are :func:`fixed_form_notes`, not breaks.
+    """
     problems = []
     reference = forms.get(blueprint.reference_cycle)
+    target = profile(reference, bank, blueprint) if reference is not None else None
     for cycle, form in sorted(forms.items()):
         items = [bank[item] for item in form.items]
         if len(set(form.items)) != blueprint.items:
@@ -217,14 +223,50 @@ def violations(forms: Mapping[int, Form], bank: Mapping[str, Vignette], blueprin
                                                                                      if groups.count(g) > 1})]
         for earlier in range(cycle - blueprint.window, cycle):
             if earlier in forms and form.overlap(forms[earlier]) > blueprint.overlap_limit:
-                problems.append(f"cycle {cycle}: shares {form.overlap(forms[earlier])} items with cycle {earlier}")
-        if reference is not None and not form.fixed and abs(
-                form.expected_score(bank) - reference.expected_score(bank)) > blueprint.tolerance + 1e-9:
-            problems.append(f"cycle {cycle}: expected score {form.expected_score(bank):.3f} is more than "
-                            f"{blueprint.tolerance} from the reference form's {reference.expected_score(bank):.3f}")
+                problems.append(f"cycle {cycle}: shares {form.overlap(forms[earlier])} items with cycle {earlier}, "
+                                f"more than {blueprint.overlap_limit}")
         if not form.fixed:
-            problems += [f"cycle {cycle}: {v.id} is retired ({v.retired})" for v in items if v.retired]
-    return problems
+            problems += _unfixed_problems(form, bank, blueprint, target)
+    return problems + overexposed(forms, blueprint)
+
+
+def _parallel_gaps(form: Form, bank: Mapping[str, Vignette], blueprint: Blueprint, target: Profile | None
+                   ) -> list[str]:
+    """How the form's rules covered and parallel targets fall short (fixed or not)."""
+    gaps = [f"no item on rule {rule} (area {area.id})" for (rule, area), covering
+            in zip(blueprint.rules, form.rules_covered(bank, blueprint).values()) if not covering]
+    if target is None:
+        return gaps
+    mine = profile(form, bank, blueprint)
+    if abs(mine.share - target.share) > blueprint.tolerance + 1e-9:
+        gaps.append(f"expected score {100 * mine.share:.1f}% is more than {100 * blueprint.tolerance:g} point(s) "
+                    f"from the reference form's {100 * target.share:.1f}%")
+    if blueprint.points_tolerance is not None and abs(mine.points - target.points) > blueprint.points_tolerance:
+        gaps.append(f"{mine.points:g} points, not within {blueprint.points_tolerance} of the reference's "
+                    f"{target.points:g}")
+    if (blueprint.high_stakes_tolerance is not None
+            and abs(mine.high_stakes - target.high_stakes) > blueprint.high_stakes_tolerance):
+        gaps.append(f"{mine.high_stakes} high-stakes items, not within {blueprint.high_stakes_tolerance} of the "
+                    f"reference's {target.high_stakes}")
+    if blueprint.spread_tolerance is not None and abs(mine.spread - target.spread) > blueprint.spread_tolerance + 1e-9:
+        gaps.append(f"spread of ratings {mine.spread:.3f}, not within {blueprint.spread_tolerance} of the "
+                    f"reference's {target.spread:.3f}")
+    return gaps
+
+
+def _unfixed_problems(form: Form, bank: Mapping[str, Vignette], blueprint: Blueprint, target: Profile | None
+                      ) -> list[str]:
+    return ([f"cycle {form.cycle}: {gap}" for gap in _parallel_gaps(form, bank, blueprint, target)]
+            + [f"cycle {form.cycle}: {item} is retired ({bank[item].retired})" for item in form.items
+               if bank[item].retired])
+
+
+def fixed_form_notes(forms: Mapping[int, Form], bank: Mapping[str, Vignette], blueprint: Blueprint) -> list[str]:
+    """What fixed forms lack of the rules and parallel targets added after they were given (never changed)."""
+    reference = forms.get(blueprint.reference_cycle)
+    target = profile(reference, bank, blueprint) if reference is not None else None
+    return [f"cycle {cycle} (fixed, given as it is): {gap}" for cycle, form in sorted(forms.items()) if form.fixed
+            for gap in _parallel_gaps(form, bank, blueprint, None if cycle == blueprint.reference_cycle else target)]
 
 
 def plan_forms(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: Sequence[int],
@@ -235,24 +277,36 @@ def plan_forms(bank: Mapping[str, Vignette], blueprint: Blueprint, cycles: Seque
 
 
 def report_rows(forms: Mapping[int, Form], bank: Mapping[str, Vignette], blueprint: Blueprint,
-                register: Path, ratings: Ratings | None = None) -> list[dict[str, str]]:
-    """One row per form: coverage by area, overlap with earlier forms, expected score and cut score."""
+                register: Path, ratings: Ratings | None = None, cycles: Sequence[int] | None = None
+                ) -> list[dict[str, str]]:
+    """One row per form of ``cycles`` (default: all): coverage by area and rule, overlap with earlier
+    forms (all of ``forms`` counted), points, expected score, exposure and cut score."""
     fixed = read_register(register, bank)
     rows = []
-    for cycle, form in sorted(forms.items()):
+    for cycle in sorted(cycles if cycles is not None else forms):
+        form = forms[cycle]
         try:
             cut = fixed[cycle].cut if cycle in fixed else cut_score(form.items, bank, ratings)
         except RatingsError as error:
             raise RatingsError(f"cycle {cycle}'s form: {error}") from None
         overlaps = [form.overlap(forms[c]) for c in range(cycle - blueprint.window, cycle) if c in forms]
+        period = blueprint.period_of(cycle)
+        uses = item_uses(f for c, f in forms.items() if c in period and c <= cycle)
+        covered = form.rules_covered(bank, blueprint)
         rows.append({
             "cycle": str(cycle),
             "status": "fixed" if cycle in fixed else "planned",
             "items": str(len(form.items)),
+            "points": f"{form.points(bank):g}",
+            "high_stakes": str(form.high_stakes(bank, blueprint)),
             "coverage": " ".join(f"{area.id}={sum(bank[i].area == area.id for i in form.items)}"
                                  for area in blueprint.areas),
+            "rules_covered": f"{sum(bool(items) for items in covered.values())}/{len(covered)}",
+            "rules_missing": " ".join(rule for rule, items in covered.items() if not items),
             "max_overlap_previous": str(max(overlaps, default=0)),
+            "max_item_uses": str(max((uses[item] for item in form.items), default=0)),
             "expected_score": f"{form.expected_score(bank):.3f}",
+            "spread": f"{form.spread(bank):.3f}",
             "cut_score": f"{cut.percent:.1f}",
             "cut_se": "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
             "cut_source": cut.source,
