@@ -6,6 +6,7 @@ assignments once and words every finding for the author who has to fix it:
 * every case set can be placed on a form (:func:`~trainingkit.exam.assemble.unplaceable_case_sets`),
   and one that cannot is said to be shown to nobody when no practice set holds it either;
 * no later part of a case set repeats an earlier part's key (:func:`~trainingkit.bank.cases.key_echoes`);
+* no choice item can be answered by avoiding absolute words (:func:`~trainingkit.bank.cues.absolute_cues`);
 * no item of a fixed form has changed since it was fixed
   (:func:`~trainingkit.exam.forms.frozen_content_problems`).
 """
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 
 from trainingkit.assignments import Assignment, FeedbackMode
 from trainingkit.bank.cases import case_sets, key_echoes
+from trainingkit.bank.cues import absolute_cues
 from trainingkit.bank.model import Vignette
 from trainingkit.course import Course
 from trainingkit.exam.assemble import unplaceable_case_sets
@@ -39,8 +41,9 @@ def case_set_findings(bank: Mapping[str, Vignette], blueprint: Blueprint,
 
 
 def exam_problems(course: Course, bank: Mapping[str, Vignette], assignments: Mapping[str, Assignment]) -> list[str]:
-    """Every finding for the course's bank; without a blueprint only the case sets' echoes and fixed forms."""
-    frozen = frozen_content_problems(read_register(course.forms_file, bank), bank)
+    """Every finding for the course's bank; without a blueprint only the case sets' echoes, fixed forms and cues."""
+    standing = frozen_content_problems(read_register(course.forms_file, bank), bank)
+    standing += [str(cue) for cue in absolute_cues(bank)]
     if not course.blueprint_file.exists():
-        return [str(echo) for echo in key_echoes(bank)] + frozen
-    return case_set_findings(bank, load_blueprint(course.blueprint_file), assignments) + frozen
+        return [str(echo) for echo in key_echoes(bank)] + standing
+    return case_set_findings(bank, load_blueprint(course.blueprint_file), assignments) + standing
