@@ -101,7 +101,8 @@ def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
     return f"{header}\n{body}\n**{vignette.question.strip()}**\n"
 
 
-def _widget_source(vignette: Vignette, neighbours: Mapping[tuple[str, int], str]) -> str:
+def _widget_source(vignette: Vignette, neighbours: Mapping[tuple[str, int], str] | None = None) -> str:
+    """The widget cell's code; ``neighbours`` (``{(case, part): id}``) orders a case set's parts."""
     function = WIDGET_FUNCTION[vignette.kind]
     # the question is printed in bold just above the box: the box names itself for screen readers
     # only; a later case part's question is the box's own, shown when the part is revealed
@@ -109,9 +110,10 @@ def _widget_source(vignette: Vignette, neighbours: Mapping[tuple[str, int], str]
     if vignette.kind.is_choice:
         kwargs["options"] = {option.id: option.text for option in vignette.options}
     if vignette.case and vignette.kind.is_choice:
+        known = neighbours or {}
         for name, part in (("follows", vignette.part - 1), ("followed_by", vignette.part + 1)):
-            if (vignette.case, part) in neighbours:
-                kwargs[name] = neighbours[(vignette.case, part)]
+            if (vignette.case, part) in known:
+                kwargs[name] = known[(vignette.case, part)]
     return ("# This cell only draws the answer box below; there is nothing to edit here.\n"
             f"from trainingkit.questions import {function}\n\n"
             + call(function, vignette.id, **kwargs))
