@@ -76,3 +76,19 @@ def test_impact_counts_candidates_at_or_above_the_cut_among_those_with_enough_of
     result = impact(percentages, 75.0)
     assert (result.candidates, result.passing, result.share) == (3, 2, pytest.approx(2 / 3))
     assert impact({}, 75.0).share is None
+
+
+def test_a_responses_file_reads_with_repeats_averaged_and_every_bad_line_named() -> None:
+    """candidate,item,points rows: a repeated item counts at its mean; a non-number or a negative is named by line."""
+    from trainingkit.exam.panel import parse_responses
+
+    text = "\ufeffcandidate,item,points\nkofi,a-001,1\nkofi,a-001,0\nlena,a-002,2\n"
+    assert parse_responses(text, "r.csv") == {"kofi": {"a-001": 0.5}, "lena": {"a-002": 2.0}}
+    with pytest.raises(RatingsError) as raised:
+        parse_responses("candidate,item,points\nkofi,a-001,lots\nkofi,a-002,-1\nmo,a-003\n", "r.csv")
+    message = str(raised.value)
+    for expected in ("r.csv: line 2: points 'lots' is not a number", "r.csv: line 3: points -1 is below 0",
+                     "r.csv: line 4: expected 3 fields (candidate,item,points), found 2"):
+        assert expected in message
+    with pytest.raises(RatingsError, match="r.csv: line 1: the header must be candidate,item,points"):
+        parse_responses("who,item,points\n", "r.csv")

@@ -209,30 +209,21 @@ def _sittings(register: Path, form: str) -> int:
 
 
 def _responses(path: Path | None, course) -> dict[str, dict[str, float]]:
-    """Past candidates' points per item: ``--responses`` (candidate,item,points) or the gradebook (may be empty).
+    """Past candidates' points per item: ``--responses`` (candidate,item,points) or the gradebook (may be empty)."""
+    from trainingkit.exam.angoff import RatingsError
+    from trainingkit.exam.panel import mean_scores, parse_responses
 
-    An item a candidate answered in more than one assignment counts at the mean of those scores.
-    """
     if path is not None:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        if not rows or set(rows[0]) != {"candidate", "item", "points"}:
-            _refuse(f"{path}: line 1: the header must be candidate,item,points")
-        scores: dict[str, dict[str, list[float]]] = {}
-        for line, row in enumerate(rows, start=2):
-            try:
-                value = float(row["points"])
-            except (TypeError, ValueError):
-                _refuse(f"{path}: line {line}: points {row['points']!r} is not a number")
-            scores.setdefault(row["candidate"], {}).setdefault(row["item"], []).append(value)
-    else:
-        from trainingkit.items.sources import gradebook_exists, load_scores
+        try:
+            return parse_responses(path.read_text(encoding="utf-8-sig"), path)
+        except (OSError, UnicodeDecodeError, RatingsError) as error:
+            _refuse(error if isinstance(error, RatingsError) else f"{path}: cannot be read ({error})")
+    from trainingkit.items.sources import gradebook_exists, load_scores
 
-        if not gradebook_exists(course.db_url):
-            return {}
-        scores = {}
-        for row in load_scores(course.db_url).dropna(subset=["score"]).itertuples():
-            scores.setdefault(str(row.trainee), {}).setdefault(str(row.item), []).append(float(row.score))
-    return {who: {item: sum(values) / len(values) for item, values in items.items()} for who, items in scores.items()}
+    if not gradebook_exists(course.db_url):
+        return {}
+    graded = load_scores(course.db_url).dropna(subset=["score"])
+    return mean_scores((str(row.trainee), str(row.item), float(row.score)) for row in graded.itertuples())
 
 
 @click.command("standard-setting")

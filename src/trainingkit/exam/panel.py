@@ -13,6 +13,8 @@ gradebook happens in :mod:`trainingkit.exam.cli`.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -130,6 +132,42 @@ class Impact:
     def share(self) -> float | None:
         """The share of past candidates at or above the cut (None without candidates)."""
         return self.passing / self.candidates if self.candidates else None
+
+
+def mean_scores(rows: Iterable[tuple[str, str, float]]) -> dict[str, dict[str, float]]:
+    """``{candidate: {item: points}}`` from ``(candidate, item, points)`` rows; an item a candidate
+    answered more than once (in practice and on a form, say) counts at the mean of those scores."""
+    gathered: dict[str, dict[str, list[float]]] = {}
+    for candidate, item, points in rows:
+        gathered.setdefault(candidate, {}).setdefault(item, []).append(points)
+    return {who: {item: statistics.fmean(values) for item, values in items.items()} for who, items in gathered.items()}
+
+
+def parse_responses(text: str, path: Path | str) -> dict[str, dict[str, float]]:
+    """Past candidates' points per item from a CSV ``candidate,item,points``; every bad line is named."""
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    if not rows or [cell.strip().lower() for cell in rows[0]] != ["candidate", "item", "points"]:
+        raise RatingsError(f"{path}: line 1: the header must be candidate,item,points")
+    found, problems = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            problems.append(f"{path}: line {line}: expected 3 fields (candidate,item,points), found {len(row)}")
+            continue
+        candidate, item, value = (cell.strip() for cell in row)
+        try:
+            points = float(value)
+        except ValueError:
+            problems.append(f"{path}: line {line}: points {value!r} is not a number")
+            continue
+        if points < 0:
+            problems.append(f"{path}: line {line}: points {points:g} is below 0")
+            continue
+        found.append((candidate, item, points))
+    if problems:
+        raise RatingsError("\n".join(problems))
+    return mean_scores(found)
 
 
 def candidate_percentages(scores: Mapping[str, Mapping[str, float]], items: Sequence[str],
