@@ -113,11 +113,7 @@ def _notify(question_id: str) -> None:
 
 def _answered(question_id: str, path: Path) -> bool:
     """Whether the answers file holds an answer to ``question_id`` (an unreadable file holds none)."""
-    try:
-        answer = read_answers(path, limit=None).get(question_id)
-    except AnswersFileError:
-        return False
-    return answer is not None and answer.value not in (None, "", [])
+    return _load(question_id, path)[0] not in (None, "", [])
 
 
 def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str, str]:
