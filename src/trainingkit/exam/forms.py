@@ -223,7 +223,7 @@ def set_cut(path: Path, bank: Mapping[str, Vignette], cycle: int, cut: CutScore,
     record = fixed[cycle]
     if not by.strip() or not reason.strip():
         raise RegisterError(f"{path}: a change to cycle {cycle}'s cut score needs who makes it (--by) and why "
-                            "(--reason)")
+                            "(--why)")
     if cut.source == "provisional":
         raise RegisterError(f"{path}: cycle {cycle}'s cut score comes from the panel's ratings, and there are no "
                             "rater files (coursework/ratings/round-N/*.csv or --ratings)")
