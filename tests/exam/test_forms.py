@@ -81,7 +81,7 @@ def test_a_fixed_forms_changed_item_is_named_and_a_rationale_edit_is_not(tmp_pat
               second: replace(bank[second], question="a reworded question")}
     assert frozen_content_problems(read_register(register, bank), bank) == []
     [problem] = frozen_content_problems(read_register(register, edited), edited)
-    assert problem.startswith(f"cycle 1's fixed form (fixed on ") and f"the text of {second} changed" in problem
+    assert problem.startswith("cycle 1's fixed form (fixed on ") and f"the text of {second} changed" in problem
     assert first not in problem and "--amend REASON" in problem
 
 
