@@ -179,3 +179,48 @@ def test_a_reflection_that_would_overfill_the_answers_file_is_refused_and_the_tr
     box.value = "y" * (room + 1)
     assert path.read_bytes() == before
     assert "(scope-099) was not saved" in status.value and "by at least 1 characters" in status.value
+
+
+def test_case_parts_are_revealed_in_order_and_kept_on_reload_in_a_real_kernel(tmp_path: Path) -> None:
+    """In a running kernel, part 2 is hidden until part 1 is answered, part 1 locks once part 2 is,
+    and widgets drawn again from the answers file (a reload) show the same state."""
+    import json
+
+    from jupyter_client.manager import start_new_kernel
+
+    code = f"""
+import json, ipywidgets
+from trainingkit.questions import single_choice
+folder, options = {str(tmp_path)!r}, {{"a": "Ring the line", "b": "Wait"}}
+def parts():
+    return (single_choice("p1", question="Q1", options=options, folder=folder, followed_by="p2"),
+            single_choice("p2", question="Q2", options=options, folder=folder, follows="p1"))
+def radio(widget):
+    stack = [widget]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ipywidgets.RadioButtons):
+            return current
+        stack.extend(getattr(current, "children", ()))
+states = []
+def note(one, two):
+    waiting, box = two.children
+    states.append([box.layout.display, waiting.layout.display, radio(one).disabled])
+one, two = parts(); note(one, two)
+radio(one).index = 0; note(one, two)
+radio(two).index = 1; note(one, two)
+one, two = parts(); note(one, two)
+print("STATES" + json.dumps(states))
+"""
+    manager, client = start_new_kernel(kernel_name="python3")
+    printed: list[str] = []
+    try:
+        reply = client.execute_interactive(code, timeout=120, output_hook=lambda message: printed.append(
+            message["content"].get("text", "") if message["msg_type"] == "stream" else ""))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    states = json.loads("".join(printed).split("STATES", 1)[1])
+    assert states == [["none", None, False], [None, "none", False], [None, "none", True], [None, "none", True]]
+    assert {k: v.value for k, v in read_answers(tmp_path / "answers.json").items()} == {"p1": "a", "p2": "b"}

@@ -83,7 +83,7 @@ class Course:
 
     @property
     def ratings_dir(self) -> Path:
-        """Supervisors' Angoff ratings, one ``RATER.csv`` each."""
+        """Supervisors' Angoff ratings: ``round-N/RATER.csv`` per round of the panel (or ``RATER.csv``: round 1)."""
         return self.coursework / "ratings"
 
     @property

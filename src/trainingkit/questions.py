@@ -9,6 +9,13 @@ shortcuts take the arrow keys, so each question also displays :data:`BROWSER_SUP
 small script that gives every question an accessible name and ordinary keyboard use.
 JupyterLab runs scripts in output only when it trusts it: output the trainee has just
 produced by running the notebook, or a notebook JupyterLab saved with such output.
+
+The parts of a case set are revealed in order, as case-based licensing exams present them:
+a part drawn with ``follows=`` (the part before it) stays hidden behind a short notice until
+that part has an answer, and a part drawn with ``followed_by=`` (the part after it) is locked
+once that part has an answer, so an answer cannot be revised after reading what came next.
+Both are read from the answers file whenever a widget is drawn (a reload or a restart shows
+the same state) and follow each save in the running kernel (:func:`_notify`).
 """
 
 from __future__ import annotations
@@ -89,6 +96,24 @@ BROWSER_SUPPORT = """
   scan();
 })();
 """
+
+
+#: ``{question id: callbacks}`` run after that question's answer is saved in this kernel.
+_SAVED: dict[str, list[Callable[[], None]]] = {}
+
+
+def _on_saved(question_id: str, callback: Callable[[], None]) -> None:
+    _SAVED.setdefault(question_id, []).append(callback)
+
+
+def _notify(question_id: str) -> None:
+    for callback in _SAVED.get(question_id, []):
+        callback()
+
+
+def _answered(question_id: str, path: Path) -> bool:
+    """Whether the answers file holds an answer to ``question_id`` (an unreadable file holds none)."""
+    return _load(question_id, path)[0] not in (None, "", [])
 
 
 def _load(question_id: str, path: Path) -> tuple[AnswerValue | None, str, str]:
@@ -181,13 +206,15 @@ def _saver(question_id: str, path: Path, status: Any) -> Callable[[AnswerValue],
         status.value = _status_text(answer.saved_at[11:19]) if not over else _status_text(None, (
             f"Saved, but your answers file is still {over:,} bytes longer than grading reads: "
             "please shorten your longest reflections."))
+        _notify(question_id)
         return True
     return save
 
 
 def single_choice(question_id: str, *, question: str, options: Mapping[str, str],
-                  folder: Path | str | None = None, question_shown: bool = True) -> Any:
-    """One best answer, chosen with radio buttons."""
+                  folder: Path | str | None = None, question_shown: bool = True,
+                  follows: str | None = None, followed_by: str | None = None) -> Any:
+    """One best answer, chosen with radio buttons (``follows``/``followed_by``: a case set's order)."""
     path = answers_path(folder)
     saved, saved_at, note = _load(question_id, path)
     import ipywidgets as widgets
@@ -210,12 +237,14 @@ def single_choice(question_id: str, *, question: str, options: Mapping[str, str]
             save(keys[change["new"]])
 
     control.observe(on_change, names="index")
-    return _frame(question_id, question, control, status, "single", question_shown)
+    box = _frame(question_id, question, control, status, "single", question_shown)
+    return _in_order(box, [control], path, follows, followed_by)
 
 
 def multiple_select(question_id: str, *, question: str, options: Mapping[str, str],
-                    folder: Path | str | None = None, question_shown: bool = True) -> Any:
-    """Every answer that applies, ticked with check boxes."""
+                    folder: Path | str | None = None, question_shown: bool = True,
+                    follows: str | None = None, followed_by: str | None = None) -> Any:
+    """Every answer that applies, ticked with check boxes (``follows``/``followed_by``: a case set's order)."""
     path = answers_path(folder)
     saved, saved_at, note = _load(question_id, path)
     import ipywidgets as widgets
@@ -237,7 +266,57 @@ def multiple_select(question_id: str, *, question: str, options: Mapping[str, st
 
     for box in boxes.values():
         box.observe(on_change, names="value")
-    return _frame(question_id, question, widgets.VBox([hint, control]), status, "multiple", question_shown)
+    frame = _frame(question_id, question, widgets.VBox([hint, control]), status, "multiple", question_shown)
+    return _in_order(frame, list(boxes.values()), path, follows, followed_by)
+
+
+#: What a case part waiting for the part before it shows instead of its question.
+WAITING = ("The next part of this case appears here once you have answered the part above. "
+           "Take your time: nothing is timed.")
+#: The line under a part whose answer is final because the next part has an answer.
+LOCKED = "Your answer to this part is final: you have answered the next part of this case."
+
+
+def _in_order(box: Any, controls: Sequence[Any], path: Path,
+              follows: str | None, followed_by: str | None) -> Any:
+    """``box`` shown once ``follows`` has an answer, its ``controls`` locked once ``followed_by`` has one.
+
+    Without either, ``box`` itself; otherwise a container of a waiting notice and ``box``.
+    """
+    if follows is None and followed_by is None:
+        return box
+    import ipywidgets as widgets
+
+    waiting = widgets.HTML(f"<p class='tk-waiting'><em>{html.escape(WAITING)}</em></p>")
+    lock_note = widgets.HTML(f"<p class='tk-locked-note'>{html.escape(LOCKED)}</p>")
+    lock_note.layout.display = "none"
+    box.children = (*box.children, lock_note)
+    part = widgets.VBox([waiting, box])
+    part.add_class("tk-case-part")
+
+    def reveal() -> None:
+        waiting.layout.display = "none"
+        box.layout.display = None
+        part.remove_class("tk-hidden-part")
+
+    def lock() -> None:
+        for control in controls:
+            control.disabled = True
+        lock_note.layout.display = None
+        box.add_class("tk-locked")
+
+    if follows is not None and not _answered(follows, path):
+        box.layout.display = "none"
+        part.add_class("tk-hidden-part")
+        _on_saved(follows, reveal)
+    else:
+        waiting.layout.display = "none"
+    if followed_by is not None:
+        if _answered(followed_by, path):
+            lock()
+        else:
+            _on_saved(followed_by, lock)
+    return part
 
 
 def reflection(question_id: str, *, question: str, folder: Path | str | None = None,

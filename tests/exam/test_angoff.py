@@ -99,3 +99,20 @@ def test_two_rater_files_with_one_name_are_refused(tmp_path: Path) -> None:
         (tmp_path / folder / "sam.csv").write_text("item,probability\na-001,0.7\n")
     with pytest.raises(RatingsError, match="rater 'sam' already has a file"):
         read_ratings([tmp_path / "one" / "sam.csv", tmp_path / "two" / "sam.csv"], {"a-001"})
+
+
+def test_a_partial_credit_item_rated_in_expected_points_counts_as_its_share() -> None:
+    """1.4 expected points of a two-point multiple-select item is 0.7 of it, beside a probability row."""
+    text = "item,probability,expected_points\na-001,0.6,\nm-001,,1.4\nm-002,,\n"
+    ratings = parse_rater_file(text, "sam.csv", {"a-001", "m-001", "m-002"}, {"a-001": 1.0, "m-001": 2.0, "m-002": 2.0})
+    assert ratings == {"a-001": 0.6, "m-001": pytest.approx(0.7), "m-002": None}
+
+
+def test_expected_points_beyond_the_item_or_beside_a_probability_are_named() -> None:
+    """2.5 expected points of a two-point item, and a row giving both values, are named by line."""
+    text = "item,probability,expected_points\nm-001,,2.5\nm-002,0.5,1\n"
+    with pytest.raises(RatingsError) as raised:
+        parse_rater_file(text, "sam.csv", {"m-001", "m-002"}, {"m-001": 2.0, "m-002": 2.0})
+    message = str(raised.value)
+    assert "sam.csv: line 2: expected points 2.5 is not between 0 and 2 (the points m-001 is worth)" in message
+    assert "line 3: give m-002's probability or its expected points, not both" in message

@@ -164,3 +164,61 @@ def test_a_score_below_the_cut_score_gets_no_certificate(here: Course, tmp_path:
                       "--office", str(tmp_path / "office"))
         assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "c.pdf").exists()
     assert not (tmp_path / "office").exists()
+
+
+def _panel(here: Course, round_number: int, values: dict[str, float]) -> list[str]:
+    """Rater files of one round for cycle 1's form, each rater at their own probability; the form's items."""
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "1").stdout))]
+    folder = here.ratings_dir / f"round-{round_number}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for rater, value in values.items():
+        (folder / f"{rater}.csv").write_text("item,probability\n" + "".join(f"{i},{value}\n" for i in items))
+    return items
+
+
+def test_standard_setting_reports_both_rounds_with_impact_and_each_raters_diagnostics(here: Course,
+                                                                                        tmp_path: Path) -> None:
+    """Round 1 and round 2 each give cycle 1 a cut with the share of past candidates reaching it, and each
+    rater's own cut and deviation from the panel."""
+    items = _panel(here, 1, {"ann": 0.6, "bo": 0.8})
+    _panel(here, 2, {"ann": 0.7, "bo": 0.75})
+    responses = tmp_path / "responses.csv"
+    from trainingkit.bank import load_bank
+
+    bank = load_bank(here.bank_dir)  # each candidate earns the same share of every item: kofi 100%, lena 71%, mo 50%
+    responses.write_text("candidate,item,points\n" + "".join(
+        f"{who},{item},{share * bank[item].points}\n" for who, share in (("kofi", 1), ("lena", 0.71), ("mo", 0.5))
+        for item in items))
+    result = _run("standard-setting", "--cycles", "1", "--responses", str(responses))
+    assert result.exit_code == 0, result.output
+    sections = result.stdout.split("\n\n")
+    cuts = list(csv.DictReader(io.StringIO(sections[1])))
+    assert [(c["round"], c["cut_score"], c["candidates"], c["share_passing"]) for c in cuts] == [
+        ("2", "72.5", "3", "0.333"), ("1", "70.0", "3", "0.667")]
+    raters = {(r["round"], r["rater"]): r for r in csv.DictReader(io.StringIO(sections[2]))}
+    assert raters[("1", "bo")]["rater_cut"] == "80.0" and raters[("1", "bo")]["deviation"] == "+10.0"
+    assert raters[("1", "ann")]["outlying_items"] == ""  # 0.2 from bo: at, not beyond, the line
+    assert raters[("2", "ann")]["deviation"] == "-2.5"
+
+
+def test_the_panels_cut_replaces_cycle_1s_provisional_one_on_record_and_not_after_a_sitting(here: Course) -> None:
+    """review-form --set-cut gives cycle 1 the last round's cut with day, who and why; once a result is in the
+    office's register, the cut stays."""
+    import yaml
+
+    _panel(here, 1, {"ann": 0.7, "bo": 0.73})
+    result = _run("review-form", "--cycle", "1", "--set-cut", "--by", "Panel chair", "--why", "Angoff panel")
+    assert result.exit_code == 0, result.output
+    assert "cycle 1's cut score 72.1% -> 71.5% (2 raters)" in result.stderr
+    [form] = [f for f in yaml.safe_load(here.forms_file.read_text())["forms"] if f["cycle"] == 1]
+    assert form["cut_score"] == 71.5 and form["cut_source"] == "2 raters"
+    [change] = form["cut_changes"]
+    assert (change["was"], change["now"], change["by"], change["reason"]) == (72.1, 71.5, "Panel chair",
+                                                                            "Angoff panel")
+    register = here.root / "office" / "results.csv"
+    register.parent.mkdir()
+    register.write_text("coach_id,date,event,supervisor,hours,score,outcome,cut_score,form\n"
+                        "C042,2026-12-07,review,,,80,,71.5,cycle-1\n")
+    _panel(here, 2, {"ann": 0.75, "bo": 0.75})
+    again = _run("review-form", "--cycle", "1", "--set-cut", "--by", "Panel chair", "--why", "round 2")
+    assert again.exit_code == 2 and "already has 1 result(s) at cut score 71.5%" in again.stderr

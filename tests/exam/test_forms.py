@@ -8,7 +8,8 @@ import pytest
 
 from trainingkit.exam.angoff import CutScore
 from trainingkit.exam.assemble import Form, assemble_cycles
-from trainingkit.exam.forms import RegisterError, fix_form, plan_forms, read_register, report_rows, violations
+from trainingkit.exam.forms import (RegisterError, fix_form, plan_forms, read_register, report_rows, set_cut,
+                                   violations)
 
 from tests.exam.helpers import blueprint, make_bank
 
@@ -80,7 +81,7 @@ def test_a_fixed_forms_changed_item_is_named_and_a_rationale_edit_is_not(tmp_pat
               second: replace(bank[second], question="a reworded question")}
     assert frozen_content_problems(read_register(register, bank), bank) == []
     [problem] = frozen_content_problems(read_register(register, edited), edited)
-    assert problem.startswith(f"cycle 1's fixed form (fixed on ") and f"the text of {second} changed" in problem
+    assert problem.startswith("cycle 1's fixed form (fixed on ") and f"the text of {second} changed" in problem
     assert first not in problem and "--amend REASON" in problem
 
 
@@ -117,3 +118,38 @@ def test_a_register_without_content_hashes_is_named(tmp_path: Path, setting) -> 
     register.write_text(f"forms:\n- {{cycle: 1, items: [{item_id}], cut_score: 70, cut_source: provisional}}\n")
     assert frozen_content_problems(read_register(register, bank), bank) == [
         "cycle 1's fixed form records no content for its items, so a change to them cannot be seen"]
+
+
+def test_the_panels_cut_replaces_a_provisional_one_with_a_dated_record_of_who_and_why(tmp_path: Path, setting) -> None:
+    """72.1 provisional becomes the panel's 71.5, kept with the day, the old value, who set it and why."""
+    import datetime as dt
+
+    bank, plan = setting
+    register = tmp_path / "forms.yaml"
+    fix_form(register, bank, assemble_cycles(bank, plan, [1])[1], CutScore(72.1, None, "provisional"))
+    change = set_cut(register, bank, 1, CutScore(71.5, 0.8, "5 raters"), by="Panel chair (A. Mensah)",
+                     reason="Angoff panel, round 2", sittings=0, on=dt.date(2026, 12, 6))
+    record = read_register(register, bank)[1]
+    assert (record.cut.percent, record.cut.standard_error, record.cut.source) == (71.5, 0.8, "5 raters")
+    assert record.cut_changes == (change,)
+    assert (change.on, change.was, change.now, change.source, change.by, change.reason) == (
+        "2026-12-06", 72.1, 71.5, "5 raters", "Panel chair (A. Mensah)", "Angoff panel, round 2")
+    assert record.form.items == assemble_cycles(bank, plan, [1])[1].items
+
+
+def test_a_cut_score_is_not_moved_after_a_sitting_nor_set_without_raters(tmp_path: Path, setting) -> None:
+    """A form with results keeps its cut; a provisional value, or no name or reason, is refused; nothing is written."""
+    bank, plan = setting
+    register = tmp_path / "forms.yaml"
+    fix_form(register, bank, assemble_cycles(bank, plan, [1])[1], CutScore(72.1, None, "provisional"))
+    before = register.read_bytes()
+    panel = CutScore(71.5, 0.8, "5 raters")
+    with pytest.raises(RegisterError, match="already has 3 result\\(s\\) at cut score 72.1%"):
+        set_cut(register, bank, 1, panel, by="chair", reason="round 2", sittings=3)
+    with pytest.raises(RegisterError, match="comes from the panel's ratings"):
+        set_cut(register, bank, 1, CutScore(70.0, None, "provisional"), by="chair", reason="r", sittings=0)
+    with pytest.raises(RegisterError, match="needs who makes it"):
+        set_cut(register, bank, 1, panel, by=" ", reason="round 2", sittings=0)
+    with pytest.raises(RegisterError, match="cycle 2's form is not fixed"):
+        set_cut(register, bank, 2, panel, by="chair", reason="round 2", sittings=0)
+    assert register.read_bytes() == before

@@ -71,3 +71,12 @@ def test_partly_right_practice_feedback_names_the_right_options_missed(project: 
     assert f"you did not tick: {', '.join(m.upper() for m in missed)}" in html
     assert f"{round(result.earned, 2):g} of" in html and "3333" not in html
     assert "did not tick" not in item_feedback_html(vignette, result, FeedbackMode.REVIEW)
+
+
+def test_a_later_case_parts_feedback_repeats_its_question(project: Course) -> None:
+    """Part 2 of a case set prints its question in feedback, since only its widget showed it; part 1 does not."""
+    bank = load_bank(project.bank_dir)
+    for part, shown in (("safety-407", True), ("safety-406", False)):
+        vignette = bank[part]
+        html = item_feedback_html(vignette, score_choice(vignette, vignette.options[0].id), FeedbackMode.REVIEW)
+        assert (f"The question: {html_escape(vignette.question.strip())}" in html) is shown

@@ -67,7 +67,8 @@ def test_a_content_note_comes_before_a_hidden_scenario(project: Course) -> None:
 
 
 def test_a_case_set_prints_its_scenario_once_and_numbers_its_parts(project: Course) -> None:
-    """The first part shows the scenario and says the case has linked questions; later parts only their question."""
+    """The first part shows the scenario and says the case has linked questions; a later part's question is its
+    widget's, drawn once the part before it is answered, and answering it makes the part before final."""
     from dataclasses import replace
 
     from trainingkit.assignments import Assignment, FeedbackMode
@@ -83,7 +84,10 @@ def test_a_case_set_prints_its_scenario_once_and_numbers_its_parts(project: Cour
     scenario = base.scenario.strip()[:60]
     assert "(part 1 of 2)" in first and "linked questions" in first and scenario in first
     assert "(part 2 of 2)" in second and "same case" in second and scenario not in second
-    assert "**Question 2?**" in second
+    assert "Question 2?" not in second and "appears below once you have answered part 1" in second
+    assert 'follows="scope-911"' in cells["scope-912-answer"] and '"Question 2?"' in cells["scope-912-answer"]
+    assert "question_shown=True" in cells["scope-912-answer"]
+    assert 'followed_by="scope-912"' in cells["scope-911-answer"] and "follows=" not in cells["scope-911-answer"]
 
 
 def test_an_analytic_rubric_shows_every_level_to_the_supervisor(project: Course) -> None:

@@ -14,8 +14,10 @@ Data passes through the modules in this order:
 * :mod:`~trainingkit.exam.report` writes the technical report of the forms (blueprint match,
   cut scores, reliability measured or projected, items to retire);
 * :mod:`~trainingkit.exam.checks` is what ``bank check`` asks of the bank for the exam (every
-  case set placeable, no later part repeating an earlier key);
+  case set placeable, no later part repeating an earlier key, no key found by its wording);
 * :mod:`~trainingkit.exam.angoff` turns supervisors' ratings into each form's cut score;
+* :mod:`~trainingkit.exam.panel` runs the panel's rounds: rater diagnostics and the impact of
+  a cut on past candidates, before the last round sets it;
 * :mod:`~trainingkit.exam.certificate` writes and verifies pass certificates;
 * :mod:`~trainingkit.exam.results` appends each released result (score, the form's cut
   score, the form) to the results register the office reads;

@@ -4,6 +4,10 @@ Each supervisor (a rater) judges, for every item, the probability that a just-co
 coach (one who should barely pass) answers it right, and writes a CSV ``item,probability``
 (one file per rater; the file's name, without ``.csv``, names the rater). A rater who abstains
 on an item (having written it, say) lists it with the probability left empty: ``item,``.
+A partial-credit item (a multiple-select item is worth two points, each right choice earning its
+share) can be rated by the points a just-competent coach is expected to earn instead, in a third
+column ``expected_points`` (header ``item,probability,expected_points``; ``safety-004,,1.4``); it
+is kept as that share of the item's points, so ``1.4`` of 2 counts as 0.7.
 Excel's CSV (UTF-8 with a byte-order mark) reads as any other. An item's rating is the mean
 of the raters who rated it; raters *disagree* on an item when their ratings spread widely (standard
 deviation above :data:`DISAGREE_SD` or a range above :data:`DISAGREE_RANGE`): such items
@@ -34,44 +38,62 @@ class RatingsError(ValueError):
     """A rater file is wrong; the message names the file and line."""
 
 
-def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str]) -> dict[str, float | None]:
-    """One rater's ratings (``None`` where the rater abstains); every bad line is reported, each with its number."""
+HEADERS = (["item", "probability"], ["item", "probability", "expected_points"])
+
+
+def parse_rater_file(text: str, path: Path | str, known_items: Iterable[str],
+                     points: Mapping[str, float] | None = None) -> dict[str, float | None]:
+    """One rater's ratings as shares of each item's points (``None`` where the rater abstains).
+
+    ``points`` gives each item's points, for ratings in expected points (1 each when absent).
+    Every bad line is reported, each with its number.
+    """
     known = set(known_items)
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    if not rows or [cell.strip().lower() for cell in rows[0]] != ["item", "probability"]:
-        raise RatingsError(f"{path}: line 1: the header must be item,probability")
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if header not in HEADERS:
+        raise RatingsError(f"{path}: line 1: the header must be item,probability "
+                           "(or item,probability,expected_points)")
     ratings: dict[str, float | None] = {}
     problems: list[str] = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != 2:
-            problems.append(f"{path}: line {line}: expected 2 fields (item,probability), found {len(row)}")
+        if len(row) != len(header):
+            problems.append(f"{path}: line {line}: expected {len(header)} fields ({','.join(header)}), "
+                            f"found {len(row)}")
             continue
-        item, value = (cell.strip() for cell in row)
+        item, value, expected = (*(cell.strip() for cell in row), "")[:3]
         if item not in known:
             problems.append(f"{path}: line {line}: item {item!r} is not in the bank")
         elif item in ratings:
             problems.append(f"{path}: line {line}: item {item!r} is rated twice")
-        if not value:
+        if value and expected:
+            problems.append(f"{path}: line {line}: give {item}'s probability or its expected points, not both")
+            continue
+        if not value and not expected:
             if item in known:
                 ratings[item] = None  # the rater abstains on this item
             continue
+        worth = (points or {}).get(item, 1.0)
+        name, scale = ("probability", 1.0) if value else ("expected points", worth)
         try:
-            probability = float(value)
+            rating = float(value or expected)
         except ValueError:
-            problems.append(f"{path}: line {line}: probability {value!r} is not a number")
+            problems.append(f"{path}: line {line}: {name} {value or expected!r} is not a number")
             continue
-        if not 0 <= probability <= 1:
-            problems.append(f"{path}: line {line}: probability {probability:g} is not between 0 and 1")
+        if not 0 <= rating <= scale:
+            problems.append(f"{path}: line {line}: {name} {rating:g} is not between 0 and {scale:g}"
+                            + (f" (the points {item} is worth)" if value == "" else ""))
         elif item in known:
-            ratings[item] = probability
+            ratings[item] = rating / scale
     if problems:
         raise RatingsError("\n".join(problems))
     return ratings
 
 
-def read_ratings(paths: Sequence[Path], known_items: Iterable[str]) -> dict[str, dict[str, float | None]]:
+def read_ratings(paths: Sequence[Path], known_items: Iterable[str],
+                 points: Mapping[str, float] | None = None) -> dict[str, dict[str, float | None]]:
     """Every rater's ratings, keyed by the file name without ``.csv`` (two files may not share one)."""
     known = set(known_items)
     ratings: dict[str, dict[str, float | None]] = {}
@@ -85,7 +107,7 @@ def read_ratings(paths: Sequence[Path], known_items: Iterable[str]) -> dict[str,
             text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
         except (OSError, UnicodeDecodeError) as error:
             raise RatingsError(f"{path}: cannot be read ({error})") from None
-        ratings[path.stem] = parse_rater_file(text, path, known)
+        ratings[path.stem] = parse_rater_file(text, path, known, points)
     return ratings
 
 

@@ -2,9 +2,10 @@
 
 Certificates are :mod:`trainingkit.credentials.cli`.
 
-Supervisors' Angoff ratings are read from ``coursework/ratings/*.csv`` (one file per rater)
-unless ``--ratings`` names files; without any, the bank's provisional ratings are used and
-every cut score says so.
+Supervisors' Angoff ratings are read from ``coursework/ratings/round-N/*.csv`` (one folder per
+round of the panel, one file per rater; files directly in ``coursework/ratings/`` are round 1)
+unless ``--ratings`` names the files of a single round; the last round sets cut scores. Without
+any, the bank's provisional ratings are used and every cut score says so.
 """
 
 from __future__ import annotations
@@ -46,12 +47,21 @@ def _csv(rows: list[dict[str, str]] | list[list[str]], header: list[str] | None 
 
 
 def _load(ratings: tuple[Path, ...]):
-    """The course, bank, blueprint, practice items and ratings, or exit 2 naming the bad file."""
+    """The course, bank, blueprint, practice items and the last round's ratings, or exit 2 naming the bad file."""
+    course, bank, blueprint, practice, rounds = _load_rounds(ratings)
+    from trainingkit.exam.panel import final_round
+
+    return course, bank, blueprint, practice, final_round(rounds)
+
+
+def _load_rounds(ratings: tuple[Path, ...]):
+    """The course, bank, blueprint, practice items and every round's ratings, or exit 2 naming the bad file."""
     from trainingkit.assignments import AssignmentError, FeedbackMode, load_assignments
     from trainingkit.bank import BankError, load_bank
     from trainingkit.course import Course
     from trainingkit.exam.angoff import RatingsError, read_ratings
     from trainingkit.exam.blueprint import BlueprintError, load_blueprint
+    from trainingkit.exam.panel import read_rounds
 
     try:
         course = Course.locate()
@@ -61,17 +71,21 @@ def _load(ratings: tuple[Path, ...]):
         bank = load_bank(course.bank_dir)
         blueprint = load_blueprint(course.blueprint_file)
         assignments = load_assignments(course.assignments_file, bank, resolve_forms=False)
-        files = list(ratings) or sorted(course.ratings_dir.glob("*.csv"))
-        rated = read_ratings(files, bank)
+        points = {item: vignette.points for item, vignette in bank.items()}
+        if ratings:
+            rounds = {1: read_ratings(list(ratings), bank, points)}
+        else:
+            rounds = read_rounds(course.ratings_dir, bank, points) if course.ratings_dir.is_dir() else {}
     except (BankError, BlueprintError, AssignmentError, RatingsError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(BAD_INPUT)
     practice = {item for a in assignments.values() if a.feedback is FeedbackMode.PRACTICE for item in a.items}
-    return course, bank, blueprint, practice, rated
+    return course, bank, blueprint, practice, rounds
 
 
 RATINGS = click.option("--ratings", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                       help="A rater's CSV item,probability (repeat) [default: coursework/ratings/*.csv].")
+                       help="A rater's CSV item,probability (repeat): one round "
+                            "[default: coursework/ratings/round-N/*.csv].")
 
 
 def _plan(course, bank, blueprint, practice, cycles):
@@ -202,8 +216,14 @@ def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_st
 @click.option("--fix", is_flag=True, help="Register this form as given: it never changes again.")
 @click.option("--amend", "reason", default=None, metavar="REASON",
               help="Accept the bank's changed text of items of this fixed form, recording the date and REASON.")
+@click.option("--set-cut", is_flag=True,
+              help="Give this fixed form the panel's cut score (last round's ratings) before its first sitting, "
+                   "recorded with the date, --by and --why.")
+@click.option("--by", default="", metavar="NAME", help="Who sets the cut score (with --set-cut).")
+@click.option("--why", default="", metavar="REASON", help="Why the cut score changes (with --set-cut).")
 @RATINGS
-def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, ...]) -> None:
+def review_form(cycle: int, fix: bool, reason: str | None, set_cut: bool, by: str, why: str,
+                ratings: tuple[Path, ...]) -> None:
     """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
     from trainingkit.exam.angoff import RatingsError, cut_score
     from trainingkit.exam.forms import RegisterError, amend_form, fix_form
@@ -216,6 +236,9 @@ def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, 
             _refuse(error)
         click.echo(f"Recorded in {course.forms_file}: cycle {cycle}'s form amended on {amendment.on} "
                    f"({', '.join(amendment.items)}): {amendment.reason}", err=True)
+        return
+    if set_cut:
+        _set_cut(course, bank, cycle, rated, by, why)
         return
     form = _plan(course, bank, blueprint, practice, [cycle])[cycle]
     click.echo(_csv([[i, bank[i].area, bank[i].domain, bank[i].kind.value, bank[i].title] for i in form.items],
@@ -233,31 +256,102 @@ def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, 
                    f"in {course.forms_file}", err=True)
 
 
+def _set_cut(course, bank, cycle: int, rated, by: str, why: str) -> None:
+    """``review-form --set-cut``: the fixed form's cut from the panel, refused once anyone has sat the form."""
+    from trainingkit.exam.angoff import RatingsError, cut_score
+    from trainingkit.exam.forms import RegisterError, read_register, set_cut
+    from trainingkit.exam.results import form_id, register_path
+    from trainingkit.renewal.eventlog import EventLogError
+
+    try:
+        fixed = read_register(course.forms_file, bank)
+        if cycle not in fixed:
+            _refuse(f"{course.forms_file}: cycle {cycle}'s form is not fixed; fix it first (review-form --fix)")
+        cut = cut_score(fixed[cycle].form.items, bank, rated)
+        change = set_cut(course.forms_file, bank, cycle, cut, by=by, reason=why,
+                         sittings=_sittings(register_path(course), form_id(cycle)))
+    except (RatingsError, RegisterError, EventLogError) as error:
+        _refuse(f"cycle {cycle}'s form: {error}" if isinstance(error, RatingsError) else error)
+    click.echo(f"Recorded in {course.forms_file}: cycle {cycle}'s cut score {change.was:g}% -> {change.now:g}% "
+               f"({change.source}) on {change.on} by {change.by}: {change.reason}", err=True)
+
+
+def _sittings(register: Path, form: str) -> int:
+    """How many results the office's register holds for ``form`` (0 without a register)."""
+    from trainingkit.renewal.logfile import read_event_log
+
+    if not register.exists():
+        return 0
+    log = read_event_log(register)
+    return sum(1 for coach in log.coach_ids for event in log.events(coach) if event.form == form)
+
+
+def _responses(path: Path | None, course) -> dict[str, dict[str, float]]:
+    """Past candidates' points per item: ``--responses`` (candidate,item,points) or the gradebook (may be empty)."""
+    from trainingkit.exam.angoff import RatingsError
+    from trainingkit.exam.panel import mean_scores, parse_responses
+
+    if path is not None:
+        try:
+            return parse_responses(path.read_text(encoding="utf-8-sig"), path)
+        except (OSError, UnicodeDecodeError, RatingsError) as error:
+            _refuse(error if isinstance(error, RatingsError) else f"{path}: cannot be read ({error})")
+    from trainingkit.items.sources import gradebook_exists, load_scores
+
+    if not gradebook_exists(course.db_url):
+        return {}
+    graded = load_scores(course.db_url).dropna(subset=["score"])
+    return mean_scores((str(row.trainee), str(row.item), float(row.score)) for row in graded.itertuples())
+
+
 @click.command("standard-setting")
 @click.option("--cycles", "cycles_text", default="1-10", show_default=True)
+@click.option("--responses", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Past candidates' scores, CSV candidate,item,points, for impact data [default: the gradebook].")
 @RATINGS
-def standard_setting(cycles_text: str, ratings: tuple[Path, ...]) -> None:
-    """Angoff results: each item's mean and spread (flagging disagreement), then each form's cut score."""
+def standard_setting(cycles_text: str, responses: Path | None, ratings: tuple[Path, ...]) -> None:
+    """Angoff results, round by round: the last round's items (mean, spread, disagreement), each form's cut
+    score in every round with its impact on past candidates, and each rater's diagnostics."""
     from trainingkit.exam.angoff import RatingsError, cut_score, item_ratings
+    from trainingkit.exam.panel import candidate_percentages, final_round, impact, rater_diagnostics
 
-    course, bank, blueprint, practice, rated = _load(ratings)
+    course, bank, blueprint, practice, rounds = _load_rounds(ratings)
+    rated = final_round(rounds)
     if not rated:
-        click.echo("No rater files (coursework/ratings/*.csv or --ratings): cut scores below are provisional, "
-                   "from the bank's ratings.", err=True)
+        click.echo("No rater files (coursework/ratings/round-N/*.csv or --ratings): cut scores below are "
+                   "provisional, from the bank's ratings.", err=True)
     rows = [[r.item, str(r.raters), f"{r.mean:.3f}", f"{r.sd:.3f}", f"{r.low:.2f}", f"{r.high:.2f}",
              "yes" if r.disagreement else "", str(r.abstentions)] for r in item_ratings(rated).values()]
     click.echo(_csv(rows, ["item", "raters", "mean", "sd", "low", "high", "disagreement", "abstentions"]), nl=False)
     click.echo("")
     planned = _plan(course, bank, blueprint, practice, _cycles(cycles_text))
-    cuts = []
+    scores = _responses(responses, course)
+    if not scores:
+        click.echo("No response data (no graded sittings in the gradebook, no --responses): no impact data.",
+                   err=True)
+    cuts, diagnostics = [], []
     for cycle, form in sorted(planned.items()):
-        try:
-            cut = cut_score(form.items, bank, rated)
-        except RatingsError as error:
-            _refuse(f"cycle {cycle}'s form: {error}")
-        cuts.append([str(cycle), f"{cut.percent:.1f}", "" if cut.standard_error is None else f"{cut.standard_error:.2f}",
-                     cut.source])
-    click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source"]), nl=False)
+        shares = candidate_percentages(scores, form.items, bank)
+        for number, round_ratings in (sorted(rounds.items(), reverse=True) or [(0, {})]):
+            try:
+                cut = cut_score(form.items, bank, round_ratings)
+            except RatingsError as error:
+                _refuse(f"cycle {cycle}'s form{f', round {number}' if len(rounds) > 1 else ''}: {error}")
+            effect = impact(shares, cut.percent)
+            cuts.append([str(cycle), f"{cut.percent:.1f}",
+                         "" if cut.standard_error is None else f"{cut.standard_error:.2f}", cut.source,
+                         str(number) if number else "", str(effect.candidates),
+                         "" if effect.share is None else f"{effect.share:.3f}"])
+            diagnostics += [[str(number), str(cycle), d.rater, f"{d.cut:.1f}", f"{d.deviation:+.1f}",
+                             f"{d.mean_distance:.3f}", "" if d.correlation is None else f"{d.correlation:.2f}",
+                             " ".join(d.outlying)]
+                            for d in rater_diagnostics(form.items, bank, round_ratings)]
+    click.echo(_csv(cuts, ["cycle", "cut_score", "standard_error", "source", "round", "candidates",
+                           "share_passing"]), nl=False)
+    if diagnostics:
+        click.echo("")
+        click.echo(_csv(diagnostics, ["round", "cycle", "rater", "rater_cut", "deviation", "mean_distance",
+                                      "correlation", "outlying_items"]), nl=False)
 
 
 @click.group("review")

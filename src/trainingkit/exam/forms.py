@@ -6,7 +6,10 @@ items, cut score and how the cut score was set, and a hash of each item's conten
 whatever the bank becomes; later cycles are assembled around it, and
 :func:`frozen_content_problems` names every fixed item whose text has changed since. A change
 that has to stand (a flaw found after fixing) is recorded as a dated amendment with its reason
-(:func:`amend_form`), never silently. :func:`violations` checks forms against the blueprint
+(:func:`amend_form`), never silently. A fixed form's cut score is the panel's: fixed with a
+provisional one, it is set from the raters' last round before the form's first sitting
+(:func:`set_cut`), and every change stays on record with its date, who made it and why.
+:func:`violations` checks forms against the blueprint
 independently of the solver that made them.
 """
 
@@ -62,6 +65,18 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class CutChange:
+    """A dated change of a fixed form's cut score: from what, to what, how it was set, by whom and why."""
+
+    on: str
+    was: float
+    now: float
+    source: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FixedForm:
     """A form given to coaches, with the cut score it was given with and its items' content as fixed."""
 
@@ -71,6 +86,7 @@ class FixedForm:
     #: ``{item: content_hash}`` as fixed (or as last amended); empty in a register older than hashes.
     content: Mapping[str, str] = field(default_factory=dict)
     amendments: tuple[Amendment, ...] = ()
+    cut_changes: tuple[CutChange, ...] = ()
 
     def changed_items(self, bank: Mapping[str, Vignette]) -> list[str]:
         """The form's items whose content in the bank differs from what was fixed."""
@@ -96,6 +112,18 @@ def _amendments(raw: object, where: str) -> tuple[Amendment, ...]:
         except (KeyError, TypeError, AttributeError) as error:
             raise RegisterError(f"{at}: needs amended_on, reason and items (item: {{was, now}}) ({error})") from None
     return tuple(amendments)
+
+
+def _cut_changes(raw: object, where: str) -> tuple[CutChange, ...]:
+    changes = []
+    for number, entry in enumerate(raw or [], start=1):
+        try:
+            changes.append(CutChange(str(entry["changed_on"]), float(entry["was"]), float(entry["now"]),
+                                     str(entry["source"]), str(entry["by"]), str(entry["reason"])))
+        except (KeyError, TypeError, ValueError) as error:
+            raise RegisterError(f"{where}: cut_changes[{number}]: needs changed_on, was, now, source, by and reason "
+                                f"({error})") from None
+    return tuple(changes)
 
 
 def read_register(path: Path, bank: Mapping[str, Vignette] | None) -> dict[int, FixedForm]:
@@ -124,7 +152,7 @@ def read_register(path: Path, bank: Mapping[str, Vignette] | None) -> dict[int, 
         if content and set(content) != set(items):
             raise RegisterError(f"{where}: content must hold a hash for each of the form's items and no other")
         fixed[cycle] = FixedForm(Form(cycle, items, fixed=True), cut, str(raw.get("fixed_on", "")), content,
-                                 _amendments(raw.get("amendments"), where))
+                                 _amendments(raw.get("amendments"), where), _cut_changes(raw.get("cut_changes"), where))
     return fixed
 
 
@@ -139,6 +167,9 @@ def _write_register(path: Path, fixed: Mapping[int, FixedForm]) -> None:
             entry["amendments"] = [{"amended_on": a.on, "reason": a.reason,
                                     "items": {item: {"was": was, "now": now} for item, (was, now) in a.items.items()}}
                                    for a in record.amendments]
+        if record.cut_changes:
+            entry["cut_changes"] = [{"changed_on": c.on, "was": c.was, "now": c.now, "source": c.source,
+                                     "by": c.by, "reason": c.reason} for c in record.cut_changes]
         forms.append(entry)
     write_atomically(path, HEADER + yaml.safe_dump({"forms": forms}, sort_keys=False, width=100))
 
@@ -174,9 +205,41 @@ def amend_form(path: Path, bank: Mapping[str, Vignette], cycle: int, reason: str
                           {item: (record.content[item], content_hash(bank[item])) for item in changed})
     fixed[cycle] = FixedForm(record.form, record.cut, record.fixed_on,
                              {**record.content, **{item: now for item, (_, now) in amendment.items.items()}},
-                             (*record.amendments, amendment))
+                             (*record.amendments, amendment), record.cut_changes)
     _write_register(path, fixed)
     return amendment
+
+
+def set_cut(path: Path, bank: Mapping[str, Vignette], cycle: int, cut: CutScore, *, by: str, reason: str,
+            sittings: int, on: dt.date | None = None) -> CutChange:
+    """Give fixed form ``cycle`` the panel's cut score ``cut``, recording the change with its date, who and why.
+
+    ``sittings`` is how many results the form already has: a cut score is set before the first
+    sitting, since a coach's pass or fail must not move after the event. A provisional cut (no
+    raters) is refused, and so is a change that changes nothing.
+    """
+    fixed = read_register(path, bank)
+    if cycle not in fixed:
+        raise RegisterError(f"{path}: cycle {cycle}'s form is not fixed; fix it first (review-form --fix)")
+    record = fixed[cycle]
+    if not by.strip() or not reason.strip():
+        raise RegisterError(f"{path}: a change to cycle {cycle}'s cut score needs who makes it (--by) and why "
+                            "(--why)")
+    if cut.source == "provisional":
+        raise RegisterError(f"{path}: cycle {cycle}'s cut score comes from the panel's ratings, and there are no "
+                            "rater files (coursework/ratings/round-N/*.csv or --ratings)")
+    if sittings:
+        raise RegisterError(f"{path}: cycle {cycle}'s form already has {sittings} result(s) at cut score "
+                            f"{record.cut.percent:g}%; a cut score is set before a form's first sitting, so it "
+                            "stays as it is")
+    if cut.percent == record.cut.percent and cut.source == record.cut.source:
+        raise RegisterError(f"{path}: cycle {cycle}'s cut score is already {cut.percent:g}% ({cut.source})")
+    change = CutChange((on or dt.date.today()).isoformat(), record.cut.percent, cut.percent, cut.source,
+                       by.strip(), reason.strip())
+    fixed[cycle] = FixedForm(record.form, cut, record.fixed_on, record.content, record.amendments,
+                             (*record.cut_changes, change))
+    _write_register(path, fixed)
+    return change
 
 
 def frozen_content_problems(fixed: Mapping[int, FixedForm], bank: Mapping[str, Vignette]) -> list[str]:

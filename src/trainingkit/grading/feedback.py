@@ -41,6 +41,8 @@ def item_feedback_html(vignette: Vignette, result: ItemResult, mode: FeedbackMod
         f"point{'s' if result.possible != 1 else ''}.</strong></p>",
         f"<p>Your answer: {_esc(_chosen_text(vignette, result))}</p>",
     ]
+    if vignette.part > 1:  # a later case part's question is drawn by its widget, which feedback does not show
+        parts.insert(1, f"<p>The question: {_esc(vignette.question.strip())}</p>")
     if result.problem:
         parts.append(f"<p>Note: {_esc(result.problem)}.</p>")
     if mode is FeedbackMode.PRACTICE:

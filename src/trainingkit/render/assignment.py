@@ -8,7 +8,10 @@ Layout of the notebook, chosen so nbgrader grades it soundly:
 * a reflection is an ungraded widget cell followed by a markdown *task* cell that
   the supervisor grades against the rubric;
 * a summary cell, right after the welcome, that grading fills with strengths-first
-  feedback, so returned feedback opens with it.
+  feedback, so returned feedback opens with it;
+* the parts of a case set in order, each later part's question drawn by its widget (not
+  printed in its markdown cell), which shows it once the part before has an answer and
+  locks a part once the part after it has one (see :mod:`trainingkit.questions`).
 
 No answer key is written into the notebook: grading reads the key from the bank.
 """
@@ -80,8 +83,12 @@ def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
     header = (f"## Question {number} of {total}: {title}\n\n"
               f"*{vignette.domain_title} · {_points(vignette.points)} · {HOW_TO_ANSWER[vignette.kind]}"
               f"{case_line}*\n")
-    if vignette.part > 1:  # the scenario is printed once, above the case's first part
+    if vignette.part > 1 and not vignette.kind.is_choice:  # the scenario is printed once, above part 1
         return f"{header}\n**{vignette.question.strip()}**\n"
+    if vignette.part > 1:  # a later choice part's question is drawn by its widget, once revealed
+        return (f"{header}\nThis part's question appears below once you have answered part "
+                f"{vignette.part - 1}. When you answer it, your answer to part {vignette.part - 1} becomes "
+                "final.\n")
     scenario = vignette.scenario.strip()
     if vignette.content_notes:
         topics = ", ".join(CONTENT_NOTES[note] for note in vignette.content_notes)
@@ -94,12 +101,19 @@ def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
     return f"{header}\n{body}\n**{vignette.question.strip()}**\n"
 
 
-def _widget_source(vignette: Vignette) -> str:
+def _widget_source(vignette: Vignette, neighbours: Mapping[tuple[str, int], str] | None = None) -> str:
+    """The widget cell's code; ``neighbours`` (``{(case, part): id}``) orders a case set's parts."""
     function = WIDGET_FUNCTION[vignette.kind]
-    # the question is printed in bold just above the box: the box names itself for screen readers only
-    kwargs: dict[str, object] = {"question": vignette.question.strip(), "question_shown": False}
+    # the question is printed in bold just above the box: the box names itself for screen readers
+    # only; a later case part's question is the box's own, shown when the part is revealed
+    kwargs: dict[str, object] = {"question": vignette.question.strip(), "question_shown": vignette.part > 1 and vignette.kind.is_choice}
     if vignette.kind.is_choice:
         kwargs["options"] = {option.id: option.text for option in vignette.options}
+    if vignette.case and vignette.kind.is_choice:
+        known = neighbours or {}
+        for name, part in (("follows", vignette.part - 1), ("followed_by", vignette.part + 1)):
+            if (vignette.case, part) in known:
+                kwargs[name] = known[(vignette.case, part)]
     return ("# This cell only draws the answer box below; there is nothing to edit here.\n"
             f"from trainingkit.questions import {function}\n\n"
             + call(function, vignette.id, **kwargs))
@@ -123,6 +137,7 @@ def _rubric_markdown(vignette: Vignette) -> str:
 def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> nbformat.NotebookNode:
     """The nbgrader source notebook of an assignment."""
     vignettes = assignment.vignettes(bank)
+    neighbours = {(v.case, v.part): v.id for v in vignettes if v.case}
     # The summary comes first: returned feedback reads as a letter, strengths before details.
     cells = [markdown("welcome", _welcome(assignment, vignettes)),
              widget_code("summary", "from trainingkit.questions import placeholder\n\n"
@@ -133,10 +148,10 @@ def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> n
                               _vignette_markdown(number, len(vignettes), vignette)))
         meta = {"question": vignette.id, "kind": vignette.kind.value}
         if vignette.kind.is_choice:
-            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette), trainingkit=meta,
+            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette, neighbours), trainingkit=meta,
                                      grade_id=vignette.id, grade=True, locked=True, points=vignette.points))
         else:
-            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette), trainingkit=meta))
+            cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette, neighbours), trainingkit=meta))
             cells.append(markdown(f"{vignette.id}-grade", _rubric_markdown(vignette),
                                   grade_id=vignette.id, task=True, locked=True,
                                   points=vignette.points))
