@@ -169,7 +169,7 @@ def _summary(rows, planned, bank, blueprint, practice, problems) -> str:
     return "; ".join(parts)
 
 
-def _responses(course, cycles):
+def _measured_reliability(course, cycles):
     """Each fixed form's reliability from its graded sittings (``{cycle: Reliability}``; none yet: absent)."""
     from trainingkit.assignments import AssignmentError, load_assignments
     from trainingkit.bank import load_bank
@@ -202,7 +202,7 @@ def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_st
     try:
         statistics = read_item_statistics(item_stats)
         html = technical_report(planned, cycles, bank, blueprint, course.forms_file, rated, statistics,
-                                _responses(course, [c for c in cycles if planned[c].fixed]))
+                                _measured_reliability(course, [c for c in cycles if planned[c].fixed]))
     except ReportError as error:
         _refuse(error)
     from trainingkit.answers import write_atomically
