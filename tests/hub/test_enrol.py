@@ -58,7 +58,8 @@ def test_a_trainee_added_disabled_and_removed_while_another_answers_stops_nobody
         assert person.login(password).status_code == 302
         person.make_token()
         person.start_server()
-        printed, error = person.kernel().run("import os; print(sorted(os.listdir('lessons'))[0])")
+        printed, error = person.kernel().run(
+            "import os; print(sorted(n for n in os.listdir('lessons') if not n.startswith('.'))[0])")
         assert (printed.strip(), error) == ("00-welcome.ipynb", "")
 
         assert roster_command(hub, "disable", newcomer).returncode == 0
