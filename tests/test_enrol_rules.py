@@ -32,3 +32,30 @@ def test_a_supervisor_joins_the_formgrader_group_and_the_office_its_own() -> Non
     assert role_groups(Role.SUPERVISOR, "formgrade-x") == ["supervisors", "formgrade-x"]
     assert role_groups(Role.TRAINEE, "formgrade-x") == ["trainees"]
     assert role_groups(Role.OFFICE, "formgrade-x") == ["office"]
+
+
+def test_a_change_to_a_hub_started_by_an_earlier_version_is_refused_before_anything_changes(tmp_path) -> None:
+    """Without the people service's token, `trainingkit roster` says to restart the hub once; it makes nothing."""
+    from trainingkit.hub.enrol import EnrolError, add_person
+    from trainingkit.hub.layout import HubLayout
+
+    layout = HubLayout(tmp_path / "prefix", "tk-grader")
+    layout.hub_dir.mkdir(parents=True)
+    layout.roster_file.write_text(roster_text((ADA,)))
+    with pytest.raises(EnrolError, match="started by an earlier version"):
+        add_person(layout, SAM, say=print)
+    assert layout.roster_file.read_text() == roster_text((ADA,))
+
+
+def test_the_roster_command_names_what_is_missing_in_one_line_and_exits_2(tmp_path) -> None:
+    """`trainingkit roster reset` where no hub was deployed says so (as root), or that it needs root; no traceback."""
+    import os
+
+    from click.testing import CliRunner
+
+    from trainingkit.cli import main
+
+    result = CliRunner().invoke(main, ["roster", "reset", "ada", "--prefix", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    expected = "no roster in force here" if os.geteuid() == 0 else "needs root"
+    assert expected in result.output and "Traceback" not in result.output

@@ -94,6 +94,9 @@ class HubApi:
     def of(cls, layout: HubLayout) -> "HubApi":
         from trainingkit.hub.config import HubSettings
 
+        if not layout.settings_file.exists() or not layout.people_token_file.exists():
+            raise EnrolError(f"{layout.people_token_file}: no token for the running hub; it was started by an "
+                             "earlier version: start it once more with `trainingkit hub`, then try again")
         settings = HubSettings.read(layout.settings_file)
         return cls(f"http://127.0.0.1:{settings.hub_port}/hub/api", layout.people_token_file.read_text().strip())
 
@@ -174,6 +177,7 @@ Say = Callable[[str], None]
 def add_person(layout: HubLayout, member: Member, *, say: Say) -> str:
     """Put ``member`` on the class while it runs; returns their first password (to show once)."""
     members = with_added(read_members(layout), member, where=str(layout.roster_file), reserved=_reserved(layout))
+    HubApi.of(layout)  # before anything changes: a hub this command cannot tell is named now
     if accounts.exists(member.username):
         raise EnrolError(f"{member.username}: an account of that name exists on this machine already")
     say(f"Making the account {member.username} ({member.role.value})")
@@ -211,6 +215,7 @@ def _member(layout: HubLayout, username: str) -> tuple[tuple[Member, ...], Membe
 def remove_person(layout: HubLayout, username: str, *, say: Say) -> None:
     """Take ``username`` off the class: their server, hub user, account and home; their grades stay."""
     members, _ = _member(layout, username)
+    HubApi.of(layout)
     say(f"Stopping {username}'s server and removing them from the hub")
     _tell_hub(layout, say, lambda api: api.stop_and_delete(username))
     remaining = tuple(m for m in members if m.username != username)
@@ -225,6 +230,7 @@ def remove_person(layout: HubLayout, username: str, *, say: Say) -> None:
 def disable_person(layout: HubLayout, username: str, *, say: Say) -> None:
     """Lock ``username`` out for now (nothing deleted): account locked, server stopped, hub user gone."""
     _member(layout, username)
+    HubApi.of(layout)
     _set_disabled(layout, username, True)
     subprocess.run(["usermod", "--lock", "--expiredate", "1", username], check=True, capture_output=True)
     say(f"Stopping {username}'s server and ending their sessions")
@@ -235,6 +241,7 @@ def disable_person(layout: HubLayout, username: str, *, say: Say) -> None:
 def enable_person(layout: HubLayout, username: str, *, say: Say) -> None:
     """Let a disabled ``username`` in again, with the password they had."""
     _, member = _member(layout, username)
+    HubApi.of(layout)
     subprocess.run(["usermod", "--unlock", "--expiredate", "", username], check=True, capture_output=True)
     _set_disabled(layout, username, False)
     _tell_hub(layout, say, lambda api: api.add_user(username, role_groups(member.role, layout.formgrade_group)))
