@@ -21,8 +21,12 @@ def test_the_committed_notebooks_are_up_to_date(course_copy: Course) -> None:
 
 
 def test_build_generates_the_release_version(course_copy: Course) -> None:
-    """A full build runs nbgrader generate_assignment into release/ with a private gradebook."""
-    report = build(course_copy, only=("practice-foundations",))
+    """A full build runs nbgrader generate_assignment into release/ with a private gradebook, saying each step
+    as it starts (make lab and make course show them instead of a minute of silence)."""
+    said: list[str] = []
+    report = build(course_copy, only=("practice-foundations",), say=said.append)
+    assert said == ["Reading the bank and the assignments", "Rendering the assignments and lessons",
+                    "Generating the trainee version of practice-foundations with nbgrader (1 of 1)"]
     assert report.generated == ("practice-foundations",)
     released = course_copy.release_dir / "practice-foundations" / "practice-foundations.ipynb"
     assert released.is_file()

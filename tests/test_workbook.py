@@ -74,6 +74,28 @@ def test_make_lab_fetches_assignments_into_the_workbook_and_opens_the_own_copy(c
     assert START_PAGE.startswith("workbook/lessons/")
 
 
+def test_make_lab_prints_and_opens_the_address_of_lesson_00_not_the_launcher(course_copy) -> None:
+    """The lab's default URL, which its console prints and `/` redirects to, is the own copy of lesson 00."""
+    from trainingkit.lab import START_PAGE, lab_command
+
+    assert f"--LabApp.default_url=/lab/tree/{START_PAGE}" in lab_command(course_copy, open_browser=False)
+
+
+def test_a_csv_file_opens_in_the_editor_by_jupyterlabs_own_setting() -> None:
+    """The office's log opens editable: the setting is JupyterLab's docmanager defaultViewers, csv to Editor."""
+    import json
+
+    import jupyterlab
+
+    from trainingkit.lab import LAB_SETTINGS
+
+    schema = json.loads((Path(jupyterlab.__file__).parent / "schemas" / "@jupyterlab" / "docmanager-extension"
+                         / "plugin.json").read_text())
+    assert "defaultViewers" in schema["properties"]
+    assert LAB_SETTINGS["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] == {
+        "defaultViewers": {"csv": "Editor"}}
+
+
 def test_make_lab_signs_the_lesson_copies_so_jupyter_trusts_them(course_copy, tmp_path: Path, monkeypatch) -> None:
     """After prepare_workbook the person's notary trusts every lesson copy (no 'not trusted' warnings)."""
     import nbformat

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,16 +61,22 @@ def load_course(course: Course) -> tuple[dict, dict[str, Assignment]]:
     return bank, load_assignments(course.assignments_file, bank)
 
 
-def build(course: Course, *, generate: bool = True, only: tuple[str, ...] = ()) -> BuildReport:
-    """Render every assignment (and lesson) and let nbgrader generate the trainee versions."""
+def build(course: Course, *, generate: bool = True, only: tuple[str, ...] = (),
+          say: Callable[[str], None] = lambda line: None) -> BuildReport:
+    """Render every assignment (and lesson) and let nbgrader generate the trainee versions.
+
+    ``say`` is told what each step is doing as it starts (`trainingkit build` prints it).
+    """
     from trainingkit.lessons import render_all_lessons
 
+    say("Reading the bank and the assignments")
     bank, assignments = load_course(course)
     unknown = sorted(set(only) - set(assignments))
     if unknown:
         raise KeyError(f"no assignment named {', '.join(unknown)} in {course.assignments_file}")
     written: list[Path] = []
     unchanged: list[Path] = []
+    say("Rendering the assignments and lessons")
     targets: dict[Path, bytes] = {
         course.source_notebook(a.id): notebook_bytes(render_assignment(a, bank))
         for a in assignments.values() if not only or a.id in only
@@ -79,7 +86,9 @@ def build(course: Course, *, generate: bool = True, only: tuple[str, ...] = ()) 
         (written if write_if_changed(path, data) else unchanged).append(path)
     generated: list[str] = []
     if generate:
-        for assignment_id in (only or tuple(assignments)):
+        chosen = only or tuple(assignments)
+        for number, assignment_id in enumerate(chosen, start=1):
+            say(f"Generating the trainee version of {assignment_id} with nbgrader ({number} of {len(chosen)})")
             run_nbgrader(course, "generate_assignment", assignment_id, "--force")
             generated.append(assignment_id)
         gradebook = course.coursework / "gradebook.db"

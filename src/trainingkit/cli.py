@@ -40,8 +40,11 @@ def build(assignments: tuple[str, ...], no_generate: bool) -> None:
     from trainingkit.build import build as run_build
     from trainingkit.lessons import LessonError
 
+    if hasattr(sys.stdout, "reconfigure"):  # each step shows as it starts, also through a pipe
+        sys.stdout.reconfigure(line_buffering=True)
     try:
-        report = run_build(_course(), generate=not no_generate, only=assignments)
+        report = run_build(_course(), generate=not no_generate, only=assignments,
+                           say=lambda line: click.echo(f"{line} ...", nl=True))
     except (BankError, AssignmentError, LessonError, KeyError) as error:
         _fail(error)
     for path in report.written:
@@ -152,6 +155,10 @@ main.add_command(grade_command)
 from trainingkit.hub.run import hub as hub_command  # noqa: E402 - registered after main
 
 main.add_command(hub_command)
+
+from trainingkit.hub.enrol_cli import roster as roster_command  # noqa: E402 - registered after main
+
+main.add_command(roster_command)
 
 from trainingkit.credentials.cli import certificate  # noqa: E402
 from trainingkit.exam.cli import forms, review, review_form, standard_setting  # noqa: E402

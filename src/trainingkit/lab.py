@@ -21,8 +21,12 @@ from trainingkit.workbook import LESSON_NOTEBOOKS, Sync, sync_lessons
 START_PAGE = "workbook/lessons/00-welcome.ipynb"
 
 #: JupyterLab settings: no news toast or update check (trainees' labs never call out to the
-#: internet); widget state saved so answers show after a reload.
+#: internet); widget state saved so answers show after a reload; a .csv file (the office's
+#: event log ``coaches.csv``, a report) opens in the editor, where it can be changed and no
+#: column is cut off, instead of the read-only grid (no "Open With" needed). The hub writes the
+#: same settings as its interpreter's overrides, for everyone.
 LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"defaultViewers": {"csv": "Editor"}},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false", "checkForUpdates": False},
     "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {"saveState": True},
@@ -95,8 +99,9 @@ def release_all(course: Course) -> list[str]:
 
 def lab_command(course: Course, *, port: int | None = None, token: str | None = None,
                 open_browser: bool = True) -> list[str]:
+    # the address printed (and opened) is the default URL: lesson 00, not the Launcher on the project
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course.root}",
-               "--ip=127.0.0.1"]
+               "--ip=127.0.0.1", f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
     if port:
         command.append(f"--port={port}")
     if token is not None:
@@ -113,10 +118,13 @@ def open_lab(course: Course) -> None:
     """Configure, release and replace this process with JupyterLab on the welcome lesson."""
     env = {**os.environ, **write_jupyter_config(course)}
     os.environ.update(env)
+    print("Releasing the assignments to the workbook's Assignments panel ...", flush=True)
     release_all(course)
+    print("Bringing your copies of the lessons up to date ...", flush=True)
     synced = prepare_workbook(course)
     for name in synced.set_aside:
         print(f"{name}: your saved copy was set aside in workbook/lessons/.previous/ for the new build")
     command = lab_command(course, open_browser=shutil.which("xdg-open") is not None)
+    print(f"Starting JupyterLab on lesson 00 ({START_PAGE}); open the address it prints below.", flush=True)
     os.chdir(course.root)
     os.execvpe(command[0], command, env)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,21 +53,31 @@ def _read_manifest(target: Path) -> dict[str, str]:
 
 def sync_lessons(source: Path, target: Path) -> Sync:
     """Bring ``target``'s copies of the lessons in ``source`` up to date, losing nothing saved."""
+    return sync_lesson_copies({notebook.name: notebook.read_bytes()
+                               for notebook in sorted(source.glob(LESSON_NOTEBOOKS))}, target)
+
+
+def sync_lesson_copies(built: Mapping[str, bytes], target: Path) -> Sync:
+    """Bring ``target``'s copies up to date with ``built`` (lesson file name: the build's bytes).
+
+    The hub runs this as the person themself (:mod:`trainingkit.hub.fresh_lessons`), so it
+    reads and writes only what they could; ``make lab`` runs it through :func:`sync_lessons`.
+    """
     target.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(target)
     copied, updated, kept, set_aside = [], [], [], []
-    for notebook in sorted(source.glob(LESSON_NOTEBOOKS)):
-        name, built = notebook.name, _digest(notebook)
+    for name, data in sorted(built.items()):
+        built_digest = hashlib.sha256(data).hexdigest()
         copy = target / name
         current = _digest(copy) if copy.exists() else None
         if current is None:
             copied.append(name)
-        elif current == built:
-            manifest[name] = built
+        elif current == built_digest:
+            manifest[name] = built_digest
             continue
         elif current == manifest.get(name):
             updated.append(name)
-        elif manifest.get(name) == built:
+        elif manifest.get(name) == built_digest:
             kept.append(name)  # saved by the person; the build has not changed since
             continue
         else:
@@ -74,8 +85,7 @@ def sync_lessons(source: Path, target: Path) -> Sync:
             aside.parent.mkdir(exist_ok=True)
             copy.replace(aside)
             set_aside.append(name)
-        write_atomically(copy, notebook.read_bytes())
-        manifest[name] = built
+        write_atomically(copy, data)
+        manifest[name] = built_digest
     write_atomically(target / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return Sync(tuple(copied), tuple(updated), tuple(kept), tuple(set_aside))
-

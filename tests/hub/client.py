@@ -8,7 +8,6 @@ own kernel through the server's REST and websocket API, exactly as JupyterLab se
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import pwd
@@ -370,8 +369,7 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the hub did not answer within 600 s:\n{log.read_text()[-4000:]}")
             time.sleep(0.5)
-        with layout.passwords_file.open() as handle:
-            passwords = {row["username"]: row["password"] for row in csv.DictReader(handle)}
+        passwords = first_passwords(log.read_text())
         yield Hub(url, layout, passwords, roster, process, log, db_url)
     finally:
         if process.poll() is None:
@@ -386,6 +384,16 @@ def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None
         subprocess.run(["groupdel", layout.office_group], capture_output=True)  # if the deploy made it
         shutil.rmtree(layout.prefix, ignore_errors=True)
         shutil.rmtree(workdir / "checkout", ignore_errors=True)
+
+
+def first_passwords(printed: str) -> dict[str, str]:
+    """The first passwords `trainingkit hub` showed on its console (the only place they are)."""
+    import re
+
+    from trainingkit.hub.run import FIRST_PASSWORD_LINE
+
+    pattern = re.escape(FIRST_PASSWORD_LINE).replace(r"\{username\}", r"(\S+)").replace(r"\{password\}", r"(\S+)")
+    return dict(re.findall(pattern, printed))
 
 
 #: What a hub deploys from: the project without its history, environments and work in progress.

@@ -131,3 +131,42 @@ def test_the_grader_writes_and_the_office_reads_the_results_register_named_in_th
     (formgrader,) = [s for s in config.JupyterHub.services if s["name"] == layout.course_id]
     assert formgrader["environment"]["TRAININGKIT_RESULTS"] == str(layout.prefix / "office" / "results.csv")
     assert layout.results_register.parent == layout.office_dir and layout.office_group.endswith("-office")
+
+
+def test_a_disabled_person_is_let_in_nowhere_and_starts_no_server(tmp_path: Path) -> None:
+    """Someone in disabled.txt is neither an allowed user nor in a group, and their spawn is refused by name;
+    so is someone the roster in force does not hold (added to the hub's database some other way)."""
+    from trainingkit.hub.config import NotOnRoster, role_in_force
+
+    layout = HubSettings(str(tmp_path / "prefix"), "root", "", "127.0.0.1", 8000, 8001, 8002, 8003).layout
+    layout.hub_dir.mkdir(parents=True)
+    layout.roster_file.write_text("username,role,name\nada,trainee,Ada\nsam,supervisor,Sam\n")
+    layout.disabled_file.write_text("sam\n")
+    settings = HubSettings(str(layout.prefix), "root", str(layout.roster_file), "127.0.0.1", 8000, 8001, 8002, 8003)
+    config = Config()
+    configure_hub(config, settings)
+    assert config.Authenticator.allowed_users == {"ada"}
+    assert config.JupyterHub.load_groups["supervisors"] == {"users": []}
+    assert role_in_force(layout, "ada").value == "trainee"
+    with pytest.raises(NotOnRoster, match="sam is disabled"):
+        role_in_force(layout, "sam")
+    with pytest.raises(NotOnRoster, match="eve is not on this course's roster"):
+        role_in_force(layout, "eve")
+
+
+def test_the_roster_command_has_a_token_that_manages_people_and_everyone_may_open_the_password_page(
+        tmp_path: Path) -> None:
+    """With the people service's token kept, the hub knows that service (no URL, no process) with the user,
+    group and server scopes only; every roster group may open the password page, which runs as root."""
+    layout = HubSettings(str(tmp_path / "prefix"), "root", "", "127.0.0.1", 8000, 8001, 8002, 8003).layout
+    layout.hub_dir.mkdir(parents=True)
+    layout.people_token_file.write_text("a-token\n")
+    config = _configured(tmp_path, password_service_port=8005)
+    services = {service["name"]: service for service in config.JupyterHub.services}
+    assert services["people"] == {"name": "people", "display": False, "api_token": "a-token"}
+    assert services["password"]["url"] == "http://127.0.0.1:8005" and "user" not in services["password"]
+    roles = {role["name"]: role for role in config.JupyterHub.load_roles}
+    assert set(roles["people"]["scopes"]) == {"admin:users", "admin:servers", "admin:groups", "list:users",
+                                              "read:users"}
+    assert roles["password-page"]["groups"] == ["trainees", "supervisors", "office"]
+    assert roles["password-page"]["scopes"] == ["access:services!service=password"]

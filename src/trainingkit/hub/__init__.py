@@ -10,5 +10,10 @@ Data passes through the modules in this order:
 * :mod:`~trainingkit.hub.config` is JupyterHub's configuration, read by the hub itself;
 * the course service (:mod:`trainingkit.exchange`) is how assignments, submissions and
   feedback travel between a person and the course: no shared folder;
-* :mod:`~trainingkit.hub.run` is ``trainingkit hub``.
+* :mod:`~trainingkit.hub.run` is ``trainingkit hub``;
+* while the class runs, :mod:`~trainingkit.hub.enrol` (``trainingkit roster``,
+  :mod:`~trainingkit.hub.enrol_cli`) adds, disables and removes people through the hub's
+  REST API; :mod:`~trainingkit.hub.change_password` is the page where each person changes
+  their own password; :mod:`~trainingkit.hub.fresh_lessons` brings a person's lessons up to
+  date with the build at each start of their server.
 """

@@ -1,16 +1,13 @@
-"""OS accounts for the roster, with first passwords only root can read. Needs root.
+"""OS accounts for the roster, with first passwords shown once. Needs root.
 
 Accounts are made with Debian's ``useradd`` and removed with ``userdel``. A new account's
 home is made private (0700: ``useradd -m`` leaves it readable by everyone) and gets a first
-password of its own, generated here and written, with the others made in the same run, to
-a file only root can read. An account that already exists is left as it is: its password
-is never reset.
+password of its own, generated here and returned for the operator to see once: no file keeps
+it. An account that already exists is left as it is: its password is never reset.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import pwd
 import secrets
@@ -19,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
 from trainingkit.hub.roster import Member
 
 
@@ -94,12 +90,3 @@ def ensure_accounts(members: Iterable[Member], *, home_base: Path = Path("/home"
         set_password(member.username, password)
         made.append(NewAccount(member.username, password))
     return made
-
-
-def write_passwords(path: Path, accounts: Iterable[NewAccount]) -> None:
-    """Add first passwords to ``path`` (``username,password``), a file only its owner can read."""
-    rows = list(csv.reader(io.StringIO(path.read_text()))) if path.exists() else [["username", "password"]]
-    rows.extend([account.username, account.password] for account in accounts)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    write_atomically(path, buffer.getvalue())

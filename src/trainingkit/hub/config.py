@@ -17,6 +17,12 @@
   websocket's subprotocol back) waits up to two minutes for a person's server to answer: on
   a busy machine a kernel's first connection or an nbgrader command can take longer than its
   20 s default.
+* People change while the class runs (:mod:`trainingkit.hub.enrol`): the roster in force is read
+  at each spawn, and the ``people`` service's token lets `trainingkit roster` add, disable and
+  remove hub users without a restart. Each person changes their own password on the
+  ``password`` service's page (:mod:`trainingkit.hub.change_password`).
+* Lessons stay current: each spawn brings a person's ``~/lessons`` up to date with the course's
+  build (:mod:`trainingkit.hub.fresh_lessons`), answers kept and a changed copy set aside.
 """
 
 from __future__ import annotations
@@ -61,6 +67,8 @@ class HubSettings:
     #: Limits per person (trainingkit.hub.limits), bytes and processes; None: no limits (--no-limits).
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     process_limit: int | None = DEFAULT_PROCESS_LIMIT
+    #: Where the "change your password" service listens (0 in settings written before it existed).
+    password_service_port: int = 0
 
     @property
     def layout(self) -> HubLayout:
@@ -122,14 +130,34 @@ def _add_file(folder_fd: int, name: str, data: bytes, owner: pwd.struct_passwd) 
     return True
 
 
-def pre_spawn(spawner: Any, *, layout: HubLayout, roles: dict[str, Role], course_service_url: str) -> None:
+class NotOnRoster(RuntimeError):
+    """A person the roster in force does not hold, or holds as disabled, may start no server."""
+
+
+def role_in_force(layout: HubLayout, name: str) -> Role:
+    """``name``'s role on the roster in force (as `trainingkit roster` left it), read at each spawn."""
+    from trainingkit.hub.enrol import read_disabled
+
+    if name in read_disabled(layout.disabled_file):
+        raise NotOnRoster(f"{name} is disabled on this course's hub")
+    for member in read_roster(layout.roster_file, reserved=frozenset({"root", layout.grader})):
+        if member.username == name:
+            return member.role
+    raise NotOnRoster(f"{name} is not on this course's roster")
+
+
+def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> None:
     """Set one person's server up as their role has it, just before it starts."""
+    from trainingkit.hub.fresh_lessons import refresh_lessons
+
     name = spawner.user.name
-    role = roles[name]
+    role = role_in_force(layout, name)
     view = VIEWS[role]
     home = Path(pwd.getpwnam(name).pw_dir)
     os.chmod(home, 0o700)
-    if view.workspace is not None:
+    if view.workspace is not None and view.workspace.kept_current:
+        refresh_lessons(layout, name)  # as them: answers kept, a copy they changed set aside
+    elif view.workspace is not None:
         copy_workspace(layout.course.notebooks_dir / view.workspace.source, home, name, view.workspace)
     spawner.default_url = view.default_url
     spawner.environment.update({
@@ -152,9 +180,12 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     from trainingkit.hub.deploy import grader_environment
 
     layout = settings.layout
+    from trainingkit.hub.enrol import PEOPLE_SCOPES, read_disabled
+
     members: tuple[Member, ...] = read_roster(settings.roster)
-    roles = {member.username: member.role for member in members}
-    by_role = {role: sorted(m.username for m in members if m.role is role) for role in Role}
+    disabled = read_disabled(layout.disabled_file)
+    roles = {member.username: member.role for member in members if member.username not in disabled}
+    by_role = {role: sorted(name for name, r in roles.items() if r is role) for role in Role}
 
     c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_port}"
@@ -178,8 +209,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 90
     course_service_url = f"http://127.0.0.1:{settings.course_service_port}{layout.course_service_prefix}"
-    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, roles=roles,
-                                                         course_service_url=course_service_url)
+    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, course_service_url=course_service_url)
     # a server's own token may call the course service if its owner may (the members' role below)
     c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
                                      f"access:services!service={layout.course_service}"]
@@ -194,6 +224,9 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
          "scopes": [f"access:services!service={layout.course_id}"]},
         {"name": "course-members", "groups": ["trainees", "supervisors"],
          "scopes": [f"access:services!service={layout.course_service}"]},
+        {"name": layout.people_service, "services": [layout.people_service], "scopes": list(PEOPLE_SCOPES)},
+        {"name": "password-page", "groups": ["trainees", "supervisors", "office"],
+         "scopes": [f"access:services!service={layout.password_service}"]},
         {"name": "idle-culler", "services": ["idle-culler"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
     ]
@@ -209,6 +242,12 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
          "command": [str(layout.bin("python")), "-m", "trainingkit.exchange.service"],
          "user": layout.grader, "cwd": str(layout.course.root), "oauth_no_confirm": True,
          "environment": grader_environment(layout)},  # no gradebook URL: the service never needs it
+        {"name": layout.password_service, "url": f"http://127.0.0.1:{settings.password_service_port}",
+         "command": [str(layout.bin("python")), "-m", "trainingkit.hub.change_password"],  # as root: chpasswd
+         "oauth_no_confirm": True, "display": True},
         {"name": "idle-culler",
          "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings.idle_timeout}"]},
     ]
+    if layout.people_token_file.exists():  # `trainingkit roster`: no URL, no process; only its token (root's)
+        c.JupyterHub.services.append({"name": layout.people_service, "display": False,
+                                      "api_token": layout.people_token_file.read_text().strip()})

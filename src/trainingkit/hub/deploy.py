@@ -11,7 +11,8 @@ and never touches trainees' work, the gradebook or a password already given.
    copied to ``PREFIX/course``, built and released there as the grader; the folder is the
    grader's alone (0700);
 4. each role's Jupyter configuration, the roster's trainees in the gradebook (by their
-   roster names), and the roster's accounts with first passwords;
+   roster names), and the roster's accounts with first passwords (returned, to be shown
+   once: no file keeps them);
 5. the office's folder for the results register (and a copy of the fixed forms register): the
    grader's, readable by the office's group; and the certification body's published folder,
    root's, which the office's group writes and everyone reads.
@@ -241,7 +242,7 @@ def ensure_role_configs(layout: HubLayout) -> None:
 def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_url: str | None = None,
            python: Path = DEFAULT_PYTHON, home_base: Path = Path("/home"),
            say: Callable[[str], None] = lambda line: None) -> list[accounts.NewAccount]:
-    """Every step above; returns the accounts made now (their passwords are in the passwords file).
+    """Every step above; returns the accounts made now, with first passwords to show once (kept nowhere).
 
     ``db_url`` is the gradebook when it is not the course's SQLite file (``coursework/gradebook.db``);
     ``say`` is told what each step is doing as it starts (``trainingkit hub`` prints it).
@@ -267,8 +268,6 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     ensure_students(layout, members, db_url)
     say(f"Checking the roster's {len(members)} accounts")
     made = accounts.ensure_accounts(members, home_base=home_base)
-    if made:
-        accounts.write_passwords(layout.passwords_file, made)
     ensure_office_folder(layout, members)
     ensure_published_folder(layout)
     return made

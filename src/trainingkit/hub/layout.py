@@ -16,8 +16,10 @@ PREFIX/                      root, 0755
                              (issuer profile, status list, credentials/CODE.json), 0644, which the
                              office writes and everyone on the machine reads (trainingkit.credentials)
   jupyter/ROLE/              each role's Jupyter configuration (read-only, root's)
-  hub/                       root only, 0700: the hub's database, secrets, passwords.csv, settings
-                             (settings.json, 0600, keeps the gradebook URL when it is not SQLite)
+  hub/                       root only, 0700: the hub's database, secrets, settings (settings.json,
+                             0600, keeps the gradebook URL when it is not SQLite), the roster in force
+                             (roster.csv), who is disabled (disabled.txt) and the token with which
+                             `trainingkit roster` changes people on the running hub; no passwords
 ```
 """
 
@@ -62,7 +64,23 @@ class HubLayout:
 
     @property
     def passwords_file(self) -> Path:
+        """Where first passwords were kept in plain text before they were only shown once: removed."""
         return self.hub_dir / "passwords.csv"
+
+    @property
+    def roster_file(self) -> Path:
+        """The roster in force: the one given to `trainingkit hub`, as `trainingkit roster` changed it."""
+        return self.hub_dir / "roster.csv"
+
+    @property
+    def disabled_file(self) -> Path:
+        """The usernames of people disabled for now (one a line): kept on the roster, let in nowhere."""
+        return self.hub_dir / "disabled.txt"
+
+    @property
+    def people_token_file(self) -> Path:
+        """The `people` service's hub API token, with which `trainingkit roster` changes the running hub."""
+        return self.hub_dir / "people-service-token"
 
     @property
     def settings_file(self) -> Path:
@@ -113,3 +131,8 @@ class HubLayout:
     @property
     def course_service_prefix(self) -> str:
         return f"/services/{self.course_service}/"
+
+    #: The hub service through which `trainingkit roster` adds, disables and removes people (no URL).
+    people_service: str = "people"
+    #: The page where each person changes their own password (trainingkit.hub.change_password).
+    password_service: str = "password"

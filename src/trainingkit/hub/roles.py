@@ -6,7 +6,8 @@ which runs as the grader account. So the formgrader, course list and create-assi
 parts are off for every role, and the office (who submits nothing) has no assignment list.
 
 Each person's own folder (a :class:`Workspace`: the lessons, or the office's renewals) is
-filled from the course's notebooks on their first spawn, and their server opens on it.
+filled from the course's notebooks when their server starts (the lessons brought up to date at
+every start, the office's files only when missing), and their server opens on it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ class Workspace:
 
     ``notebooks`` (a glob) are copied from ``source`` (a folder under the course's
     ``notebooks/``, ``"."`` for the lessons) and ``blank_files`` are written, each only
-    if the person has no file of that name yet; the server opens on ``opens``.
+    if the person has no file of that name yet; the server opens on ``opens``. A workspace
+    ``kept_current`` is brought up to date with the build at every start instead
+    (:mod:`trainingkit.hub.fresh_lessons`: answers kept, a changed copy set aside).
     """
 
     folder: str
@@ -44,6 +47,7 @@ class Workspace:
     notebooks: str
     opens: str
     blank_files: tuple[tuple[str, str], ...] = ()
+    kept_current: bool = False
 
     @property
     def default_url(self) -> str:
@@ -51,7 +55,7 @@ class Workspace:
 
 
 #: Trainees' and supervisors' own copies of the lessons.
-LESSONS = Workspace("lessons", ".", LESSON_NOTEBOOKS, "00-welcome.ipynb")
+LESSONS = Workspace("lessons", ".", LESSON_NOTEBOOKS, "00-welcome.ipynb", kept_current=True)
 #: The office's renewals notebook and its event log, empty but for the header at first.
 RENEWALS = Workspace("renewals", "office", "renewals.ipynb", "renewals.ipynb",
                      (("coaches.csv", BLANK_LOG),))

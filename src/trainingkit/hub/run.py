@@ -11,19 +11,24 @@ restart never quietly moves the class to a new, empty SQLite gradebook.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
 
 from trainingkit.course import Course
+from trainingkit.hub.accounts import NewAccount
 from trainingkit.hub.layout import DEFAULT_GRADER, DEFAULT_IDLE_TIMEOUT, DEFAULT_PREFIX, HubLayout
 from trainingkit.hub.limits import (DEFAULT_PROCESS_LIMIT, MIN_PROCESS_LIMIT, Limits, LimitsError, check_available,
                                     parse_size, release_everyone, systemd_is_init)
+
+#: How a first password is shown on the console (the hub tests read it back from there).
+FIRST_PASSWORD_LINE = "password of {username}: {password}"
 
 CONFIG_FILE = ("# Written by `trainingkit hub`: every setting lives in trainingkit.hub.config (tested).\n"
                "from pathlib import Path\n"
@@ -72,17 +77,47 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
     from trainingkit.hub.roster import read_roster
 
     members = read_roster(roster, reserved=frozenset({"root", layout.grader}))
-    deploy(layout=layout, project=project, members=members, db_url=db_url, python=python,
-           say=lambda line: click.echo(f"{line} ..."))
-    kept_roster = layout.hub_dir / "roster.csv"
-    write_atomically(kept_roster, roster.read_bytes())
-    HubSettings(str(layout.prefix), layout.grader, str(kept_roster), ip, port, free_port(), free_port(),
+    made = deploy(layout=layout, project=project, members=members, db_url=db_url, python=python,
+                  say=lambda line: click.echo(f"{line} ..."))
+    show_first_passwords(layout, made)
+    if layout.roster_file.exists():  # people `trainingkit roster add` added and this roster lacks
+        given = {member.username for member in members}
+        dropped = [m.username for m in read_roster(layout.roster_file, reserved=frozenset({"root", layout.grader}))
+                   if m.username not in given]
+        if dropped:
+            click.echo(f"Not on {roster}, so they can start no server: {', '.join(dropped)} (added with "
+                       "`trainingkit roster add`?). Add their lines to it, or `trainingkit roster remove` them.")
+    write_atomically(layout.roster_file, roster.read_bytes())
+    if not layout.people_token_file.exists():
+        write_atomically(layout.people_token_file, secrets.token_hex(32) + "\n")
+    HubSettings(str(layout.prefix), layout.grader, str(layout.roster_file), ip, port, free_port(), free_port(),
                 free_port(), idle_timeout=idle_timeout, db_url=db_url,
                 course_service_port=free_port(),
                 memory_limit=limits.memory if limits else None,
-                process_limit=limits.processes if limits else None).write(layout.settings_file)
+                process_limit=limits.processes if limits else None,
+                password_service_port=free_port()).write(layout.settings_file)
     write_atomically(layout.config_file, CONFIG_FILE)
     return layout.config_file
+
+
+def show_first_passwords(layout: HubLayout, made: Sequence[NewAccount]) -> None:
+    """Print the first passwords of the accounts made now, once: no file keeps them. A passwords
+    file an earlier version kept is shown one last time and removed."""
+    if layout.passwords_file.exists():
+        import csv
+
+        with layout.passwords_file.open(encoding="utf-8") as handle:
+            old = [NewAccount(row["username"], row["password"]) for row in csv.DictReader(handle)]
+        click.echo(f"{layout.passwords_file} kept first passwords in plain text; they are shown below one last "
+                   "time and the file is removed (an account whose password was changed since has another).")
+        made = [*old, *made]
+        layout.passwords_file.unlink()
+    if not made:
+        return
+    click.echo(f"First passwords of {len(made)} new accounts, shown this once and kept nowhere "
+               "(hand each over privately; `trainingkit roster reset NAME` gives a new one):")
+    for account in made:
+        click.echo(f"  {FIRST_PASSWORD_LINE.format(username=account.username, password=account.password)}")
 
 
 def run_hub(layout: HubLayout) -> int:
@@ -156,8 +191,8 @@ def hub(roster: Path, port: int, ip: str, project: Path | None, prefix: Path, gr
     except (RosterError, DeployError, AccountError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    click.echo(f"Course deployed in {layout.prefix}; first passwords of new accounts: {layout.passwords_file} "
-               "(root only).")
+    click.echo(f"Course deployed in {layout.prefix}. While the hub runs, `trainingkit roster add|disable|enable|"
+               "remove|reset` changes people without stopping anyone's server.")
     click.echo(f"Gradebook: {label}" + (f" (the URL is kept in {layout.settings_file}, root only)" if db_url else ""))
     click.echo(f"Limits per person: {limits.describe()}; disk is not limited ({hierarchy.describe()})."
                if limits and hierarchy else "Limits per person: none (--no-limits).")

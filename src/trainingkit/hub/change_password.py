@@ -1,0 +1,127 @@
+"""The hub's "change your password" page: a JupyterHub service at ``/services/password/``.
+
+People log in to the hub with their OS account's password (PAM), so changing it means
+changing the OS password, which only root can do: this small service runs as root, as the
+hub does, and does exactly one thing. Who is asking comes from the hub (OAuth, as
+JupyterHub's ``whoami-oauth`` example has it), never from the form; the old password is
+checked through PAM before the new one is set with ``chpasswd``. Passwords are never logged,
+echoed or kept: the page shows only whether the change was made, and why not.
+Every roster group may open it (``access:services!service=password``); the hub's menu lists it
+under *Services*.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import subprocess
+import unicodedata
+
+#: The shortest new password the page accepts.
+MIN_LENGTH = 10
+MAX_LENGTH = 128
+
+
+def password_problem(old: str, new: str, repeated: str) -> str:
+    """Why a change cannot be made with these three fields ("" when it can). Pure."""
+    if not old or not new or not repeated:
+        return "Fill in all three fields."
+    if new != repeated:
+        return "The new password and its repetition differ; type the same one twice."
+    if len(new) < MIN_LENGTH:
+        return f"The new password is too short: use at least {MIN_LENGTH} characters."
+    if len(new) > MAX_LENGTH:
+        return f"The new password is too long: use at most {MAX_LENGTH} characters."
+    if any(unicodedata.category(char).startswith("C") for char in new):
+        return "The new password may not hold control characters (such as a line break or a tab)."
+    if new == old:
+        return "The new password is the same as the old one; choose another."
+    return ""
+
+
+def page(username: str, xsrf_form: str, message: str = "", done: bool = False) -> str:
+    """The page: the form, with ``message`` above it (escaped, like the name)."""
+    note = f'<p class="{"done" if done else "problem"}">{html.escape(message)}</p>' if message else ""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Change your password</title>
+<style>body{{font-family:sans-serif;max-width:32em;margin:3em auto}}label{{display:block;margin-top:1em}}
+input{{width:100%;padding:.4em}}button{{margin-top:1.5em;padding:.5em 1em}}.problem{{color:#a00}}.done{{color:#070}}
+</style></head><body>
+<h1>Change your password</h1>
+<p>Signed in as <strong>{html.escape(username)}</strong>. The new password works at your next log-in;
+your server keeps running.</p>
+{note}
+<form method="post" autocomplete="off">{xsrf_form}
+<label>Current password <input type="password" name="old" autocomplete="current-password" required></label>
+<label>New password (at least {MIN_LENGTH} characters)
+<input type="password" name="new" autocomplete="new-password" minlength="{MIN_LENGTH}" required></label>
+<label>New password again <input type="password" name="repeated" autocomplete="new-password" required></label>
+<button type="submit">Change password</button></form>
+<p><a href="/hub/home">Back to the hub</a></p></body></html>
+"""
+
+
+def old_password_is_right(username: str, password: str) -> bool:
+    import pamela
+
+    try:
+        pamela.authenticate(username, password, service="login")
+    except pamela.PAMError:
+        return False
+    return True
+
+
+def set_password(username: str, password: str) -> bool:
+    process = subprocess.run(["chpasswd"], input=f"{username}:{password}\n", capture_output=True, text=True)
+    return process.returncode == 0
+
+
+def make_app():  # pragma: no cover - started by the hub; tested on a real hub
+    from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+    from jupyterhub.utils import url_path_join
+    from tornado import web
+
+    prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
+
+    class PasswordHandler(HubOAuthenticated, web.RequestHandler):
+        @web.authenticated
+        def get(self) -> None:
+            self.finish(page(self.current_user["name"], self.xsrf_form_html()))
+
+        @web.authenticated
+        async def post(self) -> None:
+            username = self.current_user["name"]
+            old, new, repeated = (self.get_body_argument(name, "") for name in ("old", "new", "repeated"))
+            problem = password_problem(old, new, repeated)
+            loop = asyncio.get_running_loop()
+            if not problem and not await loop.run_in_executor(None, old_password_is_right, username, old):
+                problem = "The current password is not right; nothing was changed."
+            if not problem and not await loop.run_in_executor(None, set_password, username, new):
+                problem = "The password could not be changed; ask the course's administrator."
+            self.set_status(400 if problem else 200)
+            self.finish(page(username, self.xsrf_form_html(), problem or "Your password is changed.", not problem))
+
+        def set_default_headers(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+                            "form-action 'self'; frame-ancestors 'none'")
+
+    return web.Application([
+        (prefix, PasswordHandler),
+        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+    ], cookie_secret=os.urandom(32), xsrf_cookies=True)
+
+
+def main() -> None:  # pragma: no cover - started by the hub
+    from urllib.parse import urlparse
+
+    from tornado.ioloop import IOLoop
+
+    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    make_app().listen(url.port, url.hostname)
+    IOLoop.current().start()
+
+
+if __name__ == "__main__":
+    main()
