@@ -55,7 +55,7 @@ def test_a_knowledge_check_is_answered_by_clicking_and_explained_in_words(lesson
     click_option(box, wrong, check.options[keys.index(wrong)].text)
     wait_saved(box)
     button.click()
-    feedback.get_by_text("Good thinking so far").wait_for()
+    feedback.get_by_text("That is not the best answer").wait_for()
     assert check.options[keys.index(wrong)].feedback in feedback.text_content()
     assert "That is right" not in feedback.text_content()
     shot(lesson_page, "lesson-3-check-not-yet")
