@@ -271,7 +271,7 @@ def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, item
     """Returned feedback shows the total score, the supervisor's comment, and strengths before what to revisit."""
     text = feedback.locator("body").inner_text()
     automatic = sum(v.points for v in items if v.kind.is_choice and set(plan[v.id]) <= v.key)
-    total, possible = map(float, re.search(r"Score: ([\d.]+) / ([\d.]+)", text).groups())
+    total, possible = map(float, re.search(r"Your score: ([\d.]+) of ([\d.]+) points", text).groups())
     assert total == pytest.approx(automatic + REFLECTION_POINTS)
     assert possible == pytest.approx(sum(v.points for v in items))
     assert COMMENT in text
@@ -296,8 +296,23 @@ def test_returned_feedback_has_no_serious_or_critical_axe_violation(feedback, pa
 def test_the_feedback_reads_as_a_letter(feedback) -> None:
     """Feedback opens with the summary, shows no grading machinery, and keeps the scenario's disclosure triangle."""
     text = feedback.locator("body").inner_text()
-    for machinery in ("Test cell", "Student's task", "Out[", "In ["):
-        assert machinery not in text
+    for machinery in ("Test cell", "Student's task", "Out[", "In [", "How to answer", "do not edit", "(Top)",
+                      "\u00b6", ASSIGNMENT):
+        assert machinery not in text, machinery
+    assert re.search(r"Submitted on \w+day \d+ \w+ \d{4} at \d\d:\d\d \(", text)
+    assert feedback.locator("h1").inner_text().startswith("Feedback: ")
+    assert "Your supervisor wrote" in feedback.locator(".tk-summary").inner_text()
     assert text.index("What you did well") < text.index("Full marks")
     triangle = feedback.locator("details > summary").first.evaluate("e => getComputedStyle(e).display")
     assert triangle == "list-item"
+
+
+def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab) -> None:
+    """Once the feedback is fetched, the assignment notebook itself opens with the letter's score and summary."""
+    page.reload()
+    page.locator(".lm-TabBar-tab", has_text=f"{ASSIGNMENT}.ipynb").first.click()
+    returned = page.locator(f"{NOTEBOOK} .tk-returned")
+    returned.wait_for(timeout=60_000)
+    shot(page, "journey-11-summary-in-notebook")
+    text = returned.inner_text()
+    assert re.search(r"Your score: [\d.]+ of [\d.]+ points", text) and "What you did well" in text
