@@ -152,6 +152,32 @@ async function openFeedback(app: JupyterFrontEnd, path: string): Promise<void> {
   }
 }
 
+/** What nbgrader's Validate says when it finds nothing wrong, in the words of a workbook with no tests. */
+export const VALIDATED =
+  'Your answers are saved. Nothing is tested before grading: when you are ready, press Submit in the Assignments panel.';
+
+/**
+ * nbgrader's Validate dialog says "Your notebook passes all the tests", which a trainee
+ * with no tests to pass cannot make sense of; its success message is reworded here.
+ */
+function rewordValidation(): void {
+  let queued = false;
+  const reword = (): void => {
+    queued = false;
+    document.querySelectorAll('.validation-success p').forEach(line => {
+      if (line.textContent !== VALIDATED) {
+        line.textContent = VALIDATED;
+      }
+    });
+  };
+  new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(reword);
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@trainingkit/autorun:plugin',
   description: 'Opens a trainingkit lesson or assignment with its questions drawn and no code shown.',
@@ -163,6 +189,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         console.error('trainingkit: could not draw the questions', error);
       });
     });
+    rewordValidation();
     app.commands.commandExecuted.connect((_, executed) => {
       const path = executed.args?.path;
       if (executed.id === GO_TO_PATH && typeof path === 'string' && isFeedbackPath(path)) {

@@ -147,7 +147,7 @@ def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[V
 
 
 def test_validate_answers_without_unrecognised_settings(answered: Path, page, lab) -> None:
-    """nbgrader's Validate button gives its verdict, and the server logs no "not recognized" setting."""
+    """nbgrader's Validate button gives its verdict in a trainee's words, and the server logs no "not recognized" setting."""
     start = lab.log.stat().st_size
     page.locator(NOTEBOOK).locator(".jp-Toolbar").get_by_text("Validate", exact=True).click()
     dialog = page.locator(".jp-Dialog")
@@ -161,6 +161,7 @@ def test_validate_answers_without_unrecognised_settings(answered: Path, page, la
         added = log.read().decode("utf-8", "replace")
     assert "not recognized" not in added, added
     assert "Traceback" not in verdict, verdict
+    assert "passes all the tests" not in verdict and "Nothing is tested before grading" in verdict, verdict
 
 
 @pytest.fixture(scope="module")
