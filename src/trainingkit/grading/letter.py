@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool
 
 from trainingkit.bank.model import Kind, Vignette
 from trainingkit.grading.feedback import ReflectionGrade, points, summary_html
@@ -65,8 +66,14 @@ def reflection_grades(cells: Sequence[NotebookNode], bank: Mapping[str, Vignette
     return grades
 
 
-class CompleteLetter(NbGraderPreprocessor):
-    """Make the feedback notebook a letter: no instructions, reflections' grades in the summary."""
+class CompleteLetter(Preprocessor):
+    """Make the feedback notebook a letter: no instructions, reflections' grades in the summary.
+
+    An nbconvert preprocessor (not nbgrader's base class, whose ``display_data_priority``
+    takes no configuration, so the exporter's setting of it was logged as not recognised).
+    """
+
+    enabled = Bool(True, help="On by default, as nbgrader's own preprocessors are.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         from trainingkit.grading.preprocessors import GradeFromAnswers
