@@ -148,7 +148,10 @@ async function openFeedback(app: JupyterFrontEnd, path: string): Promise<void> {
         ? [item]
         : [];
   for (const letter of letters) {
-    await app.commands.execute('docmanager:open', { path: letter.path, factory: 'HTML Viewer' });
+    const viewer = await app.commands.execute('docmanager:open', { path: letter.path, factory: 'HTML Viewer' });
+    // JupyterLab's viewer leaves its frame untitled: a screen reader would announce a nameless frame
+    const frame = (viewer as { node?: HTMLElement } | undefined)?.node?.querySelector('iframe');
+    frame?.setAttribute('title', `Feedback letter: ${letter.name.replace(/\.html$/, '')}`);
   }
 }
 

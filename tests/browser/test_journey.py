@@ -23,7 +23,7 @@ from trainingkit.course import COURSE_ID
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
-    open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
+    open_notebook, open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -308,12 +308,18 @@ def test_the_feedback_reads_as_a_letter(feedback) -> None:
     assert triangle == "list-item"
 
 
+def test_the_letter_opens_in_a_titled_frame(feedback, page) -> None:
+    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame."""
+    title = page.locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe").get_attribute("title")
+    assert title == f"Feedback letter: {ASSIGNMENT}"
+
+
 def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab) -> None:
     """Once the feedback is fetched, the assignment notebook itself opens with the letter's score and summary."""
-    page.reload()
-    page.locator(".lm-TabBar-tab", has_text=f"{ASSIGNMENT}.ipynb").first.click()
+    notebook = lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    open_notebook(page, lab, "journey-returned", str(notebook.relative_to(lab.course.root)))
     returned = page.locator(f"{NOTEBOOK} .tk-returned")
-    returned.wait_for(timeout=60_000)
+    returned.wait_for(timeout=120_000)
     shot(page, "journey-11-summary-in-notebook")
     text = returned.inner_text()
     assert re.search(r"Your score: [\d.]+ of [\d.]+ points", text) and "What you did well" in text
