@@ -224,3 +224,40 @@ print("STATES" + json.dumps(states))
     states = json.loads("".join(printed).split("STATES", 1)[1])
     assert states == [["none", None, False], [None, "none", False], [None, "none", True], [None, "none", True]]
     assert {k: v.value for k, v in read_answers(tmp_path / "answers.json").items()} == {"p1": "a", "p2": "b"}
+
+
+def test_a_wrong_check_says_plainly_it_is_not_the_best_answer() -> None:
+    """A wrong choice is told it is not the best answer; a half-right one that it is partly right."""
+    from trainingkit.questions import check_verdict
+
+    assert check_verdict({"a"}, {"b"}).startswith("That is not the best answer.")
+    assert check_verdict({"a", "b"}, {"b", "c"}).startswith("Partly right, but not the best answer yet")
+    assert check_verdict({"b"}, {"b"}) == "That is right."
+
+
+def test_a_checked_answer_comes_back_with_its_explanation(tmp_path: Path) -> None:
+    """Reopening a lesson shows the explanation of the answer given before, without pressing the button again."""
+    import ipywidgets
+
+    options = [{"text": "One", "correct": False, "feedback": "Kind words about one."},
+               {"text": "Two", "correct": True, "feedback": "Two is right because."}]
+    first = knowledge_check("l00-c9", question="q", folder=tmp_path, options=options)
+    _find(first, ipywidgets.RadioButtons)[0].index = 0
+    again = knowledge_check("l00-c9", question="q", folder=tmp_path, options=options)
+    feedback = [w for w in _find(again, ipywidgets.HTML) if "tk-feedback" in w._dom_classes][0]
+    assert "That is not the best answer" in feedback.value and "Kind words about one." in feedback.value
+    fresh = knowledge_check("l00-c8", question="q", folder=tmp_path, options=options)
+    assert [w for w in _find(fresh, ipywidgets.HTML) if "tk-feedback" in w._dom_classes][0].value == ""
+
+
+def test_a_reflection_counts_its_words_as_the_trainee_types(tmp_path: Path) -> None:
+    """The line under a reflection gives its number of words, updated with every change."""
+    import ipywidgets
+
+    widget = reflection("scope-900", question="q", folder=tmp_path)
+    count = [w for w in _find(widget, ipywidgets.HTML) if "tk-word-count" in w._dom_classes][0]
+    assert "0 words" in count.value
+    _find(widget, ipywidgets.Textarea)[0].value = "I would  pause\nand ask first."
+    assert "6 words" in count.value
+    _find(widget, ipywidgets.Textarea)[0].value = "Pause."
+    assert "1 word<" in count.value

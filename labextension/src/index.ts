@@ -10,6 +10,9 @@
  * the kernel restarts. The CSS classes it adds hide those cells' code, prompts and
  * collapsers, so a trainee sees text and answer boxes only. Running is not an edit: a
  * notebook that was clean before stays clean. Any other notebook is left alone.
+ *
+ * It also opens returned feedback as a page: nbgrader's "(view feedback)" link only moves
+ * the file browser to a folder named by the submission time; the letters in it open here.
  */
 
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -119,16 +122,84 @@ class AutoRun {
   }
 }
 
+/** JupyterLab's command that nbgrader's "(view feedback)" link runs with the feedback folder's path. */
+const GO_TO_PATH = 'filebrowser:go-to-path';
+
+/** Is this the folder (or a letter in it) that nbgrader's exchange fetches feedback into? */
+export function isFeedbackPath(path: string): boolean {
+  const parts = path.split('/').filter(part => part !== '');
+  const at = parts.lastIndexOf('feedback');
+  return at >= 0 && at >= parts.length - 3 && at < parts.length - 1;
+}
+
+/**
+ * Returned feedback opens as a page where the trainee is, not as a folder to search:
+ * when nbgrader's Assignments panel moves the file browser to a feedback folder (its
+ * "(view feedback)" link), each letter in that folder is opened in JupyterLab's HTML viewer.
+ */
+async function openFeedback(app: JupyterFrontEnd, path: string): Promise<void> {
+  const item = await app.serviceManager.contents.get(path, { content: true });
+  const letters =
+    item.type === 'directory'
+      ? (item.content as Array<{ path: string; name: string; type: string }>).filter(
+          entry => entry.type === 'file' && entry.name.endsWith('.html')
+        )
+      : item.name.endsWith('.html')
+        ? [item]
+        : [];
+  for (const letter of letters) {
+    const viewer = await app.commands.execute('docmanager:open', { path: letter.path, factory: 'HTML Viewer' });
+    // JupyterLab's viewer leaves its frame untitled: a screen reader would announce a nameless frame
+    const frame = (viewer as { node?: HTMLElement } | undefined)?.node?.querySelector('iframe');
+    frame?.setAttribute('title', `Feedback letter: ${letter.name.replace(/\.html$/, '')}`);
+  }
+}
+
+/** What nbgrader's Validate says when it finds nothing wrong, in the words of a workbook with no tests. */
+export const VALIDATED =
+  'Your answers are saved. Nothing is tested before grading: when you are ready, press Submit in the Assignments panel.';
+
+/**
+ * nbgrader's Validate dialog says "Your notebook passes all the tests", which a trainee
+ * with no tests to pass cannot make sense of; its success message is reworded here.
+ */
+function rewordValidation(): void {
+  let queued = false;
+  const reword = (): void => {
+    queued = false;
+    document.querySelectorAll('.validation-success p').forEach(line => {
+      if (line.textContent !== VALIDATED) {
+        line.textContent = VALIDATED;
+      }
+    });
+  };
+  new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(reword);
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@trainingkit/autorun:plugin',
   description: 'Opens a trainingkit lesson or assignment with its questions drawn and no code shown.',
   autoStart: true,
   requires: [INotebookTracker],
-  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker): void => {
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker): void => {
     tracker.widgetAdded.connect((_, panel) => {
       new AutoRun(panel).start().catch((error: unknown) => {
         console.error('trainingkit: could not draw the questions', error);
       });
+    });
+    rewordValidation();
+    app.commands.commandExecuted.connect((_, executed) => {
+      const path = executed.args?.path;
+      if (executed.id === GO_TO_PATH && typeof path === 'string' && isFeedbackPath(path)) {
+        openFeedback(app, path).catch((error: unknown) => {
+          console.error('trainingkit: could not open the feedback', error);
+        });
+      }
     });
   }
 };

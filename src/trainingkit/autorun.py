@@ -24,6 +24,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "trainingkit.questions": frozenset({"single_choice", "multiple_select", "reflection", "knowledge_check",
                                         "placeholder"}),
     "trainingkit.figures": frozenset({"renewal_timeline"}),
+    "trainingkit.returned": frozenset({"feedback_summary"}),  # an assignment's returned summary
+    "trainingkit.progress": frozenset({"progress_widget"}),  # lesson 00's progress table
 }
 #: A built-in a widget cell may call (the summary placeholder of an assignment prints a line).
 BUILTINS = frozenset({"print"})

@@ -40,6 +40,10 @@ POLICY_FIELDS = ("id", "title", "text", "setting", "value")
 FIGURES = {"renewal-timeline": ("trainingkit.figures", "renewal_timeline")}
 
 
+#: The number of the lesson that shows the trainee's progress across the lessons (the welcome).
+PROGRESS_LESSON = "00-"
+
+
 class LessonError(ValueError):
     """A lesson file breaks the format; the message names the file and field."""
 
@@ -327,6 +331,11 @@ def render_lesson(lesson: Lesson) -> nbformat.NotebookNode:
 <small>This notebook is {GENERATED_NOTICE}.</small>
 """
     cells = [markdown(f"{lesson.id}-opening", opening)]
+    if lesson.id.startswith(PROGRESS_LESSON):
+        cells.append(markdown(f"{lesson.id}-progress-intro", "## Your progress\n\nThe knowledge checks you "
+                              "have answered in each lesson, counted when this lesson opens."))
+        cells.append(widget_code(f"{lesson.id}-progress", "from trainingkit.progress import progress_widget\n\n"
+                                 "progress_widget()", trainingkit={"progress": True}))
     for number, section in enumerate(lesson.sections, start=1):
         cells.append(markdown(f"{lesson.id}-s{number}", f"## {section.heading}\n\n{section.body}"))
         if section.policy:

@@ -333,14 +333,32 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
     control.add_class("tk-text")
     status = widgets.HTML(_status_text(saved_at if saved else None, note))
     save = _saver(question_id, path, status)
+    count = widgets.HTML(word_count_text(control.value))
+    count.add_class("tk-word-count")
 
     def on_change(change: dict[str, Any]) -> None:
+        count.value = word_count_text(change["new"])
         if save(change["new"]) and len(change["new"]) > MAX_REFLECTION_CHARS:
             status.value = _status_text(None, f"A reflection keeps its first {MAX_REFLECTION_CHARS:,} "
                                               "characters; the text after that is not saved.")
 
     control.observe(on_change, names="value")
-    return _frame(question_id, question, control, status, "reflection", question_shown)
+    return _frame(question_id, question, widgets.VBox([control, count]), status, "reflection", question_shown)
+
+
+def check_verdict(chosen: set[str], correct: set[str]) -> str:
+    """What "Check my answer" says first: right, partly right, or plainly not the best answer."""
+    if chosen == correct:
+        return "That is right."
+    if chosen & correct:
+        return "Partly right, but not the best answer yet: have another look at the notes below."
+    return "That is not the best answer. The notes below say why; have another look and try again."
+
+
+def word_count_text(text: str) -> str:
+    """The line under a reflection that counts its words, so "about 150 words" can be judged."""
+    words = len(text.split())
+    return f"<p class='tk-word-count'>{words} word{'s' if words != 1 else ''}</p>"
 
 
 def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[str, Any]],
@@ -363,20 +381,20 @@ def knowledge_check(check_id: str, *, question: str, options: Sequence[Mapping[s
     button.add_class("tk-check")
     correct = {letters[number] for number, option in enumerate(options) if option["correct"]}
 
-    def show(_: Any = None) -> None:
+    def show(_: Any = None, *, quiet: bool = False) -> None:
         saved, _saved_at, _note = _load(check_id, answers_path(folder))
         chosen = set(saved) if isinstance(saved, list) else ({saved} if saved else set())
         if not chosen:
-            feedback.value = "<p>Choose an answer first, then check it.</p>"
+            if not quiet:
+                feedback.value = "<p>Choose an answer first, then check it.</p>"
             return
-        verdict = ("That is right." if chosen == correct else
-                   "Good thinking so far; have another look at the notes below.")
         notes = "".join(
             f"<li><strong>{key.upper()})</strong> {html.escape(options[letters.index(key)]['feedback'])}</li>"
             for key in sorted(chosen))
-        feedback.value = f"<p><strong>{verdict}</strong></p><ul>{notes}</ul>"
+        feedback.value = f"<p><strong>{check_verdict(chosen, correct)}</strong></p><ul>{notes}</ul>"
 
     button.on_click(show)
+    show(quiet=True)  # an answer given on an earlier visit comes back with its explanation
     widget.children = (*widget.children, button, feedback)
     widget.add_class("tk-knowledge-check")
     return widget

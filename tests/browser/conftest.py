@@ -333,8 +333,7 @@ def open_returned_feedback(page):
     assignments_panel(page)
     page.locator("#refresh_assignments_list").click()
     page.locator("#submitted_assignments_list button", has_text="Fetch Feedback").click()
-    page.locator("#submitted_assignments_list a", has_text="view feedback").click()
-    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").dblclick()
+    page.locator("#submitted_assignments_list a", has_text="view feedback").click()  # opens the letter itself
     frame = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe")
     frame.locator(".tk-summary").wait_for()
     return frame

@@ -92,7 +92,7 @@ def test_right_and_wrong_are_told_in_words_not_by_colour(lesson, checks: list[Kn
     wrong_style = box.locator(".tk-feedback strong").first.evaluate(style)
     right = _check_answer(lesson, check, next(n for n, o in enumerate(check.options) if o.correct))
     right_style = box.locator(".tk-feedback strong").first.evaluate(style)
-    assert "Good thinking so far" in wrong and "That is right" in right
+    assert "That is not the best answer" in wrong and "That is right" in right
     assert wrong_style == right_style
 
 

@@ -23,7 +23,7 @@ from trainingkit.course import COURSE_ID
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
-    open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
+    open_notebook, open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -147,7 +147,7 @@ def test_every_answer_is_kept_after_a_reload(answered: Path, page, items: list[V
 
 
 def test_validate_answers_without_unrecognised_settings(answered: Path, page, lab) -> None:
-    """nbgrader's Validate button gives its verdict, and the server logs no "not recognized" setting."""
+    """nbgrader's Validate button gives its verdict in a trainee's words, and the server logs no "not recognized" setting."""
     start = lab.log.stat().st_size
     page.locator(NOTEBOOK).locator(".jp-Toolbar").get_by_text("Validate", exact=True).click()
     dialog = page.locator(".jp-Dialog")
@@ -161,6 +161,7 @@ def test_validate_answers_without_unrecognised_settings(answered: Path, page, la
         added = log.read().decode("utf-8", "replace")
     assert "not recognized" not in added, added
     assert "Traceback" not in verdict, verdict
+    assert "passes all the tests" not in verdict and "Nothing is tested before grading" in verdict, verdict
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +272,7 @@ def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, item
     """Returned feedback shows the total score, the supervisor's comment, and strengths before what to revisit."""
     text = feedback.locator("body").inner_text()
     automatic = sum(v.points for v in items if v.kind.is_choice and set(plan[v.id]) <= v.key)
-    total, possible = map(float, re.search(r"Score: ([\d.]+) / ([\d.]+)", text).groups())
+    total, possible = map(float, re.search(r"Your score: ([\d.]+) of ([\d.]+) points", text).groups())
     assert total == pytest.approx(automatic + REFLECTION_POINTS)
     assert possible == pytest.approx(sum(v.points for v in items))
     assert COMMENT in text
@@ -296,8 +297,29 @@ def test_returned_feedback_has_no_serious_or_critical_axe_violation(feedback, pa
 def test_the_feedback_reads_as_a_letter(feedback) -> None:
     """Feedback opens with the summary, shows no grading machinery, and keeps the scenario's disclosure triangle."""
     text = feedback.locator("body").inner_text()
-    for machinery in ("Test cell", "Student's task", "Out[", "In ["):
-        assert machinery not in text
+    for machinery in ("Test cell", "Student's task", "Out[", "In [", "How to answer", "do not edit", "(Top)",
+                      "\u00b6", ASSIGNMENT):
+        assert machinery not in text, machinery
+    assert re.search(r"Submitted on \w+day \d+ \w+ \d{4} at \d\d:\d\d \(", text)
+    assert feedback.locator("h1").inner_text().startswith("Feedback: ")
+    assert "Your supervisor wrote" in feedback.locator(".tk-summary").inner_text()
     assert text.index("What you did well") < text.index("Full marks")
     triangle = feedback.locator("details > summary").first.evaluate("e => getComputedStyle(e).display")
     assert triangle == "list-item"
+
+
+def test_the_letter_opens_in_a_titled_frame(feedback, page) -> None:
+    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame."""
+    title = page.locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe").get_attribute("title")
+    assert title == f"Feedback letter: {ASSIGNMENT}"
+
+
+def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab) -> None:
+    """Once the feedback is fetched, the assignment notebook itself opens with the letter's score and summary."""
+    notebook = lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    open_notebook(page, lab, "journey-returned", str(notebook.relative_to(lab.course.root)))
+    returned = page.locator(f"{NOTEBOOK} .tk-returned")
+    returned.wait_for(timeout=120_000)
+    shot(page, "journey-11-summary-in-notebook")
+    text = returned.inner_text()
+    assert re.search(r"Your score: [\d.]+ of [\d.]+ points", text) and "What you did well" in text

@@ -102,3 +102,23 @@ def test_an_analytic_rubric_shows_every_level_to_the_supervisor(project: Course)
     for criterion in reflection.rubric:
         for level in criterion.levels:
             assert f"**{level.points:g}:** {level.description}" in rubric
+
+
+def test_an_assignment_without_reflections_does_not_mention_them(project: Course) -> None:
+    """A choices-only assignment's welcome counts only its vignettes (no "0 short written reflections")."""
+    from trainingkit.assignments import Assignment, FeedbackMode
+
+    bank = load_bank(project.bank_dir)
+    choices = tuple(v.id for v in bank.values() if v.kind.is_choice)[:3]
+    welcome = render_assignment(Assignment("a-c", "T", FeedbackMode.REVIEW, choices), bank).cells[0].source
+    assert "3 case vignettes to answer by choosing." in welcome and "reflection" not in welcome
+
+
+def test_the_welcome_is_left_out_of_the_letter_and_asks_no_save(project: Course) -> None:
+    """How to answer says answers save themselves, and both welcome cells are tagged to stay out of feedback."""
+    from trainingkit.render.cells import NOT_IN_LETTER
+
+    _, _, notebook = _foundations(project)
+    welcome = [cell for cell in notebook.cells if NOT_IN_LETTER in cell.metadata.get("tags", [])]
+    assert [cell.id for cell in welcome] == ["welcome", "how-to-answer"]
+    assert "save the notebook" not in welcome[1].source and "nothing to save first" in welcome[1].source

@@ -59,7 +59,10 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     # Feedback shows question text and results, not the code that draws the widgets. (No
     # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor
     # warned "display_data_priority not recognized" in every Generate Feedback dialog.)
-    c.GenerateFeedback.preprocessors = [GetGrades, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor]
+    from trainingkit.grading.letter import CompleteLetter
+
+    # CompleteLetter reads the grades and comments GetGrades writes into the notebook.
+    c.GenerateFeedback.preprocessors = [GetGrades, CompleteLetter, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor]
     c.TagRemovePreprocessor.remove_input_tags = {"trainingkit-widget"}
     c.TagRemovePreprocessor.enabled = True
     # ...and reads as a letter: trainingkit's template over nbgrader's (grading/templates/),
@@ -71,6 +74,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     c.GenerateFeedback.exporter_class = FeedbackLetterExporter
     c.FeedbackLetterExporter.template_name = "trainingkit-feedback"
+    c.FeedbackLetterExporter.exclude_anchor_links = True  # no "¶" beside every heading
     c.FeedbackLetterExporter.extra_template_basedirs = [str(Path(__file__).with_name("templates"))]
     # where our template finds nbgrader's feedback/index.html.j2, and the bootstrap css it includes
     c.FeedbackLetterExporter.extra_template_paths = [

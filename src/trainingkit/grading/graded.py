@@ -20,7 +20,7 @@ from nbformat import NotebookNode
 from trainingkit.answers import Answer, is_cut
 from trainingkit.assignments import Assignment, FeedbackMode
 from trainingkit.bank.model import Kind, Vignette
-from trainingkit.grading.feedback import item_feedback_html, summary_html
+from trainingkit.grading.feedback import ReflectionGrade, item_feedback_html, summary_html
 from trainingkit.scoring import ItemResult, score_choice
 
 NO_REFLECTION = "(no reflection written)"
@@ -82,6 +82,7 @@ def graded_notebook(source: NotebookNode, *, bank: Mapping[str, Vignette], assig
     graded = copy.deepcopy(source)
     results: list[ItemResult] = []
     vignettes: list[Vignette] = []
+    reflections: list[ReflectionGrade] = []
     for cell in graded.cells:
         if cell.cell_type != "code":
             continue
@@ -102,10 +103,33 @@ def graded_notebook(source: NotebookNode, *, bank: Mapping[str, Vignette], assig
             answer = submission.answers.get(question)
             text = answer.value if answer and isinstance(answer.value, str) else ""
             cell.outputs = [reflection_output(text, is_cut(text))]
+            vignette = bank[question]
+            reflections.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section, None,
+                                               vignette.points))
     summary = summary_html(vignettes, results, pass_mark=pass_mark, problem=submission.problem,
-                           cut_score=assignment is not None and assignment.form_cycle is not None)
+                           cut_score=assignment is not None and assignment.form_cycle is not None,
+                           reflections=reflections)
     for cell in graded.cells:
         if cell.cell_type == "code" and _role(cell).get("role") == "summary":
+            # with what the letter needs to say it again once reflections are graded (grading.letter)
+            kept = {"problem": submission.problem, "results": [result_record(r) for r in results]}
             cell.outputs = [new_output("display_data", data={"text/plain": "Feedback summary",
-                                                             "text/html": summary})]
+                                                             "text/html": summary},
+                                       metadata=NotebookNode(trainingkit=kept))]
     return graded
+
+
+def result_record(result: ItemResult) -> dict[str, object]:
+    """A choice's result as JSON the graded notebook keeps (see :func:`result_from_record`)."""
+    return {"question_id": result.question_id, "chosen": list(result.chosen), "earned": result.earned,
+            "possible": result.possible, "problem": result.problem}
+
+
+def result_from_record(record: Mapping[str, object]) -> ItemResult:
+    """The result :func:`result_record` kept; a record that is not one raises ``ValueError``."""
+    try:
+        return ItemResult(str(record["question_id"]), tuple(str(c) for c in record["chosen"]),  # type: ignore[attr-defined]
+                          float(record["earned"]), float(record["possible"]),  # type: ignore[arg-type]
+                          str(record.get("problem", "")))
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"not a recorded result: {error}") from None

@@ -1,13 +1,120 @@
-"""The exporter of the feedback a trainee reads (``templates/trainingkit-feedback``).
+"""The feedback letter a trainee reads: its exporter, and the step that completes it.
 
-A class of its own so that its template applies to feedback only: the formgrader keeps
-rendering submissions with nbgrader's template.
+:class:`CompleteLetter` runs in ``nbgrader generate_feedback`` after nbgrader's ``GetGrades``
+(which writes the gradebook's scores and comments into the notebook): it leaves out the
+cells that only speak to someone answering (tagged :data:`NOT_IN_LETTER`), writes the
+summary again with each reflection's grade and the supervisor's comment, and gives the
+template (``templates/trainingkit-feedback``) the assignment's title, the submission time
+in the course's local time to the minute, the score in words and each reflection's grade.
+
+:class:`FeedbackLetterExporter` is a class of its own so that its template applies to
+feedback only: the formgrader keeps rendering submissions with nbgrader's template.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
 from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import Bool
+
+from trainingkit.bank.model import Kind, Vignette
+from trainingkit.grading.feedback import ReflectionGrade, points, summary_html
+from trainingkit.grading.graded import result_from_record
+from trainingkit.render.cells import NOT_IN_LETTER
 
 
 class FeedbackLetterExporter(HTMLExporter):
     """nbgrader's feedback page, rendered as a letter to the trainee."""
+
+
+def submitted_words(when: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """When a submission arrived, as a person reads it: local time (``zone``, else this machine's), to the minute.
+
+    A time without a zone is UTC (as nbgrader's gradebook keeps it).
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    local = when.astimezone(zone)
+    return f"on {local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({local.tzname()})"
+
+
+def score_words(score: float, max_score: float, waiting: int) -> str:
+    """The letter's score line: points in words, and "so far" while reflections wait for the supervisor."""
+    if not waiting:
+        return f"Your score: {points(score)} of {points(max_score)} points."
+    return (f"Your score so far: {points(score)} of {points(max_score)} points; your supervisor has "
+            f"{waiting} written reflection{'s' if waiting != 1 else ''} still to grade.")
+
+
+def reflection_grades(cells: Sequence[NotebookNode], bank: Mapping[str, Vignette]) -> list[ReflectionGrade]:
+    """Each reflection's grade and comment, from the task cells ``GetGrades`` filled in."""
+    grades = []
+    for cell in cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        vignette = bank.get(nbgrader.get("grade_id", ""))
+        if not nbgrader.get("task") or vignette is None or vignette.kind is not Kind.REFLECTION:
+            continue
+        score = nbgrader.get("score")
+        grades.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section,
+                                      None if score is None else float(score), vignette.points,
+                                      str(nbgrader.get("comment") or "")))
+    return grades
+
+
+class CompleteLetter(Preprocessor):
+    """Make the feedback notebook a letter: no instructions, reflections' grades in the summary.
+
+    An nbconvert preprocessor (not nbgrader's base class, whose ``display_data_priority``
+    takes no configuration, so the exporter's setting of it was logged as not recognised).
+    """
+
+    enabled = Bool(True, help="On by default, as nbgrader's own preprocessors are.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        from trainingkit.grading.preprocessors import GradeFromAnswers
+
+        names = resources["nbgrader"]
+        bank, assignments, _problem = GradeFromAnswers(config=self.config)._course_material()
+        assignment = assignments.get(names["assignment"])
+        nb.cells = [cell for cell in nb.cells if NOT_IN_LETTER not in cell.metadata.get("tags", [])]
+        reflections = reflection_grades(nb.cells, bank)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or cell.metadata.get("trainingkit", {}).get("role") != "summary":
+                continue
+            for output in cell.get("outputs", []):
+                kept = output.get("metadata", {}).get("trainingkit", {})
+                if "results" not in kept or "text/html" not in output.get("data", {}):
+                    continue
+                try:
+                    results = [result_from_record(record) for record in kept["results"]]
+                    vignettes = [bank[result.question_id] for result in results]
+                except (KeyError, ValueError) as error:
+                    self.log.warning("%s: the summary is kept as grading wrote it (%s)", names["student"], error)
+                    continue
+                output.data["text/html"] = summary_html(
+                    vignettes, results, pass_mark=assignment.pass_mark if assignment else None,
+                    problem=str(kept.get("problem", "")), reflections=reflections,
+                    cut_score=assignment is not None and assignment.form_cycle is not None)
+        resources["trainingkit"] = {
+            "title": assignment.title if assignment else names["assignment"],
+            "submitted": self._submitted(names),
+            "score_sentence": score_words(float(names.get("score") or 0), float(names.get("max_score") or 0),
+                                          sum(1 for grade in reflections if not grade.graded)),
+            "reflections": {grade.question_id: grade for grade in reflections},
+        }
+        return nb, resources
+
+    def _submitted(self, names: Mapping[str, object]) -> str:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        try:
+            with Gradebook(str(names["db_url"])) as gradebook:
+                when = gradebook.find_submission(str(names["assignment"]), str(names["student"])).timestamp
+        except MissingEntry:
+            return ""
+        return submitted_words(when) if when else ""

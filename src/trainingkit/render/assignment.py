@@ -24,7 +24,7 @@ import nbformat
 
 from trainingkit.assignments import Assignment, FeedbackMode
 from trainingkit.bank.model import CONTENT_NOTES, Kind, Vignette
-from trainingkit.render.cells import GENERATED_NOTICE, call, markdown, new_notebook, widget_code
+from trainingkit.render.cells import GENERATED_NOTICE, NOT_IN_LETTER, call, markdown, new_notebook, widget_code
 
 WIDGET_FUNCTION = {
     Kind.SINGLE: "single_choice",
@@ -43,26 +43,34 @@ def _points(value: float) -> str:
 
 
 def _welcome(assignment: Assignment, vignettes: list[Vignette]) -> str:
+    """The assignment's title and what it holds."""
     choices = sum(1 for v in vignettes if v.kind.is_choice)
     reflections = len(vignettes) - choices
+    parts = [f"{choices} case vignette{'s' if choices != 1 else ''} to answer by choosing"]
+    if reflections:
+        parts.append(f"{reflections} short written reflection{'s' if reflections != 1 else ''}")
+    intro = f"\n{assignment.introduction}\n" if assignment.introduction else ""
+    return f"""
+# {assignment.title}
+{intro}
+This assignment has **{len(vignettes)} questions**: {' and '.join(parts)}.
+"""
+
+
+def _how_to_answer(assignment: Assignment) -> str:
+    """How to answer and submit: for the trainee answering, never repeated in the feedback letter."""
     feedback = ("After grading you will see, for every question, the best answer and why."
                 if assignment.feedback is FeedbackMode.PRACTICE else
                 "After grading you will see which questions and which sections of the Code of "
                 "Ethics to revisit.")
     pass_line = f"\n* {assignment.pass_mark_sentence}" if assignment.pass_mark_sentence else ""
-    intro = f"\n{assignment.introduction}\n" if assignment.introduction else ""
     return f"""
-# {assignment.title}
-{intro}
-This assignment has **{len(vignettes)} questions**: {choices} case vignettes to answer by choosing,
-and {reflections} short written reflection{'s' if reflections != 1 else ''}.
-
 **How to answer**
 
 1. The answer boxes appear below each question as the notebook opens, with any answer you gave before.
 2. Click an answer, or type your reflection. Every answer is **saved as soon as you give it**; a line
    under the question tells you when. Closing the page or restarting does not lose anything.
-3. When you are done, save the notebook and press **Submit** in the *Assignments* panel.
+3. When you are done, press **Submit** in the *Assignments* panel: there is nothing to save first.
    You can submit again later; your supervisor grades the last submission.
 
 **Look after yourself.** There is no timer. Some vignettes describe difficult experiences; each of
@@ -139,9 +147,14 @@ def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> n
     vignettes = assignment.vignettes(bank)
     neighbours = {(v.case, v.part): v.id for v in vignettes if v.case}
     # The summary comes first: returned feedback reads as a letter, strengths before details.
-    cells = [markdown("welcome", _welcome(assignment, vignettes)),
-             widget_code("summary", "from trainingkit.questions import placeholder\n\n"
-                         "placeholder('Your feedback summary appears here after your work is graded.')",
+    # the letter opens with its own heading (the title) and leaves the welcome to the answering notebook
+    welcome = [markdown("welcome", _welcome(assignment, vignettes)),
+               markdown("how-to-answer", _how_to_answer(assignment))]
+    for cell in welcome:
+        cell.metadata["tags"] = [NOT_IN_LETTER]
+    cells = [*welcome,
+             widget_code("summary", "from trainingkit.returned import feedback_summary\n\n"
+                         "feedback_summary()",
                          trainingkit={"role": "summary"})]
     for number, vignette in enumerate(vignettes, start=1):
         cells.append(markdown(f"{vignette.id}-scenario",
