@@ -153,8 +153,9 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Replace ``path`` with ``content`` in one rename; the file is private (0600).
+def write_atomically(path: Path, content: str | bytes, *, mode: int = 0o600) -> None:
+    """Replace ``path`` with ``content`` in one rename; the file is private (0600) unless ``mode`` says
+    otherwise (set before the rename, so no reader ever sees it with another mode).
 
     The content goes to a temporary file (mkstemp creates it 0600) in the same folder,
     is flushed to disk, then replaces ``path``, and the folder is synced: a reader sees
@@ -164,6 +165,8 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if mode != 0o600:
+            os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
