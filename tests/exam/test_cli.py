@@ -129,3 +129,54 @@ def test_a_score_below_the_cut_score_gets_no_certificate(here: Course, tmp_path:
                       "--office", str(tmp_path / "office"))
         assert result.exit_code == 2 and message in result.stderr and not (tmp_path / "c.pdf").exists()
     assert not (tmp_path / "office").exists()
+
+
+ROSTER = "username,role,name,coach_id,email\nada,trainee,Ada Okafor,C001,\nkofi,trainee,Kofi Mensah,,\n"
+
+
+def test_a_supervisor_opens_a_sitting_and_lists_the_register(here: Course, monkeypatch) -> None:
+    """`review open --coach --due` opens a sitting of the first form, `review sittings` lists it as CSV,
+    and a second open while it is in progress is refused with exit 2 and the reason."""
+    import datetime as dt
+
+    here.roster_file.write_text(ROSTER)
+    monkeypatch.setenv("JUPYTERHUB_USER", "sam")
+    due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    opened = _run("review", "open", "--coach", "C001", "--due", due)
+    assert opened.exit_code == 0 and opened.stdout == (
+        f"opened sitting 1: coach C001 (ada), ethics-review (form cycle-1), due {due}\n")
+    again = CliRunner().invoke(main, ["review", "open", "--coach", "C001", "--due", due])
+    assert again.exit_code == 2 and "coach C001: sitting 1 (cycle-1" in again.stderr and "one sitting at a time" in \
+        again.stderr
+    rows = list(csv.DictReader(io.StringIO(_run("review", "sittings").stdout)))
+    assert [(r["coach_id"], r["username"], r["form_id"], r["opened_by"], r["due"], r["state"]) for r in rows] == [
+        ("C001", "ada", "cycle-1", "sam", due, "open")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--coach", "C404", "--due", "2099-01-01"], "coach C404 is not on the course's roster"),
+    (["--coach", "C001"], "coach C001: --due YYYY-MM-DD is needed"),
+    ([], "name one coach (--coach C --due YYYY-MM-DD) or open from the office's list (--office)"),
+    (["--office"], "--office needs the office's list"),
+])
+def test_opening_a_sitting_wrongly_is_refused_in_one_line(here: Course, monkeypatch, args, message) -> None:
+    here.roster_file.write_text(ROSTER)
+    monkeypatch.delenv("TRAININGKIT_REVIEW_WINDOWS", raising=False)
+    result = CliRunner().invoke(main, ["review", "open", *args])
+    assert result.exit_code == 2 and result.stderr == f"Error: {message}" + result.stderr.split(message, 1)[1]
+    assert len(result.stderr.strip().splitlines()) == 1 and not (here.course_store / "sittings.jsonl").exists()
+
+
+def test_the_office_list_opens_sittings_from_the_command(here: Course, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from trainingkit.renewal.windows import Window, windows_csv
+
+    here.roster_file.write_text(ROSTER)
+    windows = tmp_path / "open.csv"
+    today = dt.date.today()
+    windows.write_text(windows_csv([Window("C001", today, today + dt.timedelta(days=30)),
+                                    Window("C777", today, today + dt.timedelta(days=30))]))
+    result = CliRunner().invoke(main, ["review", "open", "--office", "--windows", str(windows)])
+    assert result.exit_code == 0 and result.stdout.startswith("opened sitting 1: coach C001 (ada), ethics-review")
+    assert "not opened: coach C777: not on the course's roster" in result.stderr
