@@ -39,7 +39,8 @@ def test_the_real_bank_gives_ten_cycles_of_forms_meeting_every_rule(here: Course
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["cycle"] for row in rows] == [str(c) for c in range(1, 11)]
-    assert rows[0]["status"] == "fixed" and all(row["status"] == "planned" for row in rows[1:])
+    assert [row["status"] for row in rows[:2]] == ["fixed", "fixed"]  # cycle 2: cycle 1's parallel form
+    assert all(row["status"] == "planned" for row in rows[2:])
     assert "every blueprint rule met" in result.stderr
 
 
@@ -60,9 +61,9 @@ def test_an_area_with_every_item_retired_is_named(here: Course) -> None:
     for path in here.bank_dir.glob("*.yaml"):
         path.write_text(re.sub(r"^( +)area: psychedelics\n", r"\1area: psychedelics\n\1retired: superseded\n",
                                path.read_text(), flags=re.M))
-    result = _run("forms", "--cycles", "2")
+    result = _run("forms", "--cycles", "3")  # cycles 1 and 2 are fixed
     assert result.exit_code == 2
-    assert "cycle 2: no form meets the blueprint: content area 'psychedelics'" in result.stderr
+    assert "cycle 3: no form meets the blueprint: content area 'psychedelics'" in result.stderr
     assert "0 eligible item(s)" in result.stderr
 
 
@@ -92,15 +93,15 @@ def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here:
 
 def test_a_rater_who_skipped_items_is_named_not_a_traceback(here: Course, tmp_path: Path) -> None:
     """standard-setting, forms and review-form --fix all exit 2 naming the rater, file and items skipped."""
-    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "2").stdout))]
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "3").stdout))]
     (tmp_path / "bo.csv").write_text("item,probability\n" + "".join(f"{i},0.7\n" for i in items[:-2]))
     ratings = ("--ratings", str(tmp_path / "bo.csv"))
-    for command in (("standard-setting", "--cycles", "2"), ("forms", "--cycles", "1-2"),
-                    ("review-form", "--cycle", "2", "--fix")):
+    for command in (("standard-setting", "--cycles", "3"), ("forms", "--cycles", "1-3"),
+                    ("review-form", "--cycle", "3", "--fix")):
         result = _run(*command, *ratings)
         assert result.exit_code == 2, command
-        assert f"cycle 2's form: rater 'bo' (bo.csv) has not rated {', '.join(sorted(items[-2:]))}" in result.stderr
-    assert "cycle: 2" not in here.forms_file.read_text()
+        assert f"cycle 3's form: rater 'bo' (bo.csv) has not rated {', '.join(sorted(items[-2:]))}" in result.stderr
+    assert "cycle: 3" not in here.forms_file.read_text()
 
 
 def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp_path: Path) -> None:

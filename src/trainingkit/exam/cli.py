@@ -124,8 +124,11 @@ def forms(cycles_text: str, ratings: tuple[Path, ...]) -> None:
 @click.option("--fix", is_flag=True, help="Register this form as given: it never changes again.")
 @click.option("--amend", "reason", default=None, metavar="REASON",
               help="Accept the bank's changed text of items of this fixed form, recording the date and REASON.")
+@click.option("--parallel-to", type=click.IntRange(min=1), default=None, metavar="CYCLE",
+              help="With --fix: a parallel form of CYCLE's period (a second form for review sittings), "
+                   "which replaces no form.")
 @RATINGS
-def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, ...]) -> None:
+def review_form(cycle: int, fix: bool, reason: str | None, parallel_to: int | None, ratings: tuple[Path, ...]) -> None:
     """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
     from trainingkit.exam.angoff import RatingsError, cut_score
     from trainingkit.exam.forms import RegisterError, amend_form, fix_form
@@ -148,7 +151,7 @@ def review_form(cycle: int, fix: bool, reason: str | None, ratings: tuple[Path, 
         except RatingsError as error:
             _refuse(f"cycle {cycle}'s form: {error}")
         try:
-            record = fix_form(course.forms_file, bank, form, cut)
+            record = fix_form(course.forms_file, bank, form, cut, parallel_to=parallel_to)
         except RegisterError as error:
             _refuse(error)
         click.echo(f"Fixed cycle {cycle}'s form with cut score {record.cut.percent:g}% ({record.cut.source}) "
