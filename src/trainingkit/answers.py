@@ -142,7 +142,8 @@ def read_answers(path: Path | str, *, limit: int | None = MAX_ANSWERS_BYTES) -> 
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s hidden lock file beside it (every writer of ``path`` takes it)."""
     lock_path = path.with_name(f".{path.name}.lock")  # hidden: no clutter in the file browser
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -248,7 +249,7 @@ def save_answer(path: Path | str, question_id: str, value: AnswerValue) -> Answe
     """
     path = Path(path)
     answer = Answer(question_id, within_limit(value), time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    with _locked(path):
+    with locked(path):
         _remove_stale_temporaries(path)
         try:
             answers = read_answers(path, limit=None)

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
-import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.answers import locked, write_atomically
 from trainingkit.course import Course
 from trainingkit.exam.sittings import ReviewForm, Sitting, SittingError, fold, open_sitting
 from trainingkit.renewal.windows import Window
@@ -66,15 +64,9 @@ class SittingRegister:
                 raise SittingError(f"{self.path}: line {number}: not a JSON line") from None
         return fold(lines, str(self.path))
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(self.path.with_name(f".{self.path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(descriptor)
+        return locked(self.path)
 
     def _append(self, lines: Sequence[Mapping[str, object]]) -> None:
         """Add ``lines`` after what is there (checked first: a line that would not fold is refused)."""
