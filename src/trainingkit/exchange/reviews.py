@@ -69,8 +69,9 @@ class ReviewDesk:
             return None
         return sitting if sitting is not None and sitting.coach_id == coach else None
 
-    def hidden(self, user: str, sitting: Sitting | None) -> frozenset[str]:
-        """The review assignments ``user`` may not see or fetch (every one but their open sitting's)."""
+    def hidden(self, sitting: Sitting | None) -> frozenset[str]:
+        """The review assignments a caller whose latest sitting is ``sitting`` may not see or fetch (every
+        one but that sitting's, while it is open)."""
         offered = {sitting.assignment_id} if sitting is not None and sitting.is_open else set()
         return self.review_ids - offered
 

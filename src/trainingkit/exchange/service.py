@@ -103,8 +103,8 @@ class CourseHandler(HubAuthenticated, web.RequestHandler):  # type: ignore[misc]
         """The caller's latest review sitting (None: no desk, not a coach, or never offered)."""
         return self.desk.latest(user, self.clock().date()) if self.desk is not None else None
 
-    def hidden(self, user: str, sitting: Sitting | None) -> frozenset[str]:
-        return self.desk.hidden(user, sitting) if self.desk is not None else frozenset()
+    def hidden(self, sitting: Sitting | None) -> frozenset[str]:
+        return self.desk.hidden(sitting) if self.desk is not None else frozenset()
 
 
 class AssignmentsHandler(CourseHandler):
@@ -112,7 +112,7 @@ class AssignmentsHandler(CourseHandler):
     def get(self) -> None:
         user = self.caller
         sitting = self.sitting(user)
-        hidden = self.hidden(user, sitting)
+        hidden = self.hidden(sitting)
         listed = []
         for aid in self.store.released():
             entry: dict[str, Any] = {"assignment_id": aid, "notebooks": self.store.released_notebooks(aid)}
@@ -131,7 +131,7 @@ class AssignmentHandler(CourseHandler):
     def get(self, assignment_id: str) -> None:
         user = self.caller
         sitting = self.sitting(user)
-        if assignment_id in self.hidden(user, sitting):
+        if assignment_id in self.hidden(sitting):
             raise web.HTTPError(404, f"{assignment_id[:80]!r} is not an assignment released to you")
         files = self.store.released_files(self.assignment(assignment_id))
         if sitting is not None and sitting.assignment_id == assignment_id:
