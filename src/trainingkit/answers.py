@@ -142,7 +142,8 @@ def read_answers(path: Path | str, *, limit: int | None = MAX_ANSWERS_BYTES) -> 
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s hidden lock file beside it (every writer of ``path`` takes it)."""
     lock_path = path.with_name(f".{path.name}.lock")  # hidden: no clutter in the file browser
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -153,8 +154,9 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Replace ``path`` with ``content`` in one rename; the file is private (0600).
+def write_atomically(path: Path, content: str | bytes, *, mode: int = 0o600) -> None:
+    """Replace ``path`` with ``content`` in one rename; the file is private (0600) unless ``mode`` says
+    otherwise (set before the rename, so no reader ever sees it with another mode).
 
     The content goes to a temporary file (mkstemp creates it 0600) in the same folder,
     is flushed to disk, then replaces ``path``, and the folder is synced: a reader sees
@@ -164,6 +166,8 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if mode != 0o600:
+            os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -245,7 +249,7 @@ def save_answer(path: Path | str, question_id: str, value: AnswerValue) -> Answe
     """
     path = Path(path)
     answer = Answer(question_id, within_limit(value), time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    with _locked(path):
+    with locked(path):
         _remove_stale_temporaries(path)
         try:
             answers = read_answers(path, limit=None)

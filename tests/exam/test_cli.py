@@ -33,7 +33,8 @@ def test_the_real_bank_gives_ten_cycles_of_forms_meeting_every_rule(here: Course
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["cycle"] for row in rows] == [str(c) for c in range(1, 11)]
-    assert rows[0]["status"] == "fixed" and all(row["status"] == "planned" for row in rows[1:])
+    assert [row["status"] for row in rows[:2]] == ["fixed", "fixed"]  # cycle 2: cycle 1's parallel form
+    assert all(row["status"] == "planned" for row in rows[2:])
     assert "every blueprint rule met" in result.stderr
     rules = rows[1]["rules_covered"].split("/")[1]
     assert all(row["rules_covered"] == f"{rules}/{rules}" and not row["rules_missing"] for row in rows[1:])
@@ -93,9 +94,9 @@ def test_an_area_with_every_item_retired_is_named(here: Course) -> None:
     for path in here.bank_dir.glob("*.yaml"):
         path.write_text(re.sub(r"^( +)area: psychedelics\n", r"\1area: psychedelics\n\1retired: superseded\n",
                                path.read_text(), flags=re.M))
-    result = _run("forms", "--cycles", "2")
+    result = _run("forms", "--cycles", "3")  # cycles 1 and 2 are fixed
     assert result.exit_code == 2
-    assert "cycle 2: no form meets the blueprint: content area 'psychedelics'" in result.stderr
+    assert "cycle 3: no form meets the blueprint: content area 'psychedelics'" in result.stderr
     assert "0 eligible item(s)" in result.stderr
 
 
@@ -127,15 +128,15 @@ def test_standard_setting_reports_items_and_cut_scores_and_names_bad_lines(here:
 
 def test_a_rater_who_skipped_items_is_named_not_a_traceback(here: Course, tmp_path: Path) -> None:
     """standard-setting, forms and review-form --fix all exit 2 naming the rater, file and items skipped."""
-    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "2").stdout))]
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "3").stdout))]
     (tmp_path / "bo.csv").write_text("item,probability\n" + "".join(f"{i},0.7\n" for i in items[:-2]))
     ratings = ("--ratings", str(tmp_path / "bo.csv"))
-    for command in (("standard-setting", "--cycles", "2"), ("forms", "--cycles", "1-2"),
-                    ("review-form", "--cycle", "2", "--fix")):
+    for command in (("standard-setting", "--cycles", "3"), ("forms", "--cycles", "1-3"),
+                    ("review-form", "--cycle", "3", "--fix")):
         result = _run(*command, *ratings)
         assert result.exit_code == 2, command
-        assert f"cycle 2's form: rater 'bo' (bo.csv) has not rated {', '.join(sorted(items[-2:]))}" in result.stderr
-    assert "cycle: 2" not in here.forms_file.read_text()
+        assert f"cycle 3's form: rater 'bo' (bo.csv) has not rated {', '.join(sorted(items[-2:]))}" in result.stderr
+    assert "cycle: 3" not in here.forms_file.read_text()
 
 
 def test_a_certificate_is_issued_as_a_credential_that_verifies(here: Course, tmp_path: Path) -> None:
@@ -222,3 +223,54 @@ def test_the_panels_cut_replaces_cycle_1s_provisional_one_on_record_and_not_afte
     _panel(here, 2, {"ann": 0.75, "bo": 0.75})
     again = _run("review-form", "--cycle", "1", "--set-cut", "--by", "Panel chair", "--why", "round 2")
     assert again.exit_code == 2 and "already has 1 result(s) at cut score 71.5%" in again.stderr
+
+
+ROSTER = "username,role,name,coach_id,email\nada,trainee,Ada Okafor,C001,\nkofi,trainee,Kofi Mensah,,\n"
+
+
+def test_a_supervisor_opens_a_sitting_and_lists_the_register(here: Course, monkeypatch) -> None:
+    """`review open --coach --due` opens a sitting of the first form, `review sittings` lists it as CSV,
+    and a second open while it is in progress is refused with exit 2 and the reason."""
+    import datetime as dt
+
+    here.roster_file.write_text(ROSTER)
+    monkeypatch.setenv("JUPYTERHUB_USER", "sam")
+    due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    opened = _run("review", "open", "--coach", "C001", "--due", due)
+    assert opened.exit_code == 0 and opened.stdout == (
+        f"opened sitting 1: coach C001 (ada), ethics-review (form cycle-1), due {due}\n")
+    again = CliRunner().invoke(main, ["review", "open", "--coach", "C001", "--due", due])
+    assert again.exit_code == 2 and "coach C001: sitting 1 (cycle-1" in again.stderr and "one sitting at a time" in \
+        again.stderr
+    rows = list(csv.DictReader(io.StringIO(_run("review", "sittings").stdout)))
+    assert [(r["coach_id"], r["username"], r["form_id"], r["opened_by"], r["due"], r["state"]) for r in rows] == [
+        ("C001", "ada", "cycle-1", "sam", due, "open")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--coach", "C404", "--due", "2099-01-01"], "coach C404 is not on the course's roster"),
+    (["--coach", "C001"], "coach C001: --due YYYY-MM-DD is needed"),
+    ([], "name one coach (--coach C --due YYYY-MM-DD) or open from the office's list (--office)"),
+    (["--office"], "--office needs the office's list"),
+])
+def test_opening_a_sitting_wrongly_is_refused_in_one_line(here: Course, monkeypatch, args, message) -> None:
+    here.roster_file.write_text(ROSTER)
+    monkeypatch.delenv("TRAININGKIT_REVIEW_WINDOWS", raising=False)
+    result = CliRunner().invoke(main, ["review", "open", *args])
+    assert result.exit_code == 2 and result.stderr == f"Error: {message}" + result.stderr.split(message, 1)[1]
+    assert len(result.stderr.strip().splitlines()) == 1 and not (here.course_store / "sittings.jsonl").exists()
+
+
+def test_the_office_list_opens_sittings_from_the_command(here: Course, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from trainingkit.renewal.windows import Window, windows_csv
+
+    here.roster_file.write_text(ROSTER)
+    windows = tmp_path / "open.csv"
+    today = dt.date.today()
+    windows.write_text(windows_csv([Window("C001", today, today + dt.timedelta(days=30)),
+                                    Window("C777", today, today + dt.timedelta(days=30))]))
+    result = CliRunner().invoke(main, ["review", "open", "--office", "--windows", str(windows)])
+    assert result.exit_code == 0 and result.stdout.startswith("opened sitting 1: coach C001 (ada), ethics-review")
+    assert "not opened: coach C777: not on the course's roster" in result.stderr

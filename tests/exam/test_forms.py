@@ -153,3 +153,26 @@ def test_a_cut_score_is_not_moved_after_a_sitting_nor_set_without_raters(tmp_pat
     with pytest.raises(RegisterError, match="cycle 2's form is not fixed"):
         set_cut(register, bank, 2, panel, by="chair", reason="round 2", sittings=0)
     assert register.read_bytes() == before
+
+
+def test_a_parallel_form_replaces_nothing_and_the_next_periods_form_replaces_both(tmp_path: Path, setting) -> None:
+    """cycle 2 fixed as cycle 1's parallel form keeps cycle 1's period open; cycle 3's form closes it for both."""
+    import datetime as dt
+
+    from trainingkit.exam.forms import replaced_on
+
+    bank, plan = setting
+    register = tmp_path / "forms.yaml"
+    forms = assemble_cycles(bank, plan, [1, 2, 3])
+    fix_form(register, bank, forms[1], CutScore(71.0, None, "provisional"), on=dt.date(2026, 1, 1))
+    with pytest.raises(RegisterError, match="cycle 5 has no form of its own period fixed to be parallel to"):
+        fix_form(register, bank, forms[2], CutScore(72.0, None, "provisional"), parallel_to=5)
+    fix_form(register, bank, forms[2], CutScore(72.0, None, "provisional"), on=dt.date(2026, 2, 1), parallel_to=1)
+    fixed = read_register(register, bank)
+    assert fixed[2].parallel_to == 1 and replaced_on(fixed, 1) is None and replaced_on(fixed, 2) is None
+    fix_form(register, bank, forms[3], CutScore(70.0, None, "provisional"), on=dt.date(2028, 1, 1))
+    fixed = read_register(register, bank)
+    assert replaced_on(fixed, 1) == replaced_on(fixed, 2) == "2028-01-01" and replaced_on(fixed, 3) is None
+    register.write_text(register.read_text().replace("parallel_to: 1", "parallel_to: 2"))
+    with pytest.raises(RegisterError, match=r"forms\[2\]: parallel_to must name an earlier cycle"):
+        read_register(register, bank)

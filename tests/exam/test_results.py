@@ -111,3 +111,21 @@ def test_a_result_changed_after_its_release_adds_a_later_line(tmp_path: Path) ->
     outcome = record_results(register, [first, regraded])
     assert (outcome.added, outcome.already) == ((regraded,), 1)
     assert len(register.read_text().splitlines()) == 3
+
+
+def test_a_released_result_gives_the_coachs_submitted_sitting_its_result(course: Course, db_url: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """kofi's sitting of cycle 1, submitted, becomes a pass (75 against 72.1) when the result is recorded."""
+    import datetime as dt
+
+    from trainingkit.exam.sitting_register import SittingRegister, review_forms
+    from trainingkit.exam.sittings import submit
+
+    monkeypatch.delenv("TRAININGKIT_RESULTS", raising=False)
+    register = SittingRegister.of(course)
+    sitting = register.open(coach_id="C0042", username="kofi", forms=review_forms(course), on=dt.date(2026, 11, 30),
+                            due=dt.date(2027, 1, 31), by="sam")
+    register.submitted(submit(sitting, dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.timezone.utc)))
+    record_released(course=course, assignment_id="ethics-review", db_url=db_url)
+    (decided,) = register.sittings()
+    assert (decided.state, decided.score, decided.cut_score) == ("pass", 75.0, 72.1)

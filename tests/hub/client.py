@@ -334,16 +334,22 @@ def roster_of(tag: str, **counts: int) -> dict[str, str]:
 
 @contextmanager
 def running_hub(roster: dict[str, str], workdir: Path, *, tag: str | None = None,
-                options: tuple[str, ...] = (), db_url: str | None = None) -> Iterator[Hub]:
+                options: tuple[str, ...] = (), db_url: str | None = None,
+                coaches: dict[str, str] | None = None) -> Iterator[Hub]:
     """`trainingkit hub` for ``roster`` on a random port (with more ``options``); everything it made is removed after.
 
-    ``db_url`` is given to it as TRAININGKIT_DB_URL (the gradebook); without it, SQLite.
+    ``db_url`` is given to it as TRAININGKIT_DB_URL (the gradebook); without it, SQLite. ``coaches``
+    gives some trainees a coach id (``{username: coach_id}``).
     """
     from trainingkit.hub.run import free_port
 
     tag = tag or f"tk{secrets.token_hex(3)}"
     roster_file = workdir / "roster.csv"
-    roster_file.write_text("username,role,name\n" + "".join(f"{n},{r},Test {r} {n}\n" for n, r in roster.items()))
+    if coaches:
+        roster_file.write_text("username,role,name,coach_id\n" + "".join(
+            f"{n},{r},Test {r} {n},{coaches.get(n, '')}\n" for n, r in roster.items()))
+    else:
+        roster_file.write_text("username,role,name\n" + "".join(f"{n},{r},Test {r} {n}\n" for n, r in roster.items()))
     layout = HubLayout(Path("/var/tmp") / f"trainingkit-{tag}", f"{tag}-grader")
     port = free_port()
     log = workdir / "hub.log"

@@ -2,7 +2,8 @@
 about a minute), with its PostgreSQL gradebook when PostgreSQL is installed.
 
 One office account, two supervisors and thirty trainees (enough for a class submitting at
-once). Modules run in name order, and test_hub.py ends by stopping the hub with Ctrl-C: a
+once), two of them certified coaches (:data:`COACHES`). Modules run in name order, and
+test_hub.py ends by stopping the hub with Ctrl-C: a
 module that uses this hub must sort before it (test_course_service.py does). test_culling.py
 runs a hub of its own.
 """
@@ -20,6 +21,9 @@ from tests.pgserver import PostgresServer
 from trainingkit.hub import accounts
 
 TRAINEES = 30
+#: Trainees (by their place in ``hub.names("trainee")``) who are certified coaches, with their coach ids:
+#: names[6] and names[9], which no other hub test uses (test_course_sittings.py does).
+COACHES = {6: "C0007", 9: "C0010"}
 
 
 def _postgres_missing() -> str:
@@ -73,7 +77,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory, gradebook_server: PostgresServ
         pytest.skip(reason)
     roster = roster_of(f"tk{secrets.token_hex(3)}", office=1, supervisor=2, trainee=TRAINEES)
     db_url = gradebook_server.create_database() if gradebook_server else None
-    with running_hub(roster, tmp_path_factory.mktemp("hub"), db_url=db_url) as running:
+    trainees = sorted(name for name, role in roster.items() if role == "trainee")
+    coaches = {trainees[place]: coach_id for place, coach_id in COACHES.items()}
+    with running_hub(roster, tmp_path_factory.mktemp("hub"), db_url=db_url, coaches=coaches) as running:
         yield running
     assert not any(accounts.exists(user) for user in roster) and not running.layout.prefix.exists()
     assert subprocess.run(["getent", "group", running.layout.office_group], capture_output=True).returncode == 2

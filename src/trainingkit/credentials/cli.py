@@ -86,7 +86,7 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
     from trainingkit.credentials.keys import KeyFolderError
     from trainingkit.credentials.office import OfficeError, OfficeFolder, write_public
     from trainingkit.exam.certificate import CertificateError, certified_facts, review_event, write_pdf
-    from trainingkit.exam.forms import read_register
+    from trainingkit.exam.forms import read_register, replaced_on
 
     if os.environ.get(FORMS_ENV):  # the hub's office: the cut scores without the course (or its bank)
         course_root, forms_file = None, Path(os.environ[FORMS_ENV])
@@ -104,7 +104,7 @@ def issue(coach: str, name: str, cycle: int, score: float, on: dt.datetime | Non
         facts = certified_facts(
             coach_id=coach, name=name, cycle=cycle, score=score, cut_score=fixed[cycle].cut.percent,
             passed_on=on.date() if on else today, form_fixed_on=dt.date.fromisoformat(fixed[cycle].fixed_on),
-            next_form_fixed_on=dt.date.fromisoformat(fixed[cycle + 1].fixed_on) if cycle + 1 in fixed else None,
+            next_form_fixed_on=dt.date.fromisoformat(replaced) if (replaced := replaced_on(fixed, cycle)) else None,
             today=today)
         folder.check_outside(course_root)
         issuer = folder.issuer()

@@ -221,9 +221,12 @@ def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_st
                    "recorded with the date, --by and --why.")
 @click.option("--by", default="", metavar="NAME", help="Who sets the cut score (with --set-cut).")
 @click.option("--why", default="", metavar="REASON", help="Why the cut score changes (with --set-cut).")
+@click.option("--parallel-to", type=click.IntRange(min=1), default=None, metavar="CYCLE",
+              help="With --fix: a parallel form of CYCLE's period (a second form for review sittings), "
+                   "which replaces no form.")
 @RATINGS
 def review_form(cycle: int, fix: bool, reason: str | None, set_cut: bool, by: str, why: str,
-                ratings: tuple[Path, ...]) -> None:
+                parallel_to: int | None, ratings: tuple[Path, ...]) -> None:
     """Print the ethics review form of a renewal cycle as CSV: id,area,domain,kind,title."""
     from trainingkit.exam.angoff import RatingsError, cut_score
     from trainingkit.exam.forms import RegisterError, amend_form, fix_form
@@ -249,7 +252,7 @@ def review_form(cycle: int, fix: bool, reason: str | None, set_cut: bool, by: st
         except RatingsError as error:
             _refuse(f"cycle {cycle}'s form: {error}")
         try:
-            record = fix_form(course.forms_file, bank, form, cut)
+            record = fix_form(course.forms_file, bank, form, cut, parallel_to=parallel_to)
         except RegisterError as error:
             _refuse(error)
         click.echo(f"Fixed cycle {cycle}'s form with cut score {record.cut.percent:g}% ({record.cut.source}) "
@@ -356,7 +359,7 @@ def standard_setting(cycles_text: str, responses: Path | None, ratings: tuple[Pa
 
 @click.group("review")
 def review() -> None:
-    """The ethics review's results, for the certification office."""
+    """The ethics review: sittings per coach, and results for the certification office."""
 
 
 @review.command("results")
@@ -387,3 +390,94 @@ def review_results_command(assignment: str, students: tuple[str, ...]) -> None:
     for line in recorded.summary() or ["nothing to record"]:
         click.echo(line)
     click.echo(f"results register: {register_path(course)}")
+
+
+@review.command("open")
+@click.option("--coach", "coach_id", default=None, help="The coach's id (the roster's coach_id).")
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the sitting is due by, YYYY-MM-DD (the end of the coach's renewal window).")
+@click.option("--office", "from_office", is_flag=True,
+              help="Open a sitting for every coach the office's list of open renewal windows names.")
+@click.option("--windows", type=click.Path(dir_okay=False, path_type=Path), envvar="TRAININGKIT_REVIEW_WINDOWS",
+              default=None, help="The office's list [default: $TRAININGKIT_REVIEW_WINDOWS, set on the hub].")
+@click.option("--by", default=None, help="Who opens it [default: $JUPYTERHUB_USER or $USER].")
+def review_open(coach_id: str | None, due, from_office: bool, windows: Path | None, by: str | None) -> None:
+    """Open a review sitting: the coach is offered a form they never met, due by --due."""
+    import datetime as dt
+    import os
+
+    from trainingkit.exam.sitting_register import SittingRegister, open_from_office
+    from trainingkit.exam.sittings import SittingError
+    from trainingkit.renewal.windows import WindowsError, read_windows
+
+    course, coaches, forms = _sitting_course()
+    register, today = SittingRegister.of(course), dt.date.today()
+    if from_office == bool(coach_id):
+        _refuse("name one coach (--coach C --due YYYY-MM-DD) or open from the office's list (--office)")
+    try:
+        if from_office:
+            if windows is None:
+                _refuse("--office needs the office's list: --windows FILE or $TRAININGKIT_REVIEW_WINDOWS")
+            opened, skipped = open_from_office(register, windows=read_windows(windows), coaches=coaches,
+                                               forms=forms, on=today)
+        else:
+            if due is None:
+                _refuse(f"coach {coach_id}: --due YYYY-MM-DD is needed (the end of their renewal window)")
+            user = next((u for u, c in coaches.items() if c == coach_id), None)
+            if user is None:
+                _refuse(f"coach {coach_id} is not on the course's roster ({course.roster_file}); a sitting needs "
+                        "the coach's account")
+            opened = [register.open(coach_id=coach_id, username=user, forms=forms, on=today, due=due.date(),
+                                    by=by or os.environ.get("JUPYTERHUB_USER") or os.environ.get("USER", "supervisor"))]
+            skipped = []
+    except (SittingError, WindowsError) as error:
+        _refuse(error)
+    for sitting in opened:
+        click.echo(f"opened sitting {sitting.number}: coach {sitting.coach_id} ({sitting.username}), "
+                   f"{sitting.assignment_id} (form {sitting.form_id}), due {sitting.due}")
+    for reason in skipped:
+        click.echo(f"not opened: {reason}", err=True)
+    if not opened and not skipped:
+        click.echo("no sitting to open: every coach the office lists has one in progress or has passed")
+
+
+@review.command("sittings")
+def review_sittings() -> None:
+    """List the register of review sittings (CSV): who, which form, opened, due, submitted, result."""
+    from trainingkit.exam.sitting_register import SittingRegister, sitting_row
+    from trainingkit.exam.sittings import SittingError
+
+    course = _course_or_exit()
+    try:
+        sittings = SittingRegister.of(course).sittings()
+    except SittingError as error:
+        _refuse(error)
+    header = ["number", "coach_id", "username", "form_id", "assignment_id", "opened_on", "due", "opened_by",
+              "submitted_at", "score", "cut_score", "state"]
+    rows = [{name: "" if row[name] is None else str(row[name]) for name in header}
+            for row in map(sitting_row, sittings)]
+    click.echo(_csv(rows, header), nl=False)
+
+
+def _course_or_exit():
+    from trainingkit.course import Course
+
+    try:
+        return Course.locate()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _sitting_course():
+    """The course, its coaches (username -> coach id) and its review forms, or exit 2 naming the bad file."""
+    from trainingkit.assignments import AssignmentError
+    from trainingkit.bank import BankError
+    from trainingkit.exam.forms import RegisterError
+    from trainingkit.exam.results import ResultsError, coach_ids
+    from trainingkit.exam.sitting_register import review_forms
+
+    course = _course_or_exit()
+    try:
+        return course, coach_ids(course), review_forms(course)
+    except (AssignmentError, BankError, RegisterError, ResultsError) as error:
+        _refuse(error)

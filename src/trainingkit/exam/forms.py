@@ -1,7 +1,8 @@
 """Forms over the renewal cycles: the register of forms already given, checks and the report.
 
 ``coursework/forms.yaml`` registers each form once it is fixed (given to coaches): its cycle,
-items, cut score and how the cut score was set, and a hash of each item's content as fixed
+items, cut score and how the cut score was set, whether it is a parallel form of an earlier
+cycle's period (``parallel_to``: given in that period to coaches who sat its form already), and a hash of each item's content as fixed
 (:func:`content_hash`: what a coach reads and how it is scored). A fixed form never changes,
 whatever the bank becomes; later cycles are assembled around it, and
 :func:`frozen_content_problems` names every fixed item whose text has changed since. A change
@@ -87,6 +88,9 @@ class FixedForm:
     content: Mapping[str, str] = field(default_factory=dict)
     amendments: tuple[Amendment, ...] = ()
     cut_changes: tuple[CutChange, ...] = ()
+    #: The cycle whose period this form is a parallel form of (given in the same period, to coaches who
+    #: sat that cycle's form); None: the form of its own cycle's period.
+    parallel_to: int | None = None
 
     def changed_items(self, bank: Mapping[str, Vignette]) -> list[str]:
         """The form's items whose content in the bank differs from what was fixed."""
@@ -151,9 +155,24 @@ def read_register(path: Path, bank: Mapping[str, Vignette] | None) -> dict[int, 
         content = _hashes(raw.get("content"), where)
         if content and set(content) != set(items):
             raise RegisterError(f"{where}: content must hold a hash for each of the form's items and no other")
+        parallel_to = raw.get("parallel_to")
+        if parallel_to is not None and (not isinstance(parallel_to, int) or not 1 <= parallel_to < cycle
+                                        or parallel_to not in fixed or fixed[parallel_to].parallel_to is not None):
+            raise RegisterError(f"{where}: parallel_to must name an earlier cycle whose form is its period's own")
         fixed[cycle] = FixedForm(Form(cycle, items, fixed=True), cut, str(raw.get("fixed_on", "")), content,
-                                 _amendments(raw.get("amendments"), where), _cut_changes(raw.get("cut_changes"), where))
+                                 _amendments(raw.get("amendments"), where), _cut_changes(raw.get("cut_changes"), where),
+                                 parallel_to)
     return fixed
+
+
+def replaced_on(fixed: Mapping[int, FixedForm], cycle: int) -> str | None:
+    """The day a later period's form replaced ``cycle``'s period (its forms are given no more), or None.
+
+    A parallel form (``parallel_to``) belongs to an earlier cycle's period and replaces nothing."""
+    period = fixed[cycle].parallel_to or cycle
+    later = [record.fixed_on for number, record in fixed.items()
+             if number > period and record.parallel_to is None and number != cycle]
+    return min(later, default=None)
 
 
 def _write_register(path: Path, fixed: Mapping[int, FixedForm]) -> None:
@@ -161,8 +180,10 @@ def _write_register(path: Path, fixed: Mapping[int, FixedForm]) -> None:
     for cycle, record in sorted(fixed.items()):
         entry: dict[str, object] = {
             "cycle": cycle, "fixed_on": record.fixed_on, "cut_score": record.cut.percent,
-            "standard_error": record.cut.standard_error, "cut_source": record.cut.source,
-            "items": list(record.form.items), "content": dict(record.content)}
+            "standard_error": record.cut.standard_error, "cut_source": record.cut.source}
+        if record.parallel_to is not None:
+            entry["parallel_to"] = record.parallel_to
+        entry |= {"items": list(record.form.items), "content": dict(record.content)}
         if record.amendments:
             entry["amendments"] = [{"amended_on": a.on, "reason": a.reason,
                                     "items": {item: {"was": was, "now": now} for item, (was, now) in a.items.items()}}
@@ -175,13 +196,18 @@ def _write_register(path: Path, fixed: Mapping[int, FixedForm]) -> None:
 
 
 def fix_form(path: Path, bank: Mapping[str, Vignette], form: Form, cut: CutScore,
-             on: dt.date | None = None) -> FixedForm:
-    """Register ``form`` as given, with its items' content hashes; a cycle already registered is refused."""
+             on: dt.date | None = None, parallel_to: int | None = None) -> FixedForm:
+    """Register ``form`` as given, with its items' content hashes; a cycle already registered is refused.
+
+    ``parallel_to`` registers it as a parallel form of that earlier cycle's period (for review sittings:
+    a coach who did not pass one form sits another), which replaces nothing."""
     fixed = read_register(path, bank)
     if form.cycle in fixed:
         raise RegisterError(f"{path}: cycle {form.cycle}'s form is already fixed (on {fixed[form.cycle].fixed_on})")
+    if parallel_to is not None and (parallel_to not in fixed or fixed[parallel_to].parallel_to is not None):
+        raise RegisterError(f"{path}: cycle {parallel_to} has no form of its own period fixed to be parallel to")
     record = FixedForm(Form(form.cycle, form.items, fixed=True), cut, (on or dt.date.today()).isoformat(),
-                       {item: content_hash(bank[item]) for item in form.items})
+                       {item: content_hash(bank[item]) for item in form.items}, parallel_to=parallel_to)
     fixed[form.cycle] = record
     _write_register(path, fixed)
     return record

@@ -26,7 +26,8 @@ from trainingkit.course import Course
 from trainingkit.renewal.events import Event, EventKind
 
 __all__ = ["REGISTER_MODE", "NotAReviewForm", "Recorded", "ResultsError", "coach_ids", "form_id",
-           "record_released", "record_results", "register_path", "review_results"]
+           "record_released", "record_results", "record_sitting_results", "register_path",
+           "review_results"]
 
 #: The register is the grader's to write and the office's group's to read (on the hub).
 REGISTER_MODE = 0o640
@@ -162,4 +163,21 @@ def record_released(*, course: Course, assignment_id: str, db_url: str,
         return None
     register = register_path(course)
     register.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return record_results(register, events, skipped)
+    recorded = record_results(register, events, skipped)
+    record_sitting_results(course, events)
+    return recorded
+
+
+def record_sitting_results(course: Course, events: Sequence[Event]) -> None:
+    """Give each review sitting awaiting its result (in the course store's register, if there is one)
+    the released result of its coach and form: pass or fail by the form's cut score."""
+    from trainingkit.exam.sitting_register import SittingRegister
+    from trainingkit.exam.sittings import SittingError
+
+    register = SittingRegister.of(course)
+    if register.path.exists():
+        try:
+            register.record_results([(event.coach_id, str(event.form), float(event.score or 0.0),
+                                      float(event.cut_score or 0.0)) for event in events])
+        except SittingError as error:
+            raise ResultsError(f"the results register has them, but the sittings were not closed: {error}") from None

@@ -130,9 +130,12 @@ class ServiceSubmit(ExchangeSubmit, ServiceExchange):
         folder = self.local_dir(assignment_id)
         if not folder.is_dir():
             self.fail(f"{assignment_id}: nothing to submit in {folder}; fetch the assignment first")
-        released = {item["assignment_id"]: item["notebooks"] for item in self.call("GET", "assignments")["assignments"]}
-        if assignment_id not in released:
+        listed = {item["assignment_id"]: item for item in self.call("GET", "assignments")["assignments"]}
+        if assignment_id not in listed:
             self.fail(f"{assignment_id} is not an assignment released to you")
+        if listed[assignment_id].get("closed"):  # a review sitting already submitted: the service says why
+            self.fail(listed[assignment_id]["closed"])
+        released = {aid: item["notebooks"] for aid, item in listed.items()}
         try:
             answers = read_own_file(folder / ANSWERS_FILE, MAX_ANSWERS_BYTES)
             notebooks = {name: read_own_file(folder / name, MAX_NOTEBOOK_BYTES) for name in released[assignment_id]}
@@ -169,7 +172,11 @@ class ServiceList(ExchangeList, ServiceExchange):
             if wanted not in ("*", assignment_id):
                 continue
             local = self.local_dir(assignment_id)
+            if item.get("closed") and not local.is_dir():
+                continue  # a review sitting submitted from elsewhere: nothing to fetch
             info = {"course_id": self.course_id, "assignment_id": assignment_id}
+            if item.get("due"):  # a review sitting's due date (the end of the coach's renewal window)
+                info["due_date"] = item["due"]
             if local.is_dir():
                 info |= {"status": "fetched", "path": str(local.resolve()),
                          "notebooks": [{"notebook_id": p.stem, "path": str(p.resolve())}
@@ -178,7 +185,8 @@ class ServiceList(ExchangeList, ServiceExchange):
                 info |= {"status": "released", "path": assignment_id,
                          "notebooks": [{"notebook_id": Path(name).stem, "path": name} for name in item["notebooks"]]}
             assignments.append(info)
-            self.log.info("%s %s%s", self.course_id, assignment_id,
+            self.log.info("%s %s%s%s", self.course_id, assignment_id,
+                          f" (due {item['due']})" if item.get("due") else "",
                           " (already downloaded)" if local.is_dir() else "")
         return assignments
 

@@ -173,6 +173,7 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> No
         # its private certification folder, and the cut scores it issues against (no course here)
         spawner.environment["TRAININGKIT_OFFICE"] = str(home / ".trainingkit" / "office")
         spawner.environment["TRAININGKIT_FORMS"] = str(layout.office_forms)
+        spawner.environment["TRAININGKIT_REVIEW_WINDOWS"] = str(layout.review_windows)  # `renewal windows`
 
 
 def configure_hub(c: Any, settings: HubSettings) -> None:

@@ -14,8 +14,9 @@ and never touches trainees' work, the gradebook or a password already given.
    roster names), and the roster's accounts with first passwords (returned, to be shown
    once: no file keeps them);
 5. the office's folder for the results register (and a copy of the fixed forms register): the
-   grader's, readable by the office's group; and the certification body's published folder,
-   root's, which the office's group writes and everyone reads.
+   grader's, readable by the office's group; the folder where the office publishes its open renewal
+   windows for the grader; and the certification body's published folder, root's, which the
+   office's group writes and everyone reads.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def grader_environment(layout: HubLayout, db_url: str | None = None) -> dict[str
            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
            "LANG": "C.UTF-8",
-           "TRAININGKIT_RESULTS": str(layout.results_register)}
+           "TRAININGKIT_RESULTS": str(layout.results_register),
+           "TRAININGKIT_REVIEW_WINDOWS": str(layout.review_windows)}
     if db_url:
         env["TRAININGKIT_DB_URL"] = db_url
     return env
@@ -224,6 +226,16 @@ def ensure_office_folder(layout: HubLayout, members: Sequence[Member]) -> None:
 # --- end of the office's results register ---
 
 
+def ensure_windows_folder(layout: HubLayout) -> None:
+    """``PREFIX/windows``: the grader's, group GRADER-office, 2770, so the office publishes its list of open
+    renewal windows there (0644) and the grader reads it, while trainees cannot enter (issue 20)."""
+    folder = layout.windows_dir
+    folder.mkdir(exist_ok=True)
+    os.chown(folder, pwd.getpwnam(layout.grader).pw_uid, grp.getgrnam(layout.office_group).gr_gid,
+             follow_symlinks=False)
+    os.chmod(folder, 0o2770)
+
+
 def ensure_published_folder(layout: HubLayout) -> None:
     """``PREFIX/published``: root's, group GRADER-office, 2775, so the office publishes its issuer
     profile, status list and credentials there and everyone on the machine can verify a code."""
@@ -269,5 +281,6 @@ def deploy(*, layout: HubLayout, project: Course, members: Sequence[Member], db_
     say(f"Checking the roster's {len(members)} accounts")
     made = accounts.ensure_accounts(members, home_base=home_base)
     ensure_office_folder(layout, members)
+    ensure_windows_folder(layout)
     ensure_published_folder(layout)
     return made

@@ -12,6 +12,10 @@ PREFIX/                      root, 0755
                              the office reads and no trainee can (trainingkit.exam.results)
     forms.yaml               a copy of the course's fixed forms register (0640), for the cut scores
                              the office's `trainingkit certificate issue` signs against
+  windows/                   the grader's, group GRADER-office, 2770: the office writes, the grader reads:
+    open.csv                 the office's list of open renewal windows (0644; only the grader and the
+                             office's group can enter the folder), which offers coaches review sittings
+                             (trainingkit.renewal.windows)
   published/                 root's, group GRADER-office, 2775: the certification body's public files
                              (issuer profile, status list, credentials/CODE.json), 0644, which the
                              office writes and everyone on the machine reads (trainingkit.credentials)
@@ -102,6 +106,16 @@ class HubLayout:
     def office_forms(self) -> Path:
         """The office's copy of the course's fixed forms register (cut scores for certificates)."""
         return self.office_dir / "forms.yaml"
+
+    @property
+    def windows_dir(self) -> Path:
+        """The office's folder for the course: the office writes into it, the grader reads from it."""
+        return self.prefix / "windows"
+
+    @property
+    def review_windows(self) -> Path:
+        """The office's list of open renewal windows (trainingkit.renewal.windows)."""
+        return self.windows_dir / "open.csv"
 
     @property
     def published_dir(self) -> Path:

@@ -72,6 +72,31 @@ def status_command(
         click.echo(text, nl=False)
 
 
+@renewal.command("windows")
+@_events_option
+@click.option("--on", "on", type=_DATE, default=None, help="The day to read the windows on [default: today].")
+@click.option("--publish", type=click.Path(dir_okay=False, path_type=Path), envvar="TRAININGKIT_REVIEW_WINDOWS",
+              default=None, help="Write the list here for the course (readable by its grader), atomically "
+                                 "[default: $TRAININGKIT_REVIEW_WINDOWS, set on the hub; unset: print it].")
+@_results_option
+def windows_command(events: Path, on: datetime | None, publish: Path | None, results: Path | None) -> None:
+    """List the coaches whose renewal review is due (coach_id,window_opens_on,due) and publish it to the
+    course, which offers each of them a review sitting due by that day."""
+    from .commands import run_windows
+
+    try:
+        text = run_windows(events=events, on=_day(on), publish=publish, results=results)
+    except EventLogError as error:
+        raise RenewalInputError(str(error)) from None
+    except OSError as error:
+        raise RenewalInputError(f"{publish}: cannot publish the list ({error.strerror}); nothing was changed") \
+            from None
+    if publish is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"published {text.count(chr(10)) - 1} open renewal window(s) to {publish}")
+
+
 @renewal.command("report")
 @_events_option
 @click.option("--on", "on", required=True, type=_DATE, help="Date to report on.")

@@ -19,7 +19,7 @@ from .reviews import ReviewAttempts, review_attempts
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "timeline_png", "write_report"]
+__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "run_windows", "timeline_png", "write_report"]
 
 #: What :func:`run_report` writes about credentials when given the office's folder.
 CREDENTIAL_CHANGES = "credential-changes.txt"
@@ -61,6 +61,21 @@ def run_status(
     text = status_csv(table)
     if output is not None:
         write_private(output, text)
+    return text
+
+
+def run_windows(*, events: Path, on: date, publish: Path | None = None, results: Path | None = None,
+                rules: RenewalRules = DEFAULT_RULES) -> str:
+    """The office's list of open renewal windows on ``on`` (CSV); also published to ``publish`` if given:
+    replaced in one rename, and readable by the course's grader account (0644 in a folder only the
+    grader and the office's group can enter)."""
+    from trainingkit.answers import write_atomically
+
+    from .windows import open_windows, windows_csv
+
+    text = windows_csv(open_windows(load_statuses(events=events, on=on, results=results, rules=rules)))
+    if publish is not None:
+        write_atomically(publish, text, mode=0o644)
     return text
 
 

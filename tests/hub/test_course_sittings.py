@@ -1,0 +1,150 @@
+"""Review sittings on a real hub: a coach is offered their own form, due when their window ends, once.
+
+The session's shared hub (tests/hub/conftest.py) has two certified coaches (trainees with a
+coach id); every other trainee has none. A supervisor opens a sitting with the grader's command,
+the office offers one through its published list of open renewal windows, coaches fetch and
+submit with nbgrader's own commands in their own kernels, and the grader collects, grades and
+releases feedback with nbgrader's. Sorts before test_hub.py, which stops the hub.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import requests
+
+from tests.hub.client import Hub, HubUser
+from tests.hub.conftest import COACHES
+from trainingkit.exam.sitting_register import SittingRegister
+from trainingkit.exchange.store import CourseStore
+
+pytestmark = pytest.mark.hub
+
+FIRST, SECOND = "ethics-review", "ethics-review-2"
+DUE = "2027-03-31"
+
+
+def _coach(hub: Hub, place: int) -> HubUser:
+    """The trainee at ``place`` (a key of COACHES), logged in with a token."""
+    person = hub.user("trainee", place + 1)
+    person.make_token()
+    return person
+
+
+def _listed(hub: Hub, person: HubUser) -> dict[str, dict]:
+    response = requests.get(f"{hub.url}{hub.layout.course_service_prefix}api/assignments", headers=person.headers)
+    assert response.status_code == 200, response.text
+    return {item["assignment_id"]: item for item in response.json()["assignments"]}
+
+
+def _nbgrader(person: HubUser, *args: str) -> tuple[int, str]:
+    printed, error = person.kernel().run(
+        "import json, os, subprocess\n"
+        f"r = subprocess.run(['nbgrader', *{list(args)!r}], capture_output=True, text=True, "
+        "cwd=os.path.expanduser('~'))\nprint(json.dumps([r.returncode, r.stdout + r.stderr]))", timeout=180)
+    assert error == "", error
+    code, output = json.loads(printed.strip().splitlines()[-1])
+    return code, output
+
+
+def _grader(hub: Hub, *args: str) -> str:
+    done = hub.as_grader(*args)
+    assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-3000:])
+    return done.stdout + done.stderr
+
+
+def _sittings(hub: Hub, coach_id: str) -> list:
+    return [s for s in SittingRegister.of(hub.layout.course).sittings() if s.coach_id == coach_id]
+
+
+@pytest.fixture(scope="module")
+def coach(hub: Hub) -> HubUser:
+    """Coach C0007, with a sitting a supervisor opened (the grader's `trainingkit review open`)."""
+    _grader(hub, "trainingkit", "review", "open", "--coach", COACHES[6], "--due", DUE, "--by", hub.names("supervisor")[0])
+    person = _coach(hub, 6)
+    person.start_server()
+    return person
+
+
+def test_a_coach_sees_their_review_with_its_due_date_and_a_trainee_without_a_coach_id_does_not(
+        hub: Hub, coach: HubUser) -> None:
+    """The coach is listed the first form, due 2027-03-31 (also in `nbgrader list`), never the second; a
+    trainee without a coach id is listed neither and cannot fetch one."""
+    listed = _listed(hub, coach)
+    assert listed[FIRST]["due"] == DUE and SECOND not in listed and "practice-foundations" in listed
+    code, output = _nbgrader(coach, "list")
+    assert code == 0 and f"{FIRST} (due {DUE})" in output and SECOND not in output, output
+    trainee = hub.user("trainee", 4)
+    trainee.make_token()
+    assert not {FIRST, SECOND} & set(_listed(hub, trainee))
+    fetch = requests.get(f"{hub.url}{hub.layout.course_service_prefix}api/assignments/{FIRST}", headers=trainee.headers)
+    assert fetch.status_code == 404 and fetch.json()["error"] == f"{FIRST!r} is not an assignment released to you"
+
+
+def test_one_submission_closes_the_sitting_and_a_second_is_refused_with_a_plain_message(
+        hub: Hub, coach: HubUser) -> None:
+    """The fetched notebook opens with the due date; the first `nbgrader submit` is kept and closes the
+    sitting; the second, and a direct call, are refused saying the first stands; one submission is kept."""
+    assert _nbgrader(coach, "fetch_assignment", FIRST)[0] == 0
+    printed, error = coach.kernel().run(
+        f"import json; nb = json.load(open('/home/{coach.name}/trauma-recovery-coaching/{FIRST}/{FIRST}.ipynb'))\n"
+        "print(nb['cells'][0]['source'])")
+    assert error == "" and "due by **Wednesday 31 March 2027**" in printed
+    code, output = _nbgrader(coach, "submit", FIRST)
+    assert code == 0 and "Submitted as:" in output, output
+    (sitting,) = _sittings(hub, COACHES[6])
+    assert sitting.state == "submitted"
+    code, output = _nbgrader(coach, "submit", FIRST)
+    assert code != 0 and "you already submitted this review on" in output and "Traceback" not in output, output
+    direct = requests.post(f"{hub.url}{hub.layout.course_service_prefix}api/submissions/{FIRST}",
+                           json={"answers": None, "notebooks": {}}, headers=coach.headers)
+    assert direct.status_code == 409 and "Your first submission stands" in direct.json()["error"]
+    assert len(CourseStore(hub.layout.course.course_store).submissions(coach.name, FIRST)) == 1
+
+
+def test_after_a_released_fail_the_offices_list_offers_the_other_form(hub: Hub, coach: HubUser) -> None:
+    """The empty submission is graded 0 and released (a fail on the form's cut score); the office publishes
+    its open windows; the coach is then offered the second form, due at their window's end, and the
+    other listed coach is offered a first sitting without any supervisor."""
+    _grader(hub, "nbgrader", "collect", FIRST, f"--student={coach.name}")
+    for step in ("autograde", "generate_feedback", "release_feedback"):
+        _grader(hub, "nbgrader", step, FIRST, f"--student={coach.name}")
+    assert [s.state for s in _sittings(hub, COACHES[6])] == ["fail"]
+
+    office = hub.user("office")
+    office.make_token()
+    office.start_server()
+    certified = (dt.date.today() - dt.timedelta(days=2 * 365 - 30)).isoformat()
+    log = f"/home/{office.name}/sittings-test-coaches.csv"
+    printed, error = office.kernel().run(
+        "import os, subprocess\n"
+        f"log = {log!r}\n"
+        f"for coach in {sorted(COACHES.values())!r}:\n"
+        "    subprocess.run(['trainingkit', 'renewal', 'record', '--events', log, '--coach', coach, '--date', "
+        f"{certified!r}, '--event', 'certified'], check=True, capture_output=True)\n"
+        "r = subprocess.run(['trainingkit', 'renewal', 'windows', '--events', log], capture_output=True, text=True)\n"
+        "os.unlink(log)\nprint(r.returncode, r.stdout.strip(), r.stderr.strip())")
+    assert error == "" and printed.startswith(f"0 published 2 open renewal window(s) to {hub.layout.review_windows}"), \
+        printed
+
+    listed = _listed(hub, coach)
+    (first, second) = _sittings(hub, COACHES[6])
+    assert (second.form_id, second.assignment_id, second.opened_by) == ("cycle-2", SECOND, "office")
+    assert listed[SECOND]["due"] == second.due.isoformat() and FIRST not in listed
+    assert first.form_id == "cycle-1"
+    other = _coach(hub, 9)
+    assert _listed(hub, other)[FIRST]["due"] == second.due.isoformat() and SECOND not in _listed(hub, other)
+
+
+def test_a_trainee_cannot_read_the_register_of_sittings_or_the_offices_list(hub: Hub, coach: HubUser) -> None:
+    """The register is in the grader's store and the list in the office's folder for the grader: a
+    coach's own kernel is refused both."""
+    register, windows = SittingRegister.of(hub.layout.course).path, hub.layout.review_windows
+    assert register.exists() and windows.exists()
+    printed, error = coach.kernel().run(
+        "for path in (" + ", ".join(repr(str(p)) for p in (register, windows)) + "):\n"
+        "    try:\n        open(path).read(1); print('read')\n"
+        "    except OSError as e:\n        print(type(e).__name__)")
+    assert (printed.split(), error) == (["PermissionError", "PermissionError"], "")
