@@ -179,3 +179,12 @@ def test_a_reflection_that_would_overfill_the_answers_file_is_refused_and_the_tr
     box.value = "y" * (room + 1)
     assert path.read_bytes() == before
     assert "(scope-099) was not saved" in status.value and "by at least 1 characters" in status.value
+
+
+def test_an_empty_reflection_says_it_is_saved_as_the_trainee_writes(tmp_path: Path) -> None:
+    """A reflection's line before anything is written speaks of writing, not of choosing."""
+    import ipywidgets
+
+    widget = reflection("refl-001", question="What did you notice?", folder=tmp_path)
+    lines = " ".join(w.value for w in _find(widget, ipywidgets.HTML))
+    assert "saved as you write" in lines and "choose" not in lines
