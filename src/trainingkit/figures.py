@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ class Picture:
     HTML (its ``data:`` address survives JupyterLab's sanitiser); ``alt`` is escaped.
     """
 
-    png: bytes
+    png: bytes = field(repr=False)
     alt: str
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -30,9 +30,10 @@ class Picture:
 
 def renewal_timeline(certified_on: date = date(2025, 4, 10)) -> Any:
     """One example coach's two-year cycle: window, expiry, six months, then supervision."""
-    from matplotlib.figure import Figure
+    import io
 
-    from trainingkit.renewal.plots import png_bytes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     expires_on = certified_on + relativedelta(years=2)
     window_opens = expires_on - relativedelta(days=90)
@@ -65,5 +66,7 @@ def renewal_timeline(certified_on: date = date(2025, 4, 10)) -> Any:
            "After that, six hours of one-to-one supervision are needed as well.")
     from IPython.display import display
 
-    display(Picture(png_bytes(figure), alt))
+    png = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(png)  # no pyplot: no global backend, no window left open
+    display(Picture(png.getvalue(), alt))
     return None
