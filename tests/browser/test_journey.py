@@ -28,6 +28,9 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
+#: The live region trainingkit's extension says the Assignments panel's outcomes in.
+ANNOUNCER = "#tk-assignments-announcer"
+
 REFLECTION = ("Coaching works beside therapy: it looks at the present and builds on strengths. "
               "I would not process trauma memories or diagnose, and I would help anyone in crisis "
               "reach a therapist.")
@@ -67,6 +70,7 @@ def fetched(page, lab, items: list[Vignette]) -> Path:
     shot(page, "journey-01-assignments-panel")
     page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
         "button", name="Fetch").click()
+    page.locator(ANNOUNCER, has_text=f"Fetched {ASSIGNMENT}:").wait_for(state="attached")  # a screen reader hears it
     page.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
     page.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
     page.get_by_text(IDLE).wait_for()
@@ -173,9 +177,17 @@ def submitted(page, answered: Path, lab) -> Path:
     page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
         "button", name="Submit").first.click()
     page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first.wait_for()
+    page.locator(ANNOUNCER, has_text=f"Submitted {ASSIGNMENT} at ").wait_for(state="attached")
     shot(page, "journey-07-submitted")
     (submission,) = (lab.exchange / "trauma-recovery-coaching" / "inbound").iterdir()
     return submission
+
+
+def test_fetch_and_submit_are_told_to_a_screen_reader(submitted: Path, page) -> None:
+    """The Assignments panel's outcome is said in a polite live region: fetched, then submitted with its time."""
+    announcer = page.locator(ANNOUNCER)
+    assert announcer.get_attribute("role") == "status" and announcer.get_attribute("aria-live") == "polite"
+    assert announcer.text_content().startswith(f"Submitted {ASSIGNMENT} at 20")
 
 
 def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
