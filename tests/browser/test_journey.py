@@ -313,3 +313,15 @@ def test_the_feedback_reads_as_a_letter(feedback) -> None:
     assert text.index("What you did well") < text.index("Full marks")
     triangle = feedback.locator("details > summary").first.evaluate("e => getComputedStyle(e).display")
     assert triangle == "list-item"
+
+
+def test_the_keyboard_reaches_view_feedback_in_the_assignments_panel(feedback, page) -> None:
+    """nbgrader's "(view feedback)" link, which has no address, takes a Tab stop and opens with Enter."""
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser back at the top
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").wait_for(state="detached")
+    assignments_panel(page)
+    link = page.locator("#submitted_assignments_list a", has_text="view feedback").first
+    assert link.get_attribute("tabindex") == "0" and link.get_attribute("role") == "link"
+    link.focus()
+    page.keyboard.press("Enter")
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").wait_for()
