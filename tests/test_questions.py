@@ -261,3 +261,12 @@ def test_a_reflection_counts_its_words_as_the_trainee_types(tmp_path: Path) -> N
     assert "6 words" in count.value
     _find(widget, ipywidgets.Textarea)[0].value = "Pause."
     assert "1 word<" in count.value
+
+
+def test_an_empty_reflection_says_it_is_saved_as_the_trainee_writes(tmp_path: Path) -> None:
+    """A reflection's line before anything is written speaks of writing, not of choosing."""
+    import ipywidgets
+
+    widget = reflection("refl-001", question="What did you notice?", folder=tmp_path)
+    lines = " ".join(w.value for w in _find(widget, ipywidgets.HTML))
+    assert "saved as you write" in lines and "choose" not in lines

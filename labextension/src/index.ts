@@ -19,6 +19,8 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { Cell, CodeCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
+import announce from './announce';
+
 /** The tag `trainingkit build` gives every cell that only draws a widget. */
 const WIDGET_TAG = 'trainingkit-widget';
 /** The notebook metadata key `trainingkit build` writes (`{lesson: ...}` or `{assignment: ...}`). */
@@ -204,4 +206,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, announce];

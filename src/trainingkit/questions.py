@@ -32,6 +32,9 @@ from trainingkit.answers import (MAX_REFLECTION_CHARS, AnswersFileError, Answers
 #: Class names on every widget: steady hooks for styling and browser tests.
 CSS_CLASS = "tk-question"
 
+#: How long a trainee pauses typing before a reflection's save is announced (milliseconds).
+ANNOUNCE_PAUSE_MS = 1500
+
 #: Runs in the browser and watches for question widgets as they are drawn. For each one it
 #: names the group of options by the question (``aria-labelledby``), or ties a reflection's
 #: ``<label>`` to its text box; describes both by the hint and the "Saved at" line
@@ -40,11 +43,15 @@ CSS_CLASS = "tk-question"
 #: check's feedback (``role=status``; not a reflection's, which saves at every key); names
 #: "Check my answer" by its question; and keeps unmodified keys pressed inside a question
 #: from JupyterLab's notebook shortcuts (the arrows would select another cell, Enter would
-#: open the hidden code). A question it has finished is marked ``data-tk-ready``; one whose
-#: parts are not all drawn yet is tried again at the next change of the page.
+#: open the hidden code). A reflection gets a polite live region of its own, kept out of
+#: sight, that repeats its "Saved at" line once the trainee has paused for
+#: :data:`ANNOUNCE_PAUSE_MS` (so a screen reader hears that the text is saved, not every
+#: key). A question it has finished is marked ``data-tk-ready``; one whose parts are not all
+#: drawn yet is tried again at the next change of the page.
 BROWSER_SUPPORT = """
 (() => {
   if (window.trainingkitQuestions) { window.trainingkitQuestions.scan(); return; }
+  const ANNOUNCE_PAUSE_MS = %d;
   let count = 0;
   const idOf = (element) => element.id || (element.id = `tk-question-part-${++count}`);
   const keepKeys = (event) => {
@@ -64,6 +71,18 @@ BROWSER_SUPPORT = """
     control.setAttribute("aria-describedby", [hint, status].filter(Boolean).map(idOf).join(" "));
     if (typed) {
       prompt.htmlFor = idOf(control);
+      if (!box.querySelector(".tk-announce")) {
+        const announce = document.createElement("p");
+        announce.className = "tk-announce tk-visually-hidden";
+        announce.setAttribute("role", "status");
+        announce.setAttribute("aria-live", "polite");
+        box.append(announce);
+        let pause = null;
+        new MutationObserver(() => {
+          clearTimeout(pause);
+          pause = setTimeout(() => { announce.textContent = status.textContent.trim(); }, ANNOUNCE_PAUSE_MS);
+        }).observe(status, { childList: true, subtree: true, characterData: true });
+      }
     } else {
       control.setAttribute("aria-labelledby", idOf(prompt));
       control.setAttribute("role", box.classList.contains("tk-single") ? "radiogroup" : "group");
@@ -95,7 +114,7 @@ BROWSER_SUPPORT = """
   window.trainingkitQuestions = { scan };
   scan();
 })();
-"""
+""" % ANNOUNCE_PAUSE_MS
 
 
 #: ``{question id: callbacks}`` run after that question's answer is saved in this kernel.
@@ -141,19 +160,39 @@ def saved_label(saved_at: str, today: str | None = None) -> str:
     return f"{when.day} {when:%b %Y}, {when:%H:%M}"
 
 
-def _status_text(saved_at: str | None, note: str = "") -> str:
+#: A reflection's line before anything is written: it saves as the trainee types, not on a choice.
+NOT_WRITTEN_YET = "Not answered yet. Your reflection is saved as you write."
+
+
+def _status_text(saved_at: str | None, note: str = "", empty: str = "") -> str:
     if note:
         return f"<span class='tk-status-note'>&#9888; {html.escape(note)}</span>"
     if saved_at:
         return f"<span class='tk-status-saved'>&#10003; Saved at {html.escape(saved_at)}. Your answer is kept even if you close this page.</span>"
-    return "<span class='tk-status-empty'>Not answered yet. Your answer is saved as soon as you choose.</span>"
+    return f"<span class='tk-status-empty'>{empty or 'Not answered yet. Your answer is saved as soon as you choose.'}</span>"
 
 
-#: Styles of the widgets: a reflection is written in the page's own font, not in code's; a
-#: question printed just above its box (in an assignment) is kept for screen readers only; the
-#: output that carries these styles and BROWSER_SUPPORT takes no room on the page.
+#: Styles of the widgets: a reflection is written in the page's own font, not in code's; an
+#: option's words wrap onto as many lines as they need and its row grows with them (ipywidgets
+#: keeps rows 20 px high and cuts a check box's words with "..."), each radio button and
+#: check box is a 24 px target with room between rows (WCAG 2.2, 2.5.8); the text box and the
+#: buttons show a 2 px focus ring in the theme's darkest brand colour (ipywidgets' light blue
+#: is 2.2:1 on white, and it turns the text box's outline off with !important; 1.4.11 asks
+#: 3:1); a question printed just above its box (in an
+#: assignment) is kept for screen readers only; the output that carries these styles and
+#: BROWSER_SUPPORT takes no room on the page.
 STYLES = """
 .tk-question textarea { font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
+.tk-question :is(.widget-radio, .widget-checkbox, .widget-radio-box, .widget-radio-box label, .widget-checkbox label) {
+  height: auto; max-width: 100%; white-space: normal; overflow: visible; text-overflow: clip; }
+.tk-question .widget-radio-box { margin-bottom: 0; gap: 6px; }
+.tk-question :is(.widget-radio-box label, .widget-checkbox label:has(input)) {
+  display: flex; align-items: flex-start; gap: 8px; min-height: 24px; line-height: 24px; }
+.tk-question :is(.widget-radio-box input, .widget-checkbox input[type=checkbox]) {
+  flex: none; width: 24px; height: 24px; margin: 0; align-self: flex-start; }
+.tk-question .tk-options > .widget-checkbox { width: auto; margin-bottom: 6px; }
+.tk-question :is(textarea, .jupyter-button, input):focus-visible:not(:disabled) {
+  outline: 2px solid var(--jp-brand-color0) !important; outline-offset: 2px; }
 .jp-OutputArea-child:has(.tk-support) { display: none; }
 .tk-visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -331,7 +370,7 @@ def reflection(question_id: str, *, question: str, folder: Path | str | None = N
                                description="", continuous_update=True,
                                layout=widgets.Layout(width="95%"))
     control.add_class("tk-text")
-    status = widgets.HTML(_status_text(saved_at if saved else None, note))
+    status = widgets.HTML(_status_text(saved_at if saved else None, note, NOT_WRITTEN_YET))
     save = _saver(question_id, path, status)
     count = widgets.HTML(word_count_text(control.value))
     count.add_class("tk-word-count")

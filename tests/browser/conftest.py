@@ -307,23 +307,31 @@ def assignments_panel(page) -> None:
     page.locator("#submitted_assignments_list_loading").wait_for(state="hidden")
 
 
-def axe_violations(page, axe: Path, include: list[str], exclude: list[str] = ()) -> list[dict]:
+#: axe-core's rules for WCAG 2.2 level AA (2.2's own, such as target-size, are off by default).
+WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, axe: Path, include: list[str], exclude: list[str] = (),
+                   tags: list[str] = ()) -> list[dict]:
     """axe-core's serious and critical violations within ``include`` (CSS selectors).
 
-    The run is started, then waited for with a timeout, so a page that cannot run it fails
-    the test instead of hanging it.
+    ``tags`` runs only the rules carrying them (for instance :data:`WCAG22_AA`); none runs
+    axe's default set. The run is started, then waited for with a timeout, so a page that
+    cannot run it fails the test instead of hanging it.
     """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe))
-    page.evaluate("""([include, exclude]) => {
+    page.evaluate("""([include, exclude, tags]) => {
         window.trainingkitAxe = null;
         const context = {include: include.map((s) => [s]), exclude: exclude.map((s) => [s])};
-        axe.run(context, {resultTypes: ["violations"]}).then(
+        const options = {resultTypes: ["violations"]};
+        if (tags.length) { options.runOnly = {type: "tag", values: tags}; }
+        axe.run(context, options).then(
             (result) => { window.trainingkitAxe = result.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map((n) => n.target.join(" ") + " :: " + n.html.slice(0, 200))})); },
             (error) => { window.trainingkitAxe = [{id: "axe-error", impact: "critical", help: String(error), nodes: []}]; });
-    }""", [include, list(exclude)])
+    }""", [include, list(exclude), list(tags)])
     found = page.wait_for_function("() => window.trainingkitAxe", timeout=90_000).json_value()
     return [violation for violation in found if violation["impact"] in ("serious", "critical")]
 

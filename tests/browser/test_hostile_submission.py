@@ -23,7 +23,7 @@ from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.simulate import answers_for, write_submission
 
-from tests.browser.conftest import ASSIGNMENT, formgrader_button, new_page, shot
+from tests.browser.conftest import ASSIGNMENT, WCAG22_AA, axe_violations, formgrader_button, new_page, shot
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +123,18 @@ def test_the_formgrader_view_asks_no_other_site_for_mathjax(formgrader_view) -> 
     """The graded submission page loads nothing from outside the lab (nbconvert's MathJax CDN included)."""
     outside = [url for _, url in formgrader_view["watched"].requests if not url.startswith(("http://127.0.0.1", "data:"))]
     assert outside == []
+
+
+def test_every_box_the_supervisor_fills_in_is_named_by_its_item(formgrader_view, axe_script: Path) -> None:
+    """Each score, extra-credit and comment box on the grading page is named by its item; axe finds nothing serious there."""
+    page = formgrader_view["page"]
+    names = page.locator("input.score, input.extra-credit, textarea.comment").evaluate_all(
+        "(boxes) => boxes.map((box) => box.getAttribute('aria-label') || '')")
+    assert names and all(names), names
+    assert any(name.startswith("Score for ") and ", out of " in name for name in names)
+    violations = axe_violations(page, axe_script, [".nbgrader_cell .panel-heading", ".nbgrader_cell .panel-footer"],
+                                tags=WCAG22_AA)
+    assert violations == [], violations
 
 
 def test_the_supervisor_reads_the_reflection_as_plain_text(formgrader_view) -> None:

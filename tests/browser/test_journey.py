@@ -28,6 +28,9 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
+#: The live region trainingkit's extension says the Assignments panel's outcomes in.
+ANNOUNCER = "#tk-assignments-announcer"
+
 REFLECTION = ("Coaching works beside therapy: it looks at the present and builds on strengths. "
               "I would not process trauma memories or diagnose, and I would help anyone in crisis "
               "reach a therapist.")
@@ -67,6 +70,7 @@ def fetched(page, lab, items: list[Vignette]) -> Path:
     shot(page, "journey-01-assignments-panel")
     page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
         "button", name="Fetch").click()
+    page.locator(ANNOUNCER, has_text=f"Fetched {ASSIGNMENT}:").wait_for(state="attached")  # a screen reader hears it
     page.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
     page.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
     page.get_by_text(IDLE).wait_for()
@@ -174,9 +178,17 @@ def submitted(page, answered: Path, lab) -> Path:
     page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).get_by_role(
         "button", name="Submit").first.click()
     page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first.wait_for()
+    page.locator(ANNOUNCER, has_text=f"Submitted {ASSIGNMENT} at ").wait_for(state="attached")
     shot(page, "journey-07-submitted")
     (submission,) = (lab.exchange / "trauma-recovery-coaching" / "inbound").iterdir()
     return submission
+
+
+def test_fetch_and_submit_are_told_to_a_screen_reader(submitted: Path, page) -> None:
+    """The Assignments panel's outcome is said in a polite live region: fetched, then submitted with its time."""
+    announcer = page.locator(ANNOUNCER)
+    assert announcer.get_attribute("role") == "status" and announcer.get_attribute("aria-live") == "polite"
+    assert announcer.text_content().startswith(f"Submitted {ASSIGNMENT} at 20")
 
 
 def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
@@ -323,3 +335,15 @@ def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab)
     shot(page, "journey-11-summary-in-notebook")
     text = returned.inner_text()
     assert re.search(r"Your score: [\d.]+ of [\d.]+ points", text) and "What you did well" in text
+
+
+def test_the_keyboard_reaches_view_feedback_in_the_assignments_panel(feedback, page) -> None:
+    """nbgrader's "(view feedback)" link, which has no address, takes a Tab stop and opens with Enter."""
+    page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser back at the top
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").wait_for(state="detached")
+    assignments_panel(page)
+    link = page.locator("#submitted_assignments_list a", has_text="view feedback").first
+    assert link.get_attribute("tabindex") == "0" and link.get_attribute("role") == "link"
+    link.focus()
+    page.keyboard.press("Enter")
+    page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").wait_for()

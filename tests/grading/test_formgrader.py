@@ -56,3 +56,30 @@ def test_make_lab_switches_the_extension_on(course_copy, tmp_path: Path) -> None
     env = write_jupyter_config(course_copy, tmp_path / "jupyter")
     server = json.loads((Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"][SERVER_EXTENSION] is True
+
+
+def test_the_grading_page_names_every_box_a_supervisor_fills_in_by_its_item() -> None:
+    """With the course's formgrade template, each score, extra-credit and comment box carries a label naming its item."""
+    import re
+
+    import nbformat
+    import nbgrader
+    from nbconvert import HTMLExporter
+
+    from trainingkit.grading import config
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    exporter = HTMLExporter(template_name="trainingkit-formgrade",
+                            extra_template_basedirs=[str(formgrader / "templates"),
+                                                     str(Path(config.__file__).with_name("templates"))],
+                            extra_template_paths=[str(formgrader / "templates")])
+    graded = {"grade": True, "solution": True, "grade_id": "refl-001", "points": 2, "schema_version": 3}
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("My reflection", metadata={"nbgrader": graded}),
+        nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {**graded, "solution": False, "grade_id": "code-1",
+                                                                    "points": 1}})])
+    page, _ = exporter.from_notebook_node(notebook, resources={"base_url": "", "index": 0, "total": 1})
+    boxes = re.findall(r"<(?:input|textarea)[^>]*>", page)
+    assert len(boxes) == 5 and all("aria-label=" in box for box in boxes), boxes
+    assert '<input aria-label="Score for refl-001, out of 2.0" class="score tabbable"' in page
+    assert 'aria-label="Comment on refl-001"' in page and 'aria-label="Extra credit for code-1"' in page

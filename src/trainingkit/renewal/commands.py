@@ -19,7 +19,8 @@ from .reviews import ReviewAttempts, review_attempts
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "run_windows", "timeline_png", "write_report"]
+__all__ = ["REPORT_FILES", "run_report", "run_status", "run_timeline", "run_windows", "timeline_picture",
+           "timeline_png", "write_report"]
 
 #: What :func:`run_report` writes about credentials when given the office's folder.
 CREDENTIAL_CHANGES = "credential-changes.txt"
@@ -213,7 +214,13 @@ def timeline_png(log: EventLog, *, coach_id: str, until: date, rules: RenewalRul
 
     Raises :class:`EventLogError` if the log never names the coach, or not on or before ``until``.
     """
-    from .plots import png_bytes, timeline_figure
+    return timeline_picture(log, coach_id=coach_id, until=until, rules=rules, pseudonym=pseudonym)[0]
+
+
+def timeline_picture(log: EventLog, *, coach_id: str, until: date, rules: RenewalRules = DEFAULT_RULES,
+                     pseudonym: str | None = None) -> tuple[bytes, str]:
+    """One coach's history as :func:`timeline_png` draws it, and the same history in words (its alt text)."""
+    from .plots import png_bytes, timeline_description, timeline_figure
 
     coach_events = log.events(coach_id)
     if not coach_events:
@@ -225,4 +232,5 @@ def timeline_png(log: EventLog, *, coach_id: str, until: date, rules: RenewalRul
         )
     shown = [event for event in coach_events if event.on <= until]
     title = f"Certification history of {pseudonym or coach_id}, through {until.isoformat()}"
-    return png_bytes(timeline_figure(title=title, spans=spans, events=shown, rules=rules))
+    return (png_bytes(timeline_figure(title=title, spans=spans, events=shown, rules=rules)),
+            timeline_description(title=title, spans=spans, events=shown))

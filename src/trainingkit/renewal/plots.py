@@ -21,7 +21,7 @@ from .history import StatusSpan
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import Status
 
-__all__ = ["STATUS_COLOURS", "png_bytes", "renewals_due_figure", "timeline_figure"]
+__all__ = ["STATUS_COLOURS", "png_bytes", "renewals_due_figure", "timeline_description", "timeline_figure"]
 
 #: One colour per status (colour-blind-safe Okabe-Ito palette, greys for no certification).
 STATUS_COLOURS: dict[Status, str] = {
@@ -121,6 +121,25 @@ def timeline_figure(
                 frameon=False)
     axes.grid(axis="x", alpha=0.3)
     return figure
+
+
+def timeline_description(*, title: str, spans: Sequence[StatusSpan], events: Sequence[Event]) -> str:
+    """What :func:`timeline_figure` shows, in words: the picture's text alternative.
+
+    Someone who cannot see the picture reads the same history: each status with its first
+    and last day, then each event on its day (a review with its score, cut score and result).
+    """
+    statuses = "; ".join(f"{span.status.value.replace('_', ' ')} from {span.starts_on.isoformat()} "
+                         f"to {span.ends_on.isoformat()}" for span in spans)
+    happened = []
+    for event in events:
+        words = f"{event.kind.value.replace('_', ' ')} on {event.on.isoformat()}"
+        result = event.review
+        if result is not None:
+            words += (f" (score {result.score:.1f} against cut score {result.cut_score:g}, "
+                      f"{'passed' if result.passed else 'not passed'})")
+        happened.append(words)
+    return f"{title}. Status: {statuses or 'none'}. Events: {'; '.join(happened) or 'none'}."
 
 
 def _lane_label(kind: EventKind, rules: RenewalRules) -> str:

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trainingkit.figures import Picture
+
 from .eventlog import EventLog, EventLogError
 from .events import EVENT_COLUMNS, LEGACY_CUT_SCORE
 from .reviews import ReviewAttempts
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BLANK_LOG",
     "Notice",
+    "Picture",
     "apply_committee",
     "Renewals",
     "coach_timeline",
@@ -371,7 +374,7 @@ def apply_committee(renewals: Renewals, credentials: str | Path | None = None) -
 
 def coach_timeline(renewals: Renewals) -> Any:
     """One coach's history through the day, as a picture; or a notice saying why there is none."""
-    from .commands import timeline_png
+    from .commands import timeline_picture
 
     if renewals.coach is None:
         return Notice("Set COACH to a coach id, such as \"C042\", to see that coach's history here.")
@@ -379,14 +382,12 @@ def coach_timeline(renewals: Renewals) -> Any:
     if nothing is not None:
         return nothing
     try:
-        png = timeline_png(renewals.log, coach_id=renewals.coach, until=renewals.on,  # type: ignore[arg-type]
-                           rules=renewals.rules)
+        png, alt = timeline_picture(renewals.log, coach_id=renewals.coach,  # type: ignore[arg-type]
+                                    until=renewals.on, rules=renewals.rules)
     except EventLogError as error:
         return Notice(f"No history to draw: {error.message}. Check COACH against the coach_id "
                       "column of the log.")
-    from IPython.display import Image
-
-    return Image(data=png, format="png")
+    return Picture(png, alt)
 
 
 def office_policy(rules: RenewalRules = DEFAULT_RULES) -> Notice:
