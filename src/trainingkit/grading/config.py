@@ -59,7 +59,11 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     # Feedback shows question text and results, not the code that draws the widgets. (No
     # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor
     # warned "display_data_priority not recognized" in every Generate Feedback dialog.)
-    c.GenerateFeedback.preprocessors = [GetGrades, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor]
+    # ReflectionScores adds each reflection's criterion scores and sum under its rubric heading.
+    from trainingkit.grading.reflections import ReflectionScores
+
+    c.GenerateFeedback.preprocessors = [GetGrades, ReflectionScores, TagRemovePreprocessor,
+                                        CSSHTMLHeaderPreprocessor]
     c.TagRemovePreprocessor.remove_input_tags = {"trainingkit-widget"}
     c.TagRemovePreprocessor.enabled = True
     # ...and reads as a letter: trainingkit's template over nbgrader's (grading/templates/),
