@@ -27,7 +27,9 @@ def _graded_notebook() -> nbformat.NotebookNode:
 
 def test_the_preprocessor_writes_the_breakdown_under_the_rubric_heading_only() -> None:
     """After GetGrades, the rubric heading cell gains the total and each criterion; other cells stay."""
-    notebook, _ = ReflectionScores().preprocess(_graded_notebook(), {})
+    preprocessor = ReflectionScores()
+    assert preprocessor.enabled  # nbconvert runs a disabled preprocessor as a no-op
+    notebook, _ = preprocessor(_graded_notebook(), {})
     heading = notebook.cells[0].source
     assert heading.startswith("Rubric of r-1") and "2 of 3 points" in heading and "* Criterion 2: 1 of 1" in heading
     assert [cell.source for cell in notebook.cells[1:]] == ["Criterion 1", "Criterion 2", "A plain cell"]

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nbconvert.exporters.exporter import ResourcesDict
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from trainingkit.criteria import item_of_cell
 
@@ -48,8 +48,11 @@ def reflection_lines(criteria: Sequence[CriterionScore]) -> str:
             f"criterion by criterion:\n\n{lines}\n")
 
 
-class ReflectionScores(Preprocessor):
-    """Add each reflection's criterion scores and total under its rubric heading (``ITEM-grade``)."""
+class ReflectionScores(NbGraderPreprocessor):
+    """Add each reflection's criterion scores and total under its rubric heading (``ITEM-grade``).
+
+    An nbgrader preprocessor, so it is enabled (nbconvert's own are off until configured on).
+    """
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         by_item: dict[str, list[CriterionScore]] = {}
