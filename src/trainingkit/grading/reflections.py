@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool
 
 from trainingkit.criteria import item_of_cell
 
@@ -48,11 +49,13 @@ def reflection_lines(criteria: Sequence[CriterionScore]) -> str:
             f"criterion by criterion:\n\n{lines}\n")
 
 
-class ReflectionScores(NbGraderPreprocessor):
+class ReflectionScores(Preprocessor):
     """Add each reflection's criterion scores and total under its rubric heading (``ITEM-grade``).
 
-    An nbgrader preprocessor, so it is enabled (nbconvert's own are off until configured on).
+    On by default: nbconvert runs a preprocessor that is not enabled as a no-op.
     """
+
+    enabled = Bool(True, help="Add the criterion lines to the letter.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         by_item: dict[str, list[CriterionScore]] = {}
