@@ -20,6 +20,7 @@ from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.bank.model import Kind, Vignette
 from trainingkit.course import COURSE_ID
+from trainingkit.criteria import criterion_cell
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
@@ -34,7 +35,6 @@ ANNOUNCER = "#tk-assignments-announcer"
 REFLECTION = ("Coaching works beside therapy: it looks at the present and builds on strengths. "
               "I would not process trauma memories or diagnose, and I would help anyone in crisis "
               "reach a therapist.")
-REFLECTION_POINTS = 5
 COMMENT = ("What you did well: you named what coaching offers and where it stops. "
            "To revisit: say how a client can come back to coaching after therapy.")
 
@@ -202,18 +202,28 @@ def _gradebook_url(lab) -> str:
     return f"sqlite:///{lab.course.coursework / 'gradebook.db'}"
 
 
-def _reflection_grade(lab, vignette: Vignette) -> tuple[float | None, str | None]:
+def _given(vignette: Vignette) -> dict[str, float]:
+    """What the supervisor scores each rubric criterion: full points, but nothing on the last."""
+    last = len(vignette.rubric)
+    return {criterion_cell(vignette.id, n): (c.points if n < last else 0.0)
+            for n, c in enumerate(vignette.rubric, start=1)}
+
+
+def _reflection_grade(lab, vignette: Vignette) -> tuple[dict[str, float | None], str | None]:
+    """Each criterion's manual score, and the comment on the first criterion."""
     from nbgrader.api import Gradebook
     from nbgrader.utils import get_username
 
     with Gradebook(_gradebook_url(lab)) as gradebook:
-        args = (vignette.id, ASSIGNMENT, ASSIGNMENT, get_username())
-        return gradebook.find_grade(*args).manual_score, gradebook.find_comment(*args).manual_comment
+        scores = {name: gradebook.find_grade(name, ASSIGNMENT, ASSIGNMENT, get_username()).manual_score
+                  for name in _given(vignette)}
+        first = criterion_cell(vignette.id, 1)
+        return scores, gradebook.find_comment(first, ASSIGNMENT, ASSIGNMENT, get_username()).manual_comment
 
 
 @pytest.fixture(scope="module")
 def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, object]:
-    """The supervisor collects and autogrades, grades the reflection in the formgrader, releases feedback."""
+    """The supervisor collects and autogrades, scores each rubric criterion in the formgrader, releases feedback."""
     lab.supervisor("collect", ASSIGNMENT)
     lab.supervisor("autograde", ASSIGNMENT, "--force")
     reflection = next(v for v in items if v.kind is Kind.REFLECTION)
@@ -228,18 +238,23 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
         formgrader.get_by_role("link", name="Submission #1").wait_for()
         headings = formgrader.locator("thead th").all_inner_texts()
         formgrader.get_by_role("link", name="Submission #1").click()
-        score = formgrader.locator(f"input.score#{reflection.id}")
-        cell = formgrader.locator(".nbgrader_cell", has=score)
-        rubric = cell.inner_text()
-        cell.scroll_into_view_if_needed()
-        comment = formgrader.locator(f"textarea#{reflection.id}-comment")
+        given = _given(reflection)
+        boxes = {name: formgrader.locator(f"input.score#{name}") for name in given}
+        cells = [formgrader.locator(".nbgrader_cell", has=box) for box in boxes.values()]
+        rubric = "\n".join(cell.inner_text() for cell in cells)
+        labels = [cell.locator(".nbgrader-label").inner_text() for cell in cells]
+        extra_credit_shown = formgrader.locator("input.extra-credit").evaluate_all(
+            "(inputs) => inputs.some((input) => input.offsetParent !== null)")
+        comment = formgrader.locator(f"textarea#{criterion_cell(reflection.id, 1)}-comment")
         deadline = time.monotonic() + 60
-        while _reflection_grade(lab, reflection) != (REFLECTION_POINTS, COMMENT) and time.monotonic() < deadline:
+        while _reflection_grade(lab, reflection) != (given, COMMENT) and time.monotonic() < deadline:
             # The formgrader fills its boxes from the gradebook once its page has loaded, which
             # can blank a value typed before that: a supervisor who sees it go types it again.
-            if score.input_value() != str(REFLECTION_POINTS):
-                score.fill(str(REFLECTION_POINTS))
-                score.press("Tab")
+            for name, box in boxes.items():
+                if box.input_value() != f"{given[name]:g}":
+                    box.scroll_into_view_if_needed()
+                    box.fill(f"{given[name]:g}")
+                    box.press("Tab")
             if comment.input_value() != COMMENT:
                 comment.fill(COMMENT)
                 comment.press("Tab")
@@ -249,24 +264,28 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
         supervisor.context.close()
     lab.supervisor("generate_feedback", ASSIGNMENT, "--force")
     lab.supervisor("release_feedback", ASSIGNMENT)
-    return {"reflection": reflection, "rubric": rubric, "headings": headings}
+    return {"reflection": reflection, "rubric": rubric, "headings": headings, "given": given, "labels": labels,
+            "extra_credit_shown": extra_credit_shown}
 
 
 def test_the_supervisor_grades_the_reflection_against_its_rubric(graded, lab) -> None:
-    """In the formgrader the supervisor sees the reflection's analytic rubric (criteria x levels) and records a score and a comment."""
+    """In the formgrader each rubric criterion has its levels and a score box of its own; the supervisor scores each and comments."""
     reflection = graded["reflection"]
     for criterion in reflection.rubric:
         assert criterion.criterion in graded["rubric"]
         assert criterion.levels, f"{reflection.id} has no analytic rubric levels"
         for level in criterion.levels:  # every level, with its points, for the supervisor to score against
             assert f"{level.points:g}: {level.description}" in graded["rubric"]
-    assert _reflection_grade(lab, reflection) == (REFLECTION_POINTS, COMMENT)
+    assert _reflection_grade(lab, reflection) == (graded["given"], COMMENT)
+    assert all(label.startswith("Rubric criterion") for label in graded["labels"]), graded["labels"]
+    assert not graded["extra_credit_shown"]
 
 
 def test_the_submission_list_speaks_of_points_lost_not_of_failed_tests(graded) -> None:
     """The formgrader's list of submissions has no "Tests Failed?" column, but "Points lost on a choice?"."""
     headings = [heading.strip() for heading in graded["headings"]]
-    assert "Points lost on a choice?" in headings
+    assert "Points lost on a choice?" in headings and "Reflections (rubric criteria)" in headings
+    assert not any(heading.endswith("Score") and heading != "Overall Score" for heading in headings), headings
     assert not any("test" in heading.lower() for heading in headings), headings
 
 
@@ -280,14 +299,20 @@ def feedback(page, graded):
     return frame
 
 
-def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, items: list[Vignette], plan) -> None:
-    """Returned feedback shows the total score, the supervisor's comment, and strengths before what to revisit."""
+def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, graded, items: list[Vignette],
+                                                                 plan) -> None:
+    """Returned feedback shows the total score, each criterion's score, the comment, and strengths before what to revisit."""
     text = feedback.locator("body").inner_text()
     automatic = sum(v.points for v in items if v.kind.is_choice and set(plan[v.id]) <= v.key)
     total, possible = map(float, re.search(r"Your score: ([\d.]+) of ([\d.]+) points", text).groups())
-    assert total == pytest.approx(automatic + REFLECTION_POINTS)
+    assert total == pytest.approx(automatic + sum(graded["given"].values()))
     assert possible == pytest.approx(sum(v.points for v in items))
     assert COMMENT in text
+    reflection = graded["reflection"]
+    assert f"Your supervisor's score: {sum(graded['given'].values()):g} of {reflection.points:g} points" in text
+    for number, criterion in enumerate(reflection.rubric, start=1):
+        assert f"Criterion {number}: {graded['given'][criterion_cell(reflection.id, number)]:g} of " \
+               f"{criterion.points:g}" in text
     summary = feedback.locator(".tk-summary").inner_text()
     assert summary.index("What you did well") < summary.index("What to revisit")
     assert "Not yet" in text and "Full marks" in text

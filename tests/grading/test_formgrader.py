@@ -1,4 +1,4 @@
-"""The formgrader's submission lists speak of points lost on a choice, not of failed tests."""
+"""The formgrader's lists speak the course's words: points lost on a choice, chosen answers and reflections."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from nbgrader.server_extensions.formgrader import handlers
 from trainingkit.grading.formgrader import SERVER_EXTENSION, Reworded, _load_jupyter_server_extension
 
 LISTS = ("gradebook_notebook_submissions.tpl", "manage_students_notebook_submissions.tpl")
+SCORE_LISTS = (*LISTS, "gradebook_notebooks.tpl", "manage_students_assignments.tpl")
 
 
 def test_nbgrader_templates_still_carry_the_headings_we_reword() -> None:
@@ -25,6 +26,16 @@ def test_the_reworded_lists_name_points_lost_and_no_tests() -> None:
     for name in LISTS:
         source, _, _ = environment.loader.get_source(environment, name)
         assert "Tests failed" not in source.lower() and "Points lost on a choice?" in source, name
+
+
+def test_the_reworded_lists_name_chosen_answers_and_reflections_not_code_or_tasks() -> None:
+    """No list says Code, Written or Task Score or Needs Manual Grade: chosen answers and reflections instead."""
+    environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
+    for name in SCORE_LISTS:
+        source, _, _ = environment.loader.get_source(environment, name)
+        for theirs in ("Code Score", "Written Score", "Task Score", "anual Grade?", "anual grade?"):
+            assert theirs not in source, (name, theirs)
+        assert "chosen answers" in source.lower() and "reflections (rubric criteria)" in source.lower(), name
 
 
 class _Server:

@@ -75,6 +75,7 @@ def graded(tmp_path_factory):
     from nbgrader.api import Gradebook
 
     from tests.conftest import copy_course
+    from trainingkit.criteria import criterion_cell
 
     course = copy_course(tmp_path_factory.mktemp("letter"))
     _run(course, "generate_assignment", ASSIGNMENT, "--force")
@@ -92,10 +93,12 @@ def graded(tmp_path_factory):
     (folder / "timestamp.txt").write_text("2026-12-05 21:12:22.972182 UTC")
     _run(course, "autograde", ASSIGNMENT)
     with Gradebook(f"sqlite:///{course.coursework / 'gradebook.db'}") as gradebook:
-        grade = gradebook.find_grade(reflections[0].id, ASSIGNMENT, ASSIGNMENT, "ada")
-        grade.manual_score = reflections[0].points - 1
-        comment = gradebook.find_comment(reflections[0].id, ASSIGNMENT, ASSIGNMENT, "ada")
-        comment.manual_comment = COMMENT
+        for number, criterion in enumerate(reflections[0].rubric, start=1):  # one point short on the first
+            cell = criterion_cell(reflections[0].id, number)
+            grade = gradebook.find_grade(cell, ASSIGNMENT, ASSIGNMENT, "ada")
+            grade.manual_score = criterion.points - (1 if number == 1 else 0)
+            if number == 1:
+                gradebook.find_comment(cell, ASSIGNMENT, ASSIGNMENT, "ada").manual_comment = COMMENT
         gradebook.db.commit()
     _run(course, "generate_feedback", ASSIGNMENT, "--force")
     letter = (course.coursework / "feedback" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
@@ -142,7 +145,7 @@ def test_a_graded_reflection_is_in_the_summary_with_the_supervisors_comment(grad
     assert "Written reflections are graded by your supervisor" not in reader.text
     for other in others:
         assert f"not yet graded: {other.title}" in summary or other.title in summary.split("not yet graded")[1]
-    assert f"Your supervisor's grade: {points}." in reader.text
+    assert f"Your supervisor's score: {points}" in reader.text
 
 
 def test_the_score_line_says_so_far_while_a_reflection_waits() -> None:

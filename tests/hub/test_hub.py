@@ -248,7 +248,8 @@ def _password(db_url: str) -> str:
 
 def test_a_supervisor_runs_grading_item_analysis_and_the_dashboard_in_the_course_service(hub: Hub) -> None:
     """In the course's formgrader service (as the grader), a supervisor opens the dashboard, and
-    `trainingkit grade`, `trainingkit items` and the dashboard notebook all run there."""
+    `trainingkit grade`, `trainingkit items` and the dashboard notebook all run there; the dashboard
+    says what it cannot see and shows no made-up coaches."""
     supervisor = hub.user("supervisor", 2)
     supervisor.make_token()
     service = hub.layout.service_prefix
@@ -262,12 +263,18 @@ def test_a_supervisor_runs_grading_item_analysis_and_the_dashboard_in_the_course
         "print(getpass.getuser())\n"
         f"for command in {commands!r}:\n"
         "    done = subprocess.run(command, cwd=os.environ['TRAININGKIT_ROOT'] + '/coursework', capture_output=True, text=True)\n"
-        "    print(done.returncode, done.stdout.splitlines()[:1], done.stderr[-300:] if done.returncode else '')\n",
+        "    print(done.returncode, done.stdout.splitlines()[:1], repr(done.stderr[-300:]) if done.returncode else '',\n"
+        "          'says-what-it-cannot-see' * ('What this dashboard cannot see' in done.stdout),\n"
+        "          'made-up-coaches' * ('demonstration coaches' in done.stdout))\n",
         timeout=600)
     assert error == "", error
-    user, grade, items, dashboard = printed.strip().splitlines()
+    lines = printed.strip().splitlines()
+    assert len(lines) == 4, printed
+    user, grade, items, dashboard = lines
     assert user == hub.layout.grader
     assert grade.startswith("0 ") and dashboard.startswith("0 "), (grade, dashboard)
+    # the grader cannot open homes or the office's log: the dashboard says so and invents no coaches
+    assert "says-what-it-cannot-see" in dashboard and "made-up-coaches" not in dashboard, dashboard
     assert items.startswith("0 ['assignment,trainees,"), items
 
 

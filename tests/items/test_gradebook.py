@@ -17,6 +17,7 @@ from trainingkit.answers import AnswerValue
 from trainingkit.bank.model import Kind, Vignette
 from trainingkit.build import load_course, run_nbgrader
 from trainingkit.course import Course
+from trainingkit.criteria import criterion_cell
 from trainingkit.dryrun import scratch_copy
 from trainingkit.items.cli import items
 from trainingkit.items.dashboard import gather
@@ -67,9 +68,11 @@ def _grade_reflections(graded: Graded, *, ungrade: bool = False) -> None:
     with Gradebook(graded.course.db_url) as gradebook:
         for vignette in graded.vignettes:
             if vignette.kind is Kind.REFLECTION:
-                for trainee in graded.answers:
-                    grade = gradebook.find_grade(vignette.id, ASSIGNMENT, ASSIGNMENT, trainee)
-                    grade.manual_score = None if ungrade else vignette.points if trainee == "key" else 0.0
+                for trainee in graded.answers:  # one grade per rubric criterion, as the formgrader shows them
+                    for number, criterion in enumerate(vignette.rubric, start=1):
+                        grade = gradebook.find_grade(criterion_cell(vignette.id, number), ASSIGNMENT, ASSIGNMENT,
+                                                     trainee)
+                        grade.manual_score = None if ungrade else criterion.points if trainee == "key" else 0.0
         gradebook.db.commit()
 
 

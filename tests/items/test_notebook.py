@@ -16,7 +16,7 @@ def test_only_the_settings_cell_shows_its_code(project: Course) -> None:
     code = [cell for cell in _dashboard(project).cells if cell.cell_type == "code"]
     visible = [cell.id for cell in code if not cell.metadata.get("jupyter", {}).get("source_hidden")]
     assert visible == ["settings"]
-    assert "PSEUDONYMISE = True" in code[0].source
+    assert "PSEUDONYMISE = False" in code[0].source  # names as they are unless asked (README)
 
 
 def test_the_stored_notebook_holds_no_outputs(project: Course) -> None:

@@ -5,6 +5,7 @@ import json
 from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.course import Course
+from trainingkit.criteria import criterion_cell
 from trainingkit.render import notebook_bytes, render_assignment
 
 
@@ -33,12 +34,15 @@ def test_every_choice_item_is_a_locked_graded_cell_named_by_its_id(project: Cour
         assert cell.metadata.jupyter["source_hidden"]
 
 
-def test_reflections_are_task_cells_after_every_choice(project: Course) -> None:
-    """A reflection is graded in a markdown task cell, and reflections come after all choices."""
+def test_reflections_are_graded_per_rubric_criterion_after_every_choice(project: Course) -> None:
+    """A reflection has one markdown task cell per rubric criterion, worth its points; reflections come last."""
     bank, assignment, notebook = _foundations(project)
     tasks = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("task")]
     reflections = [item for item in assignment.items if not bank[item].kind.is_choice]
-    assert [c.metadata.nbgrader["grade_id"] for c in tasks] == reflections
+    expected = [(criterion_cell(item, n), criterion.points) for item in reflections
+                for n, criterion in enumerate(bank[item].rubric, start=1)]
+    assert [(c.metadata.nbgrader["grade_id"], c.metadata.nbgrader["points"]) for c in tasks] == expected
+    assert all(c.cell_type == "markdown" and c.metadata.nbgrader["locked"] for c in tasks)
     last_choice = max(i for i, c in enumerate(notebook.cells)
                       if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code")
     assert all(notebook.cells.index(task) > last_choice for task in tasks)
@@ -97,9 +101,9 @@ def test_an_analytic_rubric_shows_every_level_to_the_supervisor(project: Course)
     from trainingkit.assignments import Assignment, FeedbackMode
 
     notebook = render_assignment(Assignment("a-r", "T", FeedbackMode.PRACTICE, (reflection.id,)), bank)
-    (rubric,) = [cell.source for cell in notebook.cells if cell.id == f"{reflection.id}-grade"]
-    assert "| Levels |" in rubric
-    for criterion in reflection.rubric:
+    for number, criterion in enumerate(reflection.rubric, start=1):
+        (rubric,) = [cell.source for cell in notebook.cells if cell.id == criterion_cell(reflection.id, number)]
+        assert criterion.criterion in rubric and "Levels:" in rubric
         for level in criterion.levels:
             assert f"**{level.points:g}:** {level.description}" in rubric
 

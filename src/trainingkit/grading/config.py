@@ -60,9 +60,12 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     # ClearHiddenTests: no trainingkit notebook has hidden tests, and nbgrader's preprocessor
     # warned "display_data_priority not recognized" in every Generate Feedback dialog.)
     from trainingkit.grading.letter import CompleteLetter
+    from trainingkit.grading.reflections import ReflectionScores
 
-    # CompleteLetter reads the grades and comments GetGrades writes into the notebook.
-    c.GenerateFeedback.preprocessors = [GetGrades, CompleteLetter, TagRemovePreprocessor, CSSHTMLHeaderPreprocessor]
+    # CompleteLetter reads the grades and comments GetGrades writes into the notebook;
+    # ReflectionScores adds each reflection's criterion scores and sum under its rubric heading.
+    c.GenerateFeedback.preprocessors = [GetGrades, CompleteLetter, ReflectionScores, TagRemovePreprocessor,
+                                        CSSHTMLHeaderPreprocessor]
     c.TagRemovePreprocessor.remove_input_tags = {"trainingkit-widget"}
     c.TagRemovePreprocessor.enabled = True
     # ...and reads as a letter: trainingkit's template over nbgrader's (grading/templates/),

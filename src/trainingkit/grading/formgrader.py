@@ -2,8 +2,9 @@
 
 nbgrader calls an autograded answer that scored below full marks a failed test, so its
 submission lists showed "Tests Failed? ✓" beside a trainee who had simply chosen a wrong
-option. Nothing in trainingkit is a test. This extension rewrites those column headings in
-the formgrader's own templates as they load (nbgrader keeps them in one jinja environment,
+option, and split scores into "Code", "Written" and "Task" scores: in a trainingkit
+notebook those are the chosen answers, nothing, and the reflections' rubric criteria.
+This extension rewrites those column headings in the formgrader's own templates as they load (nbgrader keeps them in one jinja environment,
 ``nbgrader_jinja2_env``). Jupyter Server loads extensions in name order, so nbgrader's
 formgrader is in place when this one loads; where no formgrader runs it does nothing.
 """
@@ -16,11 +17,23 @@ from typing import Any
 from jinja2 import BaseLoader, Environment
 
 SERVER_EXTENSION = "trainingkit.grading.formgrader"
-#: nbgrader's words -> ours, in the formgrader's submission lists.
-HEADINGS = {
-    "<th class=\"text-center\">Tests Failed?</th>": "<th class=\"text-center\">Points lost on a choice?</th>",
-    "<th class=\"text-center\">Tests failed?</th>": "<th class=\"text-center\">Points lost on a choice?</th>",
+#: nbgrader's column headings -> ours, in the formgrader's lists (``<th class="text-center">...</th>``).
+WORDS = {
+    "Tests Failed?": "Points lost on a choice?",
+    "Tests failed?": "Points lost on a choice?",
+    "Code Score": "Chosen answers",
+    "Avg. Code Score": "Avg. chosen answers",
+    "Written Score": "Other written answers",
+    "Avg. Written Score": "Avg. other written answers",
+    "Task Score": "Reflections (rubric criteria)",
+    "Avg. Task Score": "Avg. reflections (rubric criteria)",
+    "Needs Manual Grade?": "Reflection to grade?",
+    "Needs manual grade?": "Reflection to grade?",
+    "Student ID": "Trainee's account",
+    "Student Name": "Trainee",
 }
+HEADINGS = {f"<th class=\"text-center\">{theirs}</th>": f"<th class=\"text-center\">{ours}</th>"
+            for theirs, ours in WORDS.items()}
 
 
 class Reworded(BaseLoader):

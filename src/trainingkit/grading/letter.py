@@ -23,6 +23,7 @@ from nbformat import NotebookNode
 from traitlets import Bool
 
 from trainingkit.bank.model import Kind, Vignette
+from trainingkit.criteria import item_of_cell
 from trainingkit.grading.feedback import ReflectionGrade, points, summary_html
 from trainingkit.grading.graded import result_from_record
 from trainingkit.render.cells import NOT_IN_LETTER
@@ -52,17 +53,27 @@ def score_words(score: float, max_score: float, waiting: int) -> str:
 
 
 def reflection_grades(cells: Sequence[NotebookNode], bank: Mapping[str, Vignette]) -> list[ReflectionGrade]:
-    """Each reflection's grade and comment, from the task cells ``GetGrades`` filled in."""
-    grades = []
+    """Each reflection's grade and comments, from the task cells ``GetGrades`` filled in: one per rubric
+    criterion (:mod:`trainingkit.criteria`), summed; not graded while any criterion waits for a score."""
+    scores: dict[str, list[float | None]] = {}
+    comments: dict[str, list[str]] = {}
     for cell in cells:
         nbgrader = cell.metadata.get("nbgrader", {})
-        vignette = bank.get(nbgrader.get("grade_id", ""))
+        item, number = item_of_cell(str(nbgrader.get("grade_id", "")))
+        vignette = bank.get(item)
         if not nbgrader.get("task") or vignette is None or vignette.kind is not Kind.REFLECTION:
             continue
         score = nbgrader.get("score")
-        grades.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section,
-                                      None if score is None else float(score), vignette.points,
-                                      str(nbgrader.get("comment") or "")))
+        scores.setdefault(item, []).append(None if score is None else float(score))
+        comment = str(nbgrader.get("comment") or "").strip()
+        if comment:
+            comments.setdefault(item, []).append(f"Criterion {number}: {comment}" if number else comment)
+    grades = []
+    for item, given in scores.items():
+        vignette = bank[item]
+        earned = None if any(score is None for score in given) else sum(given)  # type: ignore[arg-type]
+        grades.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section, earned, vignette.points,
+                                      "\n".join(comments.get(item, []))))
     return grades
 
 
@@ -105,7 +116,6 @@ class CompleteLetter(Preprocessor):
             "submitted": self._submitted(names),
             "score_sentence": score_words(float(names.get("score") or 0), float(names.get("max_score") or 0),
                                           sum(1 for grade in reflections if not grade.graded)),
-            "reflections": {grade.question_id: grade for grade in reflections},
         }
         return nb, resources
 

@@ -7,7 +7,10 @@ command line start without importing pandas.
 * :mod:`~trainingkit.items.analysis`: Moodle's item and test statistics (pure functions);
 * :mod:`~trainingkit.items.reliability`: KR-20/alpha, SEM at the cut, decision consistency and
   retirement proposals (pure functions);
-* :mod:`~trainingkit.items.sources`: the gradebook and submitted answers (the edges);
+* :mod:`~trainingkit.items.sources`: the gradebook and submitted answers (the edges), a
+  reflection's rubric criteria folded into its item;
+* :mod:`~trainingkit.items.visible`: what a supervisor may see (submissions received, the
+  results register) and what the dashboard says it cannot see;
 * :mod:`~trainingkit.items.report`: one assignment's analysis as CSV;
 * :mod:`~trainingkit.items.pseudonyms`, :mod:`~trainingkit.items.demo`,
   :mod:`~trainingkit.items.dashboard`, :mod:`~trainingkit.items.plots`: the dashboard.

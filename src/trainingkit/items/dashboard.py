@@ -1,8 +1,10 @@
 """The supervisor dashboard's data: cohort progress, scores by domain, item quality, renewals.
 
-:func:`gather` reads everything once (gradebook, trainees' lesson answers, the renewal
-status CSV) and returns a :class:`Cohort` the plots in :mod:`trainingkit.items.plots`
-draw. It never fails: when it finds no trainee at all it returns a clearly labelled
+:func:`gather` reads everything once (gradebook, submissions, the results register, and
+lesson answers or the office's log where it is given them) and returns a :class:`Cohort`
+the plots in :mod:`trainingkit.items.plots` draw. It reads only what a supervisor may see
+(:mod:`trainingkit.items.visible`) and lists what it cannot in :attr:`Cohort.cannot_see`.
+It never fails: when it finds no trainee at all it returns a clearly labelled
 demonstration cohort (:mod:`trainingkit.items.demo`), and anything it cannot read is
 named in :attr:`Cohort.notes`.
 
@@ -39,7 +41,7 @@ SALT_VARIABLE = "TRAININGKIT_PSEUDONYM_SALT"
 #: What each progress level means, for lessons and for assignments.
 PROGRESS_LABELS = {
     "lesson": ("not started", "started", "every check answered"),
-    "assignment": ("not submitted", "awaiting a grade", "graded"),
+    "assignment": ("not submitted", "submitted, awaiting a grade", "graded"),
 }
 #: Renewal statuses in the order a coach meets them, then the conduct statuses.
 RENEWAL_PIPELINE = ("not_certified", "certified", "renewal_due", "ready_to_renew", "lapsed",
@@ -68,6 +70,8 @@ class Cohort:
     renewal_demonstration: bool
     ranges: HealthyRanges = DEFAULT_RANGES
     notes: tuple[str, ...] = field(default=())
+    #: What the dashboard cannot see from where it runs (private homes, the office's own log).
+    cannot_see: tuple[str, ...] = field(default=())
 
     def _repr_markdown_(self) -> str:
         lines = []
@@ -78,6 +82,9 @@ class Cohort:
         lines.append(f"- Trainees: {len(self.progress)} ({self.source})")
         lines.append(f"- Renewals: {len(self.renewal)} coaches ({self.renewal_source})")
         lines += [f"- Note: {note}" for note in self.notes]
+        if self.cannot_see:
+            lines.append("\n**What this dashboard cannot see**\n")
+            lines += [f"- {line}" for line in self.cannot_see]
         return "\n".join(lines)
 
 
@@ -125,14 +132,21 @@ def domain_scores(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_lesson_answers(homes: Path) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
-    """Question ids answered in each trainee's lessons (``<homes>/<trainee>/notebooks/answers.json``)."""
+    """Question ids answered in each trainee's lessons (``<homes>/<trainee>/notebooks/answers.json``).
+
+    A home this account may not open (every home, on a hub) is skipped, and named among the problems.
+    """
     from trainingkit.answers import AnswersFileError, read_answers
 
     answered: dict[str, frozenset[str]] = {}
     problems: list[str] = []
     for home in sorted(path for path in Path(homes).iterdir() if path.is_dir()):
         path = home / LESSON_ANSWERS
-        if not path.is_file():
+        try:
+            if not path.is_file():
+                continue
+        except PermissionError:
+            problems.append(f"{home}: private to its owner, lessons not shown")
             continue
         try:
             answers = read_answers(path)
@@ -214,21 +228,47 @@ def _real_trainees(course: Course | None, outline: Outline, homes: Path | str | 
             sources.append(f"lesson answers under {homes}")
         except OSError as error:
             notes.append(f"trainee homes {homes} could not be read: {error.strerror}")
-    else:
-        notes.append("lesson progress is shown once TRAINEE_HOMES names the folder of trainees' homes")
-    return scores, answered, trainees, " and ".join(sources)
+    return scores, answered, trainees, ", ".join(sources)
 
 
-def gather(*, course: Course | None = None, pseudonymise: bool = True, salt: str | None = None,
+def _renewal(course: Course | None, *, office_data: bool, demonstration: bool, notes: list[str],
+             on: date | None, status_csv: Path | str | None, events_csv: Path | str | None,
+             seed: int) -> tuple[pd.DataFrame, str, bool]:
+    """Coaches' statuses, where from, and whether made up: the office's data when given, else the register."""
+    from trainingkit.items.demo import demonstration_renewal
+
+    if office_data:
+        try:
+            return (*read_renewal(status_csv=status_csv, events_csv=events_csv, on=on), False)
+        except Exception as error:  # an unreadable renewal file: say so, and show what the course has
+            notes.append(f"renewal data could not be read: {error}")
+    if course is not None and not demonstration:
+        from trainingkit.exam.results import register_path
+        from trainingkit.items.visible import review_statuses
+
+        register = register_path(course)
+        try:
+            return (review_statuses(register), "latest released ethics review result per coach, from the "
+                    f"results register {register}", False)
+        except Exception as error:  # an unreadable register must not stop the dashboard
+            notes.append(f"the results register could not be read: {error}")
+            return pd.DataFrame(columns=["coach_id", "status"]), "no renewal data readable", False
+    return demonstration_renewal(seed=seed), "demonstration coaches, generated: no renewal data given", True
+
+
+def gather(*, course: Course | None = None, pseudonymise: bool = False, salt: str | None = None,
            trainee_homes: Path | str | None = None, renewal_status_csv: Path | str | None = None,
            renewal_events_csv: Path | str | None = None, on: date | None = None,
            ranges: HealthyRanges = DEFAULT_RANGES, seed: int | None = None) -> Cohort:
     """Everything the dashboard shows, read once; a demonstration cohort when no trainee is found.
 
-    ``course`` defaults to the course around the working folder. Pseudonyms use ``salt``,
-    else the environment variable :data:`SALT_VARIABLE`, else the course id.
+    ``course`` defaults to the course around the working folder. Names are shown as they are
+    unless ``pseudonymise``; pseudonyms use ``salt``, else the environment variable
+    :data:`SALT_VARIABLE`, else the course id. Renewals come from ``renewal_status_csv`` or
+    ``renewal_events_csv`` when given (the office's own data), else from the course's results
+    register (each coach's latest released ethics review result).
     """
-    from trainingkit.items.demo import DEMO_SEED, demonstration_cohort, demonstration_renewal
+    from trainingkit.items.demo import DEMO_SEED, demonstration_cohort
 
     notes: list[str] = []
     if course is None:
@@ -237,33 +277,43 @@ def gather(*, course: Course | None = None, pseudonymise: bool = True, salt: str
         except FileNotFoundError as error:
             notes.append(str(error))
     outline = _outline(course, notes)
+    from trainingkit.items.visible import merge_submitted, submitted_assignments
+
+    submitted = submitted_assignments(course, outline.assignment_items) if course is not None else {}
     scores, answered, trainees, source = _real_trainees(course, outline, trainee_homes, notes)
+    if submitted:
+        trainees = sorted(set(trainees) | set(submitted))
+        source = ", ".join(filter(None, ["the submissions received", source]))
+    lessons_shown = trainee_homes is not None
+    unreadable_homes = sum(1 for note in notes if note.endswith("private to its owner, lessons not shown"))
     demonstration = not (trainees or answered or len(scores))
     if demonstration:
         demo = demonstration_cohort(outline, seed=DEMO_SEED if seed is None else seed)
         scores, answered, trainees = demo.scores, demo.lesson_answers, list(demo.trainees)
         source = "demonstration cohort, generated"
-        notes = [note for note in notes if "TRAINEE_HOMES" not in note]
+        lessons_shown = True
     names = sorted(set(trainees) | set(answered) | set(scores["trainee"]))
     lessons = lesson_progress(answered, outline.lesson_checks).reindex(names).fillna(0).astype(int)
     if not answered:
         lessons = lessons.iloc[:, :0]
     assignments = assignment_progress(scores, names, outline.assignment_items)
+    if not demonstration:
+        assignments = merge_submitted(assignments, submitted)
     progress = pd.concat([lessons, assignments], axis=1)
     progress.index.name = "trainee"
     kinds = pd.Series(["lesson"] * lessons.shape[1] + ["assignment"] * assignments.shape[1],
                       index=progress.columns, name="kind")
     scores = scores.assign(domain=[outline.domain_of(item) for item in scores["item"]])
-    try:
-        renewal, renewal_source = read_renewal(status_csv=renewal_status_csv, events_csv=renewal_events_csv, on=on)
-        renewal_demonstration = False
-    except Exception as error:  # a missing or unreadable renewal file: show made-up coaches, labelled
-        if renewal_status_csv is not None or renewal_events_csv is not None:
-            notes.append(f"renewal data could not be read: {error}")
-        renewal = demonstration_renewal(seed=DEMO_SEED if seed is None else seed)
-        renewal_source, renewal_demonstration = "demonstration coaches, generated: no renewal data given", True
+    office_data = renewal_status_csv is not None or renewal_events_csv is not None
+    renewal, renewal_source, renewal_demonstration = _renewal(
+        course, office_data=office_data, demonstration=demonstration, notes=notes, on=on,
+        status_csv=renewal_status_csv, events_csv=renewal_events_csv, seed=DEMO_SEED if seed is None else seed)
+    from trainingkit.items.visible import cannot_see
+
+    unseen = cannot_see(lessons_shown=lessons_shown, unreadable_homes=unreadable_homes,
+                        renewal_from_office_log=office_data and not renewal_demonstration)
     cohort = Cohort(source=source, demonstration=demonstration, progress=progress, stage_kinds=kinds,
                     scores=scores, items=item_quality(scores, outline, ranges), renewal=renewal,
                     renewal_source=renewal_source, renewal_demonstration=renewal_demonstration,
-                    ranges=ranges, notes=tuple(notes))
+                    ranges=ranges, notes=tuple(notes), cannot_see=unseen)
     return _pseudonymised(cohort, _salt(salt)) if pseudonymise else cohort

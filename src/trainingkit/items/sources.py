@@ -1,8 +1,10 @@
 """The edges of item analysis: grades from the nbgrader gradebook, choices from submitted files.
 
 Every graded cell of an assignment has the vignette's id as its nbgrader ``grade_id``, so
-a grade's cell name is the item. A grade nobody has given yet (a reflection waiting for
-its supervisor: no automatic and no manual score) is a missing score, not a zero.
+a grade's cell name is the item, except a reflection's, which has one cell per rubric
+criterion (:mod:`trainingkit.criteria`): its criteria's grades are summed into the item's.
+A grade nobody has given yet (a reflection waiting for its supervisor: no automatic and no
+manual score) is a missing score, not a zero, and so is a reflection with any criterion waiting.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from trainingkit.bank.model import Vignette
 from trainingkit.course import Course
 from trainingkit.scoring import chosen_options
 
-__all__ = ["SCORE_COLUMNS", "gradebook_exists", "gradebook_label", "load_scores", "load_trainees",
+__all__ = ["SCORE_COLUMNS", "fold_criteria", "gradebook_exists", "gradebook_label", "load_scores", "load_trainees",
            "read_choices", "submitted_answers"]
 
 #: Columns of the long-form scores :func:`load_scores` returns.
@@ -65,8 +67,25 @@ def load_scores(db_url: str, assignment_ids: Iterable[str] | None = None) -> pd.
     waiting = frame["auto_score"].isna() & frame["manual_score"].isna()
     frame["score"] = frame["score"].astype(float).mask(waiting)
     frame["max_score"] = frame["max_score"].astype(float)
+    frame = fold_criteria(frame.loc[:, list(SCORE_COLUMNS)])
     frame = frame.sort_values(["assignment", "trainee", "item"], kind="stable", ignore_index=True)
     return frame.loc[:, list(SCORE_COLUMNS)]
+
+
+def fold_criteria(scores: pd.DataFrame) -> pd.DataFrame:
+    """:data:`SCORE_COLUMNS` with each rubric criterion's grade summed into its item's; waiting if any part is."""
+    from trainingkit.criteria import item_of_cell
+
+    items = scores["item"].map(lambda name: item_of_cell(name)[0])
+    if items.equals(scores["item"]):
+        return scores
+    keys = [scores["trainee"], scores["assignment"], items.rename("item")]
+    grouped = scores.groupby(keys, sort=False)
+    folded = pd.DataFrame({"score": grouped["score"].sum(min_count=1),
+                           "waiting": grouped["score"].apply(lambda s: s.isna().any()),
+                           "max_score": grouped["max_score"].sum()})
+    folded["score"] = folded["score"].mask(folded["waiting"])
+    return folded.reset_index().loc[:, list(SCORE_COLUMNS)]
 
 
 def load_trainees(db_url: str) -> list[str]:

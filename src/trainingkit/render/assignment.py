@@ -5,8 +5,10 @@ Layout of the notebook, chosen so nbgrader grades it soundly:
 * a welcome cell, then per vignette a read-only markdown cell (content note,
   scenario, question) and a locked, graded widget cell whose ``grade_id`` is the
   vignette id; choice items first, reflections last;
-* a reflection is an ungraded widget cell followed by a markdown *task* cell that
-  the supervisor grades against the rubric;
+* a reflection is an ungraded widget cell, a markdown cell introducing its rubric, and
+  one markdown *task* cell per rubric criterion (``ITEM-criterion-N``,
+  :mod:`trainingkit.criteria`) that the supervisor scores in the formgrader: the
+  reflection's score is the sum of its criteria;
 * a summary cell, right after the welcome, that grading fills with strengths-first
   feedback, so returned feedback opens with it;
 * the parts of a case set in order, each later part's question drawn by its widget (not
@@ -24,6 +26,7 @@ import nbformat
 
 from trainingkit.assignments import Assignment, FeedbackMode
 from trainingkit.bank.model import CONTENT_NOTES, Kind, Vignette
+from trainingkit.criteria import criterion_cell
 from trainingkit.render.cells import GENERATED_NOTICE, NOT_IN_LETTER, call, markdown, new_notebook, widget_code
 
 WIDGET_FUNCTION = {
@@ -128,18 +131,21 @@ def _widget_source(vignette: Vignette, neighbours: Mapping[tuple[str, int], str]
 
 
 def _rubric_markdown(vignette: Vignette) -> str:
-    intro = (f"**Supervisor's grade for this reflection** ({_points(vignette.points)}). "
-             "Your supervisor reads what you wrote and gives feedback against these points")
-    if not any(criterion.levels for criterion in vignette.rubric):
-        rows = "\n".join(f"| {criterion.criterion} | {criterion.points:g} |" for criterion in vignette.rubric)
-        return f"{intro}:\n\n| What your supervisor looks for | Points |\n|---|---|\n{rows}\n"
-    # An analytic rubric: each criterion scored at one of its levels, the levels in words.
-    rows = "\n".join(
-        f"| {criterion.criterion} | {criterion.points:g} | "
-        + "<br>".join(f"**{level.points:g}:** {level.description}" for level in criterion.levels) + " |"
-        for criterion in vignette.rubric)
-    return (f"{intro}, each scored at the level your answer reaches:\n\n"
-            f"| What your supervisor looks for | Points | Levels |\n|---|---|---|\n{rows}\n")
+    count = len(vignette.rubric)
+    return (f"**Supervisor's grade for this reflection** ({_points(vignette.points)}). "
+            f"Your supervisor reads what you wrote and scores it on {count} criteri"
+            f"{'on' if count == 1 else 'a'}, each below with its own score; the reflection's score is their sum.")
+
+
+def _criterion_markdown(number: int, vignette: Vignette) -> str:
+    criterion = vignette.rubric[number - 1]
+    text = (f"**Criterion {number} of {len(vignette.rubric)}** ({_points(criterion.points)}): "
+            f"{criterion.criterion}")
+    if not criterion.levels:
+        return text + "\n"
+    # An analytic rubric: the criterion scored at one of its levels, the levels in words.
+    levels = "\n".join(f"* **{level.points:g}:** {level.description}" for level in criterion.levels)
+    return f"{text}\n\nLevels:\n\n{levels}\n"
 
 
 def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> nbformat.NotebookNode:
@@ -165,8 +171,10 @@ def render_assignment(assignment: Assignment, bank: Mapping[str, Vignette]) -> n
                                      grade_id=vignette.id, grade=True, locked=True, points=vignette.points))
         else:
             cells.append(widget_code(f"{vignette.id}-answer", _widget_source(vignette, neighbours), trainingkit=meta))
-            cells.append(markdown(f"{vignette.id}-grade", _rubric_markdown(vignette),
-                                  grade_id=vignette.id, task=True, locked=True,
-                                  points=vignette.points))
+            cells.append(markdown(f"{vignette.id}-grade", _rubric_markdown(vignette)))
+            for number, criterion in enumerate(vignette.rubric, start=1):
+                name = criterion_cell(vignette.id, number)
+                cells.append(markdown(name, _criterion_markdown(number, vignette), task=True, locked=True,
+                                      points=criterion.points))
     return new_notebook(cells, trainingkit={"assignment": assignment.id,
                                             "feedback": assignment.feedback.value})
