@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import pwd
@@ -210,7 +211,10 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 90
     course_service_url = f"http://127.0.0.1:{settings.course_service_port}{layout.course_service_prefix}"
-    c.Spawner.pre_spawn_hook = lambda spawner: pre_spawn(spawner, layout=layout, course_service_url=course_service_url)
+    # in a thread: bringing lessons up to date runs a process as the person, and the hub's one
+    # event loop must keep serving everyone else while thirty servers start at once
+    c.Spawner.pre_spawn_hook = lambda spawner: asyncio.to_thread(pre_spawn, spawner, layout=layout,
+                                                                 course_service_url=course_service_url)
     # a server's own token may call the course service if its owner may (the members' role below)
     c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
                                      f"access:services!service={layout.course_service}"]
