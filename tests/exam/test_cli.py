@@ -60,15 +60,15 @@ def test_one_late_cycle_is_checked_against_the_forms_before_it(here: Course) -> 
 def test_the_technical_report_shows_each_forms_match_reliability_and_items_to_retire(here: Course,
                                                                                       tmp_path: Path) -> None:
     """--report writes one private HTML page: rules covered, cut score, projected reliability, an item to retire."""
-    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "2").stdout))]
+    items = [row["id"] for row in csv.DictReader(io.StringIO(_run("review-form", "--cycle", "3").stdout))]
     stats = tmp_path / "items.csv"
     stats.write_text("item,domain,kind,trainees,max_points,facility,sd,discrimination\n" + "".join(
         f"{item},scope,single,40,1,{0.95 if n == 0 else 0.7},0.45,{0.35}\n" for n, item in enumerate(items)))
     report = tmp_path / "report.html"
-    result = _run("forms", "--cycles", "1-2", "--report", str(report), "--item-stats", str(stats))
+    result = _run("forms", "--cycles", "1-3", "--report", str(report), "--item-stats", str(stats))
     assert result.exit_code == 0, result.output
     page = report.read_text()
-    assert "<h2>Cycle 2 (planned)</h2>" in page and "scope-coach-impaired: " in page
+    assert "<h2>Cycle 3 (planned)</h2>" in page and "scope-coach-impaired: " in page
     assert "projected (24 of 24 items with statistics)</td><td>alpha</td><td>0." in page
     assert f"<td>{items[0]}</td><td>40</td><td>0.95</td>" in page and "facility 0.95 above 0.90" in page
     assert report.stat().st_mode & 0o777 == 0o600
