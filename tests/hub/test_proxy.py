@@ -52,3 +52,67 @@ def test_a_binary_message_from_the_browser_reaches_the_server_binary_and_counts_
     assert upstream.sent == [(b"\x05\x00binary", True), ('{"header": {}}', False)]
     assert activity == ["/user/ada/", "/user/ada/"]
     assert ProxyHandler.on_message is relay_to_server
+
+
+def test_the_proxy_forwards_twenty_slow_requests_at_once(tmp_path) -> None:
+    """Twenty requests that each wait for all twenty to arrive all get through: the proxy does not hold
+    any in tornado's queue of ten (one person's slow requests would otherwise hold back everyone's)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import requests
+
+    together = threading.Barrier(20)
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            try:
+                together.wait(timeout=30)
+                status = 200
+            except threading.BrokenBarrierError:
+                status = 500
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    port, api_port = free_port(), free_port()
+    proxy = subprocess.Popen([sys.executable, "-m", "trainingkit.hub.proxy", "--ip", "127.0.0.1", "--port", str(port),
+                              "--api-port", str(api_port), "--default-target",
+                              f"http://127.0.0.1:{backend.server_address[1]}"],
+                             env={**os.environ, "CONFIGPROXY_AUTH_TOKEN": "test"}, cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def ready() -> bool:
+            try:
+                return requests.get(f"http://127.0.0.1:{api_port}/api/routes", timeout=2,
+                                    headers={"Authorization": "token test"}).status_code == 200
+            except requests.ConnectionError:
+                return False
+        for _ in range(300):
+            if ready():
+                break
+            threading.Event().wait(0.1)
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            codes = list(pool.map(lambda n: requests.get(f"http://127.0.0.1:{port}/user/p{n}/", timeout=60).status_code,
+                                  range(20)))
+        assert codes == [200] * 20
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=30)
+        backend.shutdown()
+        backend.server_close()

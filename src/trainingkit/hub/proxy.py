@@ -12,7 +12,12 @@ person's server, which chooses JupyterLab's binary kernel protocol
 
 The proxy connects to the server before it answers the browser, so it can answer with the
 server's own choice (:func:`server_choice`), and it relays each message as the kind it came
-as (:func:`relay_to_server`). Nothing else changes.
+as (:func:`relay_to_server`).
+
+And it forwards more than ten requests at once: tornado's HTTP client queues every request past
+its ``max_clients`` (10 by default), so ten slow ones (kernels starting, spawn progress streams
+held open while servers start) held every other person's clicks in a queue
+(:data:`MAX_FORWARDED`).
 
 Run as ``python -m trainingkit.hub.proxy`` with configurable-http-proxy's options.
 """
@@ -23,6 +28,10 @@ from collections.abc import Sequence
 
 from configurable_http_proxy.cli import main
 from configurable_http_proxy.handlers import ProxyHandler
+from tornado.httpclient import AsyncHTTPClient
+
+#: Requests the proxy forwards at once (a class of hundreds, each with a few in flight).
+MAX_FORWARDED = 1000
 
 
 def server_choice(handler: ProxyHandler, offered: Sequence[str]) -> str | None:
@@ -44,6 +53,7 @@ def relay_to_server(handler: ProxyHandler, message: str | bytes) -> None:
 
 ProxyHandler.select_subprotocol = server_choice
 ProxyHandler.on_message = relay_to_server
+AsyncHTTPClient.configure(None, max_clients=MAX_FORWARDED)
 
 if __name__ == "__main__":
     main()
