@@ -151,15 +151,15 @@ class SubmissionsHandler(CourseHandler):
     def post(self, assignment_id: str) -> None:
         user = self.caller
         assignment_id = self.assignment(assignment_id)
-        now = time.monotonic()
-        if now - self.last_submission.get(user, -1e9) < MIN_SECONDS_BETWEEN_SUBMISSIONS:
-            return self.refuse(429, "you submitted a moment ago; wait a few seconds and submit again")
-        sitting = None
+        sitting = None  # a closed sitting is said to be closed, however soon after its submission
         if self.desk is not None and assignment_id in self.desk.review_ids:
             try:
                 sitting = self.desk.to_submit(user, assignment_id, self.clock().date())
             except SittingError as error:
                 return self.refuse(409, str(error))
+        now = time.monotonic()
+        if now - self.last_submission.get(user, -1e9) < MIN_SECONDS_BETWEEN_SUBMISSIONS:
+            return self.refuse(429, "you submitted a moment ago; wait a few seconds and submit again")
         try:
             submission = check_submission(self.request.body, self.store.released_notebooks(assignment_id))
             receipt = self.store.receive(user, assignment_id, submission, self.clock())
