@@ -6,11 +6,15 @@ in one run measures, against a baseline of one trainee alone on the same hub:
 * **spawn**: all 30 log in and start their servers at once; seconds until all are ready
   (target: at most 60 s on 2 cores), and the ratio to one server starting alone;
 * **saves**: each of the 30 kernels saves 20 answers at once (every kernel started and
-  connected first, then all begin together), every save a separate execute request over
-  the kernel's one open websocket in JupyterLab's binary protocol, as a click in JupyterLab
-  sends it; the 95th percentile of a save's round trip
+  connected first, then all begin together), every save a click on one of 20 real question
+  widgets (trainingkit's single-choice question, drawn in the kernel): the ipywidgets
+  ``update`` JupyterLab sends over the kernel's one open websocket in its binary protocol,
+  timed until the kernel is idle again (the answer is on disk); the 95th percentile of a
+  save's round trip
   (target: at most 300 ms), its ratio to the same saves made by one trainee alone, and how
-  many answers are missing from the answers files afterwards (target: 0);
+  many answers are missing from the answers files afterwards (target: 0); and, for
+  comparison, the same saves made as code run in the notebook (an execute request each,
+  which costs the kernel more than a click);
 * **memory**: resident memory of each trainee's server and kernel (target: at most 220 MB),
   and its ratio to the one trainee's alone;
 * **submit**: each of the 30 fetches the practice assignment with its answers in place, then
@@ -26,13 +30,14 @@ in one run measures, against a baseline of one trainee alone on the same hub:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -42,6 +47,16 @@ from tests.hub.client import Hub, HubUser, live_processes, roster_of, running_hu
 
 SAVE = ("from trainingkit.answers import save_answer\n"
         "save_answer('answers.json', {question!r}, {value!r})")
+#: Draws ``{answers}`` single-choice questions in the kernel and prints their radio buttons' comm ids.
+QUESTIONS = ("import json, ipywidgets\n"
+             "from trainingkit.questions import single_choice\n"
+             "def radios(widget):\n"
+             "    if isinstance(widget, ipywidgets.RadioButtons):\n"
+             "        return [widget]\n"
+             "    return [found for child in getattr(widget, 'children', ()) for found in radios(child)]\n"
+             "questions = [single_choice(f'q-{{n:03d}}', question=f'Question {{n}}', folder='.',\n"
+             "                           options={{'a': 'A', 'b': 'B', 'c': 'C', 'd': 'D'}}) for n in range({answers})]\n"
+             "print(json.dumps([radios(q)[0].model_id for q in questions]))")
 
 
 def _ready(hub: Hub, name: str) -> tuple[HubUser, float]:
@@ -51,17 +66,25 @@ def _ready(hub: Hub, name: str) -> tuple[HubUser, float]:
     return person, person.start_server()
 
 
-def _saves(person: HubUser, answers: int, start_together: threading.Barrier | None = None) -> list[float]:
-    """Each save a separate execute request over the notebook's one open websocket, as JupyterLab sends a click.
+def _saves(person: HubUser, answers: int, start_together: threading.Barrier | None = None, *,
+           clicks: bool = True) -> list[float]:
+    """Each save a click on a question widget (``clicks``), or else code run in the notebook, sent
+    over the notebook's one open websocket as JupyterLab sends it.
 
-    With ``start_together``, the kernel is started and connected first, and the saves begin
-    when every trainee's kernel is ready: the saves are timed, not the kernels starting.
+    With ``start_together``, the kernel is started and connected first (and the questions
+    drawn), and the saves begin when every trainee's kernel is ready: the saves are timed, not
+    the kernels starting.
     """
     seconds = []
     with ExitStack() as stack:
         try:
             channel = stack.enter_context(person.kernel().channel(timeout=120))
-            channel.run("import os; os.makedirs('bench', exist_ok=True); os.chdir('bench')", timeout=120)
+            folder = "bench" if clicks else "bench-code"
+            printed, error = channel.run(f"import os; os.makedirs({folder!r}, exist_ok=True); os.chdir({folder!r})\n"
+                                         + (QUESTIONS.format(answers=answers) if clicks else ""), timeout=120)
+            if error:
+                raise RuntimeError(f"{person.name}: {error}")
+            radios = json.loads(printed) if clicks else []
         except BaseException:
             if start_together:
                 start_together.abort()  # the others stop waiting: this error is the one to see
@@ -70,7 +93,10 @@ def _saves(person: HubUser, answers: int, start_together: threading.Barrier | No
             start_together.wait(timeout=300)
         for n in range(answers):
             start = time.perf_counter()
-            printed, error = channel.run(SAVE.format(question=f"q-{n:03d}", value="abcd"[n % 4]))
+            if clicks:
+                printed, error = channel.click(radios[n], {"index": n % 4})
+            else:
+                printed, error = channel.run(SAVE.format(question=f"q-{n:03d}", value="abcd"[n % 4]))
             seconds.append(time.perf_counter() - start)
             if error:
                 raise RuntimeError(f"{person.name}: {error}")
@@ -151,6 +177,30 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+def _class_saves(people: list[HubUser], answers: int, *, clicks: bool) -> list[float]:
+    """Every trainee's saves, all begun together; says how long they took and where the CPU went."""
+    together = threading.Barrier(len(people) + 1)
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        saving = [pool.submit(_saves, p, answers, together, clicks=clicks) for p in people]
+        try:
+            together.wait(timeout=300)
+        except threading.BrokenBarrierError:
+            import faulthandler
+
+            faulthandler.dump_traceback(all_threads=True)  # where each trainee's thread waits
+            wait(saving)
+            for person, future in zip(people, saving):  # the error that broke it, not the others' waits
+                if future.exception() and not isinstance(future.exception(), threading.BrokenBarrierError):
+                    raise RuntimeError(f"{person.name} could not start saving") from future.exception()
+            raise
+        before, start = _cpu_by_part(), time.perf_counter()
+        saves = [s for future in saving for s in future.result()]
+        elapsed, after = time.perf_counter() - start, _cpu_by_part()
+    print(f"  {len(saves)} saves in {elapsed:.1f} s; CPU seconds used meanwhile: "
+          + ", ".join(f"{name} {after[name] - before[name]:.1f}" for name in after), flush=True)
+    return saves
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=30)
@@ -177,24 +227,10 @@ def main() -> None:
         say(f"spawn: all {n} logged in and ready in {spawn_all:.1f} s (target <= 60); one alone "
             f"{alone_spawn:.1f} s; ratio {spawn_all / alone_spawn:.1f}", flush=True)
 
-        together = threading.Barrier(n + 1)
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            saving = pool.map(lambda p: _saves(p, arguments.answers, together), people)
-            try:
-                together.wait(timeout=300)
-            except threading.BrokenBarrierError:
-                import faulthandler
-
-                faulthandler.dump_traceback(all_threads=True)  # where each trainee's thread waits
-                list(saving)  # raises the error that broke it
-                raise
-            before, start = _cpu_by_part(), time.perf_counter()
-            class_saves = [s for saves in saving for s in saves]
-            elapsed, after = time.perf_counter() - start, _cpu_by_part()
-        say(f"save round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); one alone "
-            f"{_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}", flush=True)
-        say(f"  {n * arguments.answers} saves in {elapsed:.1f} s; CPU seconds used meanwhile: "
-            + ", ".join(f"{name} {after[name] - before[name]:.1f}" for name in after), flush=True)
+        class_saves = _class_saves(people, arguments.answers, clicks=True)
+        say(f"save (a click on a question) round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); "
+            f"one alone {_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}",
+            flush=True)
         missing = sum(_missing(name, arguments.answers) for name in class_names)
         say(f"answers lost: {missing} of {n * arguments.answers} (target 0)", flush=True)
         time.sleep(2)
@@ -202,6 +238,11 @@ def main() -> None:
         say(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
             f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}",
             flush=True)
+
+        alone_code = _saves(alone, arguments.answers, clicks=False)
+        class_code = _class_saves(people, arguments.answers, clicks=False)
+        say(f"for comparison, each save as code run in the notebook: p95 {_p95(class_code) * 1000:.0f} ms; one alone "
+            f"{_p95(alone_code) * 1000:.0f} ms; ratio {_p95(class_code) / _p95(alone_code):.1f}", flush=True)
 
         for person in (alone, *people):
             _ready_to_submit(person)

@@ -271,13 +271,24 @@ class Channel:
 
     def run(self, code: str, timeout: float = 60) -> tuple[str, str]:
         """Run ``code``; returns what it printed and the error it raised (name: value), if any."""
+        return self._request("execute_request", {
+            "code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False,
+            "stop_on_error": True}, timeout)
+
+    def click(self, comm_id: str, state: dict[str, Any], timeout: float = 60) -> tuple[str, str]:
+        """Change a widget's ``state`` as a click in JupyterLab does (an ipywidgets ``update`` on the
+        widget's comm), and wait until the kernel has handled it (its observers ran: an answer saved)."""
+        return self._request("comm_msg", {
+            "comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}}, timeout)
+
+    def _request(self, kind: str, content: dict[str, Any], timeout: float) -> tuple[str, str]:
+        """Send one shell message; wait for the kernel to be idle after it. Returns what it printed
+        and the error it raised (name: value), if any."""
         msg_id = uuid.uuid4().hex
         self._send({
             "header": {"msg_id": msg_id, "username": self.owner, "session": uuid.uuid4().hex,
-                       "msg_type": "execute_request", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": code, "silent": False, "store_history": False,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}})
+                       "msg_type": kind, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "content": content})
         printed, error = [], ""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
