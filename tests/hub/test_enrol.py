@@ -108,6 +108,30 @@ def test_a_password_changed_by_its_owner_works_and_the_old_one_no_longer_does(hu
 
 
 @pytest.mark.hub
+def test_five_wrong_current_passwords_stop_the_page_checking_even_the_right_one(hub: Hub) -> None:
+    """Someone at a trainee's open session guesses the current password: after five wrong guesses the page
+    refuses the sixth, right one too (429, saying for how long), and the password is unchanged."""
+    from trainingkit.hub.change_password import MAX_FAILURES
+
+    name = hub.names("trainee")[28]  # used by no other module; its password is left as it was
+    person = hub.user("trainee", 29)
+    page = person.session.get(f"{hub.url}/services/password/", timeout=60)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+    new = "a-guessers-new-secret"
+
+    def change(current: str) -> "object":
+        return person.session.post(f"{hub.url}/services/password/", timeout=60,
+                                   data={"_xsrf": xsrf, "old": current, "new": new, "repeated": new})
+
+    for guess in range(MAX_FAILURES):
+        assert change(f"guess-{guess}").status_code == 400
+    refused = change(hub.passwords[name])
+    assert refused.status_code == 429 and "Too many wrong current passwords" in refused.text, refused.text[-800:]
+    assert HubUser(hub.url, name).login(new).status_code == 403
+    assert HubUser(hub.url, name).login(hub.passwords[name]).status_code == 302
+
+
+@pytest.mark.hub
 def test_a_stranger_cannot_change_a_password_without_logging_in(hub: Hub) -> None:
     """Without a hub log-in the page sends the browser to log in; a form posted without its token is refused."""
     stranger = HubUser(hub.url, "nobody")
