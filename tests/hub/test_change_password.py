@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from trainingkit.hub.change_password import (
-    LOCKOUT_SECONDS, MAX_FAILURES, MIN_LENGTH, locked_for, locked_message, page, password_problem)
+from trainingkit.hub.change_password import MIN_LENGTH, page, password_problem
 
 GOOD = "a-long-new-secret"
 
@@ -31,21 +30,3 @@ def test_the_page_escapes_the_name_and_the_message_and_never_shows_a_password() 
     assert "<b>ada</b>" not in shown and "&lt;b&gt;ada&lt;/b&gt;" in shown
     assert "<script>" not in shown
     assert "value=" not in shown.replace('value="t"', "")
-
-
-def test_the_page_checks_a_current_password_again_once_five_wrong_ones_are_a_quarter_hour_old() -> None:
-    """Four wrong current passwords leave the page checking; the fifth stops it until the oldest of the five is
-    fifteen minutes old; wrong ones older than that do not count."""
-    wrong = [0.0, 10.0, 20.0, 30.0]
-    assert locked_for(wrong, 40.0) == 0
-    assert locked_for([*wrong, 40.0], 41.0) == LOCKOUT_SECONDS - 41.0
-    assert locked_for([*wrong, 40.0], LOCKOUT_SECONDS + 1) == 0
-    assert locked_for([-LOCKOUT_SECONDS, *wrong], 40.0) == 0
-    assert MAX_FAILURES == 5
-
-
-def test_a_locked_page_says_for_how_long_in_whole_minutes_and_who_can_help() -> None:
-    """The message rounds up to minutes and names the administrator's reset."""
-    assert "Try again in 15 minutes" in locked_message(LOCKOUT_SECONDS - 1)
-    assert "Try again in 1 minute," in locked_message(3)
-    assert "reset your password" in locked_message(60)

@@ -111,7 +111,7 @@ def test_a_password_changed_by_its_owner_works_and_the_old_one_no_longer_does(hu
 def test_five_wrong_current_passwords_stop_the_page_checking_even_the_right_one(hub: Hub) -> None:
     """Someone at a trainee's open session guesses the current password: after five wrong guesses the page
     refuses the sixth, right one too (429, saying for how long), and the password is unchanged."""
-    from trainingkit.hub.change_password import MAX_FAILURES
+    from trainingkit.hub.attempts import MAX_FAILURES
 
     name = hub.names("trainee")[28]  # used by no other module; its password is left as it was
     person = hub.user("trainee", 29)
@@ -126,7 +126,7 @@ def test_five_wrong_current_passwords_stop_the_page_checking_even_the_right_one(
     for guess in range(MAX_FAILURES):
         assert change(f"guess-{guess}").status_code == 400
     refused = change(hub.passwords[name])
-    assert refused.status_code == 429 and "Too many wrong current passwords" in refused.text, refused.text[-800:]
+    assert refused.status_code == 429 and "Too many wrong passwords" in refused.text, refused.text[-800:]
     assert HubUser(hub.url, name).login(new).status_code == 403
     assert HubUser(hub.url, name).login(hub.passwords[name]).status_code == 302
 

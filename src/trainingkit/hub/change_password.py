@@ -8,9 +8,9 @@ checked through PAM before the new one is set with ``chpasswd``. Passwords are n
 echoed or kept: the page shows only whether the change was made, and why not.
 
 Someone at a person's unlocked screen cannot use the page to guess their password: each
-person's current password is checked one attempt at a time, and after :data:`MAX_FAILURES`
-wrong ones within :data:`LOCKOUT_SECONDS` the page stops checking it for that person until
-the oldest of them is that old (:func:`locked_for`); the person is told for how long.
+person's current password is checked one attempt at a time, and after five wrong ones within
+a quarter of an hour the page stops checking it for a while (:mod:`trainingkit.hub.attempts`);
+the person is told for how long.
 Every roster group may open it (``access:services!service=password``); the hub's menu lists it
 under *Services*.
 """
@@ -19,35 +19,16 @@ from __future__ import annotations
 
 import asyncio
 import html
-import math
 import os
 import subprocess
+import time
 import unicodedata
-from collections.abc import Sequence
+
+from .attempts import Attempts, locked_message
 
 #: The shortest new password the page accepts.
 MIN_LENGTH = 10
 MAX_LENGTH = 128
-#: Wrong current passwords a person may give within :data:`LOCKOUT_SECONDS` before the page stops checking.
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
-
-
-def locked_for(failures: Sequence[float], now: float) -> float:
-    """Seconds until the page checks a current password again for someone whose wrong ones were
-    given at ``failures`` (monotonic seconds, oldest first); 0 when it checks now. Pure."""
-    recent = [moment for moment in failures if now - moment < LOCKOUT_SECONDS]
-    if len(recent) < MAX_FAILURES:
-        return 0.0
-    return recent[-MAX_FAILURES] + LOCKOUT_SECONDS - now
-
-
-def locked_message(seconds: float) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return (f"Too many wrong current passwords: nothing was checked or changed. Try again in {minutes} "
-            f"minute{'s' if minutes != 1 else ''}, or ask the course's administrator to reset your password.")
-
-
 def password_problem(old: str, new: str, repeated: str) -> str:
     """Why a change cannot be made with these three fields ("" when it can). Pure."""
     if not old or not new or not repeated:
@@ -108,8 +89,7 @@ def make_app():  # pragma: no cover - started by the hub; tested on a real hub
     from tornado import web
 
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
-    failures: dict[str, list[float]] = {}  # each person's recent wrong current passwords (monotonic times)
-    checking: dict[str, asyncio.Lock] = {}  # one check at a time per person: no guessing in parallel
+    attempts = Attempts(time.monotonic)  # wrong current passwords, per person
 
     class PasswordHandler(HubOAuthenticated, web.RequestHandler):
         @web.authenticated
@@ -122,17 +102,17 @@ def make_app():  # pragma: no cover - started by the hub; tested on a real hub
             old, new, repeated = (self.get_body_argument(name, "") for name in ("old", "new", "repeated"))
             problem, status = password_problem(old, new, repeated), 400
             loop = asyncio.get_running_loop()
-            async with checking.setdefault(username, asyncio.Lock()):
-                wait = locked_for(failures.get(username, []), loop.time())
-                if not problem and wait:
+            if not problem:
+                async def is_right() -> bool:
+                    return await loop.run_in_executor(None, old_password_is_right, username, old)
+
+                right, wait = await attempts.check(username, is_right)
+                if wait:
                     problem, status = locked_message(wait), 429
-                elif not problem and not await loop.run_in_executor(None, old_password_is_right, username, old):
-                    failures[username] = [*failures.get(username, [])[-MAX_FAILURES:], loop.time()]
+                elif not right:
                     problem = "The current password is not right; nothing was changed."
-                if not problem and not await loop.run_in_executor(None, set_password, username, new):
-                    problem = "The password could not be changed; ask the course's administrator."
-                if not problem:
-                    failures.pop(username, None)
+            if not problem and not await loop.run_in_executor(None, set_password, username, new):
+                problem = "The password could not be changed; ask the course's administrator."
             self.set_status(status if problem else 200)
             self.finish(page(username, self.xsrf_form_html(), problem or "Your password is changed.", not problem))
 

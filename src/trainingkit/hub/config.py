@@ -199,7 +199,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.pid_file = str(layout.hub_dir / "jupyterhub.pid")
     c.JupyterHub.cleanup_servers = True
 
-    c.JupyterHub.authenticator_class = "pam"
+    c.JupyterHub.authenticator_class = "trainingkit.hub.login.LimitedPAMAuthenticator"  # PAM, five tries a quarter
     c.PAMAuthenticator.open_sessions = False
     c.Authenticator.allowed_users = set(roles)
     c.Authenticator.admin_users = set()
