@@ -74,8 +74,7 @@ def write_public(path: Path, document: object) -> Path:
         path.parent.mkdir(parents=True)
         shared = os.stat(path.parent.parent).st_mode & stat.S_ISGID  # a group's folder: the group may add too
         os.chmod(path.parent, 0o2775 if shared else 0o755)
-    write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    os.chmod(path, 0o644)
+    write_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n", mode=0o644)  # readable at once
     return path
 
 

@@ -27,6 +27,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainingkit.answers import sync_folder
 from trainingkit.exchange.submission import Submission, canonical_answers
 
 USERNAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
@@ -76,14 +77,6 @@ def check_name(pattern: re.Pattern[str], value: str, what: str) -> str:
     if not isinstance(value, str) or not pattern.match(value):
         raise StoreError(f"{str(value)[:80]!r} is not a valid {what}")
     return value
-
-
-def _sync_folder(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -173,7 +166,7 @@ class CourseStore:
         if target.exists():
             self.unrelease(assignment_id)
         os.rename(staging, target)
-        _sync_folder(self.released_dir)
+        sync_folder(self.released_dir)
 
     def unrelease(self, assignment_id: str) -> None:
         check_name(ASSIGNMENT_ID, assignment_id, "assignment id")
@@ -228,7 +221,7 @@ class CourseStore:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        _sync_folder(folder)
+        sync_folder(folder)
         return receipt
 
     def submissions(self, user: str, assignment_id: str | None = None) -> list[Receipt]:
@@ -265,7 +258,7 @@ class CourseStore:
             os.rename(target, old)
             shutil.rmtree(old)
         os.rename(staging, target)
-        _sync_folder(folder)
+        sync_folder(folder)
 
     def feedback(self, receipt: Receipt) -> dict[str, bytes]:
         """The feedback released on one submission (none yet: empty)."""
