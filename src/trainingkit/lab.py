@@ -15,6 +15,7 @@ from pathlib import Path
 from trainingkit.build import load_course, run_nbgrader, write_if_changed
 from trainingkit.course import Course
 from trainingkit.grading.formgrader import SERVER_EXTENSION
+from trainingkit.progress_api import SERVER_EXTENSION as PROGRESS_EXTENSION
 from trainingkit.workbook import LESSON_NOTEBOOKS, Sync, sync_lessons
 
 #: Where ``make lab`` opens: the person's own copy of lesson 00 (see trainingkit.workbook).
@@ -57,7 +58,7 @@ def write_jupyter_config(course: Course, config_dir: Path | None = None) -> dict
         "# Fetched assignments go to the person's workbook, not the project folder.\n"
         f"get_config().Exchange.assignment_dir = {str(course.workbook_dir)!r}  # noqa: F821\n")
     write_if_changed(config / "nbgrader_config.py", nbgrader_config.encode())
-    server = {"ServerApp": {"jpserver_extensions": {SERVER_EXTENSION: True}}}
+    server = {"ServerApp": {"jpserver_extensions": {SERVER_EXTENSION: True, PROGRESS_EXTENSION: True}}}
     write_if_changed(config / "jupyter_server_config.json", json.dumps(server, indent=1).encode())
     for name, settings in LAB_SETTINGS.items():
         write_if_changed(Path(env["JUPYTERLAB_SETTINGS_DIR"]) / name, json.dumps(settings).encode())

@@ -19,6 +19,7 @@ from pathlib import Path
 from trainingkit.build import write_if_changed
 from trainingkit.grading.config import CLIENT_PLUGINS
 from trainingkit.grading.formgrader import SERVER_EXTENSION
+from trainingkit.progress_api import SERVER_EXTENSION as PROGRESS_EXTENSION
 from trainingkit.hub.roster import Role
 from trainingkit.renewal.workspace import BLANK_LOG
 from trainingkit.workbook import LESSON_NOTEBOOKS
@@ -109,7 +110,7 @@ def nbgrader_client_config(course_id: str) -> str:
 
 def write_role_config(folder: Path, view: RoleView, *, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
-    extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True}
+    extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True, PROGRESS_EXTENSION: True}
     # A terminal is an interactive shell, not a login one: Debian's /etc/profile would reset
     # PATH and lose the course's interpreter, so `trainingkit` and `nbgrader` would be "not found".
     server = {"ServerApp": {"jpserver_extensions": extensions,
