@@ -10,6 +10,9 @@ cell), so nothing written in the log is ever rendered as HTML.
 The report is the one ``trainingkit renewal report`` writes (:func:`.commands.write_report`),
 into ``REPORT_FOLDER/<date>/``, private to whoever runs the notebook.
 
+:func:`log_grid` is the section where the office edits its log (:mod:`.logeditor`); every other
+section only reads the log, as saved when the notebook last ran.
+
 The results register (``RESULTS``: released ethics review results, :mod:`trainingkit.exam.results`)
 is read beside the office's own log; on the hub it is the one ``TRAININGKIT_RESULTS`` names.
 """
@@ -40,6 +43,7 @@ __all__ = [
     "Renewals",
     "coach_timeline",
     "event_guide",
+    "log_grid",
     "needs_action",
     "office_policy",
     "read_renewals",
@@ -370,6 +374,19 @@ def apply_committee(renewals: Renewals, credentials: str | Path | None = None) -
     except OSError as error:
         return Notice(f"The credentials were not changed: {error.filename}: {error.strerror}.")
     return Notice("\n".join(lines))
+
+
+def log_grid(renewals: Renewals) -> Any:
+    """The grid that edits the log ``EVENTS`` (:class:`.logeditor.LogEditor`), checked on save with the
+    results register's reviews; it reads the file itself, so it shows a log that breaks a rule too."""
+    from .logeditor import LogEditor
+    from .logfile import read_results
+
+    try:
+        reviews = read_results(renewals.results)
+    except EventLogError:
+        reviews = []  # the message under the settings says why; lines are still checked on their own rules
+    return LogEditor(renewals.events, reviews=reviews, rules=renewals.rules)
 
 
 def coach_timeline(renewals: Renewals) -> Any:
