@@ -27,17 +27,47 @@ from .logrows import LogRow, Rebased, check_rows, log_bytes, matching, rebase, r
 from .logsave import LogChanged, read_log, replace_log
 from .settings import DEFAULT_RULES, RenewalRules
 
-__all__ = ["PAGE_ROWS", "LogEditor"]
+__all__ = ["BROWSER_SUPPORT", "PAGE_ROWS", "STYLES", "LogEditor"]
 
 #: How many lines of the log one page of the grid shows.
 PAGE_ROWS = 15
 
-_WIDTHS = {"coach_id": "8em", "date": "8.5em", "event": "10em", "supervisor": "9em", "hours": "4.5em",
-           "score": "4.5em", "outcome": "9em", "cut_score": "5em", "form": "6em"}
-_GRID_COLUMNS = "7.5em " + " ".join(_WIDTHS.values())
+#: Column widths: the whole grid fits a notebook's output area beside JupyterLab's file browser.
+_WIDTHS = {"coach_id": "6em", "date": "7.5em", "event": "7em", "supervisor": "6.5em", "hours": "3.5em",
+           "score": "4em", "outcome": "6.5em", "cut_score": "5em", "form": "5em"}
+_GRID_COLUMNS = "6.5em " + " ".join(_WIDTHS.values())
 _CHOICES = {"event": [str(kind) for kind in EventKind],
             "outcome": [str(value) for value in (*Verdict, *Decision)]}
 _EVERY_EVENT = "every event"
+
+
+#: Runs in the browser: keeps the keys pressed inside a grid from JupyterLab's notebook shortcuts
+#: (Enter on a button would open the hidden code, the arrows would move to another cell), as
+#: :data:`trainingkit.questions.BROWSER_SUPPORT` does for questions; Escape and keys with Ctrl, Alt
+#: or Meta still reach JupyterLab. The styles give the boxes and buttons a 2 px focus ring in the
+#: theme's darkest brand colour, and keep the output carrying them from taking room on the page.
+BROWSER_SUPPORT = """
+(() => {
+  const keep = (event) => {
+    if (!event.ctrlKey && !event.metaKey && !event.altKey && event.key !== "Escape") { event.stopPropagation(); }
+  };
+  const scan = () => document.querySelectorAll(".tk-log-editor:not([data-tk-keys])").forEach((editor) => {
+    editor.dataset.tkKeys = "1";
+    editor.addEventListener("keydown", keep);
+  });
+  if (!window.trainingkitLogGrid) {
+    window.trainingkitLogGrid = new MutationObserver(scan);
+    window.trainingkitLogGrid.observe(document.body, { childList: true, subtree: true });
+  }
+  scan();
+})();
+"""
+STYLES = """
+.tk-log-editor :is(input, .jupyter-button):focus-visible:not(:disabled) {
+  outline: 2px solid var(--jp-brand-color0) !important; outline-offset: 1px; }
+.tk-log-editor .tk-log-message { margin: 0.25em 0; white-space: normal; }
+.jp-OutputArea-child:has(.tk-log-support) { display: none; }
+"""
 
 
 def _box(column: str, label: str) -> widgets.Text | widgets.Combobox:
@@ -124,9 +154,10 @@ class LogEditor:
         self.reload(keep_edits=False)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, display
 
         display(self.widget)
+        display(HTML(f"<div class='tk-log-support'><style>{STYLES}</style><script>{BROWSER_SUPPORT}</script></div>"))
 
     # -- what the office sees -------------------------------------------------------------
 
@@ -153,7 +184,9 @@ class LogEditor:
                 label.layout.display = display
                 for box in cells.values():
                     box.layout.display = display
-                if not shown:
+                if not shown:  # an unused box (hidden) names no line, so no line is ever named twice
+                    for column, box in cells.items():
+                        box.description, box.value = f"{column}, unused", ""
                     continue
                 index = page[slot]
                 row = self.rows[index]
