@@ -165,3 +165,18 @@ def test_many_coaches_are_paged_and_the_filter_finds_one(project: Course, tmp_pa
         assert page.value_of(place).strip() == "Lines shown: 1 of 1 matching, page 1 of 1 (the log has 300)."
         assert page.value_of(first).strip() == "C123"
         assert page.value_of(first, "description").strip() == "coach_id, line 125"
+
+
+def test_a_coach_id_written_as_html_is_a_boxs_text_and_escaped_in_a_message(tmp_path: Path) -> None:
+    """A log line whose coach id is markup shows it as a box's value, and the save message escapes it."""
+    from trainingkit.renewal.logeditor import LogEditor
+
+    hostile = "<img src=x onerror=alert(1)>"
+    log = tmp_path / "coaches.csv"
+    log.write_text(f"{HEADER}\n{hostile},2024-01-10,certified,,,,,,\n", encoding="utf-8")
+    editor = LogEditor(log)
+    assert editor.cells[0]["coach_id"].value == hostile
+    editor.cells[0]["date"].value = "2024-13-10"
+    assert editor.save() is False
+    assert hostile in editor.said and "<img" not in editor.message.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in editor.message.value

@@ -70,10 +70,13 @@ STYLES = """
 """
 
 
-def _box(column: str, label: str) -> widgets.Text | widgets.Combobox:
-    """One cell: a text box (with the choices of its column, if it has any) named ``label``."""
+def _box(column: str, label: str, layout: widgets.Layout) -> widgets.Text | widgets.Combobox:
+    """One cell: a text box (with the choices of its column, if it has any) named ``label``.
+
+    The boxes of a line share ``layout``, so a line is hidden or shown by one change.
+    """
     options = {"description": label, "continuous_update": True, "style": {"description_width": "0px"},
-               "layout": widgets.Layout(width="auto", margin="0")}
+               "layout": layout}
     if column in _CHOICES:
         box = widgets.Combobox(options=_CHOICES[column], ensure_option=False, **options)
     else:
@@ -112,7 +115,8 @@ class LogEditor:
         self.previous_button = widgets.Button(description="Previous page", tooltip="Previous page of the log")
         self.next_button = widgets.Button(description="Next page", tooltip="Next page of the log")
         self.place = widgets.Label()
-        self.new_row = {column: _box(column, f"{column} of the new event") for column in EVENT_COLUMNS}
+        new_layout = widgets.Layout(width="auto", margin="0")
+        self.new_row = {column: _box(column, f"{column} of the new event", new_layout) for column in EVENT_COLUMNS}
         self.add_button = widgets.Button(description="Add this event", tooltip="Add this event to the grid")
         self.save_button = widgets.Button(description="Save the log", button_style="primary",
                                           tooltip="Check every line and save the log")
@@ -120,8 +124,9 @@ class LogEditor:
                                             tooltip="Read the log again, keeping your changes")
         self.message = widgets.HTML()
         self.said = ""
-        self.line_labels = [widgets.Label() for _ in range(PAGE_ROWS)]
-        self.cells = [{column: _box(column, column) for column in EVENT_COLUMNS} for _ in range(PAGE_ROWS)]
+        self._layouts = [widgets.Layout(width="auto", margin="0") for _ in range(PAGE_ROWS)]
+        self.line_labels = [widgets.Label(layout=layout) for layout in self._layouts]
+        self.cells = [{column: _box(column, column, layout) for column in EVENT_COLUMNS} for layout in self._layouts]
         for slot, cells in enumerate(self.cells):
             for column, box in cells.items():
                 box.observe(self._edited(slot, column), names="value")
@@ -180,10 +185,7 @@ class LogEditor:
         try:
             for slot, (label, cells) in enumerate(zip(self.line_labels, self.cells, strict=True)):
                 shown = slot < len(page)
-                display = None if shown else "none"
-                label.layout.display = display
-                for box in cells.values():
-                    box.layout.display = display
+                self._layouts[slot].display = None if shown else "none"
                 if not shown:  # an unused box (hidden) names no line, so no line is ever named twice
                     for column, box in cells.items():
                         box.description, box.value = f"{column}, unused", ""

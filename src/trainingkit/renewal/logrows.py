@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .eventlog import EventLogError, LogProblem
@@ -48,7 +48,8 @@ class LogRow:
 
     def fields(self) -> tuple[str, ...]:
         """The nine columns, in the log's order."""
-        return astuple(self)
+        return (self.coach_id, self.date, self.event, self.supervisor, self.hours, self.score, self.outcome,
+                self.cut_score, self.form)
 
     def with_value(self, column: str, value: str) -> LogRow:
         """This row with ``column`` set to ``value``."""
@@ -119,6 +120,9 @@ def log_bytes(rows: Iterable[LogRow]) -> bytes:
 
 def row_lines(rows: Sequence[LogRow]) -> list[int]:
     """The line of the log on which each row starts once written by :func:`log_bytes` (header: line 1)."""
+    text = "".join("".join(row.fields()) for row in rows)
+    if "\n" not in text and "\r" not in text:
+        return list(range(2, len(rows) + 2))  # the usual log: a line per row
     lines, line = [], 2
     for row in rows:
         lines.append(line)
