@@ -112,9 +112,9 @@ class Renewals:
         if self.problem is not None:
             return self.problem
         if not self.coaches:
-            return (f"{self.events} has no coaches yet: it holds only its header. Add one line per "
-                    "event under it (a new coach starts with a 'certified' line), save the file, "
-                    "and run the notebook again.")
+            return (f"{self.events} has no coaches yet: it holds only its header. Add its events in "
+                    "The log itself below (a new coach starts with a 'certified' line), press Save the "
+                    "log, and run the notebook again.")
         text = f"{self.events}: {self.coaches} coaches, read on {self.on.isoformat()}."  # type: ignore[union-attr]
         if self.results is None:
             return text + "\nNo results register is set (RESULTS): only the log's own review lines count."
@@ -153,8 +153,9 @@ def read_renewals(
         return Renewals(**settings, problem=problem)
     if not path.exists():
         return Renewals(**settings, problem=(
-            f"No event log at {path.absolute()}: put the office's log there, or set EVENTS to where "
-            f"it is. It is a CSV file whose first line is the header {BLANK_LOG.strip()}."))
+            f"No event log at {path.absolute()}: put the office's log there, set EVENTS to where it is, "
+            "or start one in The log itself below. It is a CSV file whose first line is the header "
+            f"{BLANK_LOG.strip()}."))
     try:
         released = read_results(register)
     except EventLogError as error:
@@ -168,7 +169,8 @@ def read_renewals(
     except EventLogError as error:
         return Renewals(**settings, problem=(
             "The event log has lines to put right before anything can be shown (nothing was "
-            f"written). Correct them in the file, save it, and run the notebook again.\n\n{error}"))
+            f"written). Correct them in The log itself below (or in the file), save, and run the notebook "
+            f"again.\n\n{error}"))
     unmatched = sorted({event.coach_id for event in released if not log.events(event.coach_id)})
     return Renewals(**settings, log=log, table=table, reviews=tuple(review_attempts(log, table, rules)),
                     results_read=len(released), results_unmatched=tuple(unmatched))
