@@ -44,17 +44,22 @@ _EVERY_EVENT = "every event"
 #: Runs in the browser: keeps the keys pressed inside a grid from JupyterLab's notebook shortcuts
 #: (Enter on a button would open the hidden code, the arrows would move to another cell), as
 #: :data:`trainingkit.questions.BROWSER_SUPPORT` does for questions; Escape and keys with Ctrl, Alt
-#: or Meta still reach JupyterLab. The styles give the boxes and buttons a 2 px focus ring in the
+#: or Meta still reach JupyterLab. It makes the message under the buttons a status region
+#: (``role=status``), one element that stays while its words change, so a screen reader says
+#: what a save did. The styles give the boxes and buttons a 2 px focus ring in the
 #: theme's darkest brand colour, and keep the output carrying them from taking room on the page.
 BROWSER_SUPPORT = """
 (() => {
   const keep = (event) => {
     if (!event.ctrlKey && !event.metaKey && !event.altKey && event.key !== "Escape") { event.stopPropagation(); }
   };
-  const scan = () => document.querySelectorAll(".tk-log-editor:not([data-tk-keys])").forEach((editor) => {
-    editor.dataset.tkKeys = "1";
-    editor.addEventListener("keydown", keep);
-  });
+  const scan = () => {
+    document.querySelectorAll(".tk-log-editor:not([data-tk-keys])").forEach((editor) => {
+      editor.dataset.tkKeys = "1";
+      editor.addEventListener("keydown", keep);
+    });
+    document.querySelectorAll(".tk-log-status:not([role])").forEach((status) => status.setAttribute("role", "status"));
+  };
   if (!window.trainingkitLogGrid) {
     window.trainingkitLogGrid = new MutationObserver(scan);
     window.trainingkitLogGrid.observe(document.body, { childList: true, subtree: true });
@@ -123,6 +128,7 @@ class LogEditor:
         self.reload_button = widgets.Button(description="Reload from disk",
                                             tooltip="Read the log again, keeping your changes")
         self.message = widgets.HTML()
+        self.message.add_class("tk-log-status")
         self.said = ""
         self._layouts = [widgets.Layout(width="auto", margin="0") for _ in range(PAGE_ROWS)]
         self.line_labels = [widgets.Label(layout=layout) for layout in self._layouts]
@@ -169,7 +175,7 @@ class LogEditor:
     def _say(self, text: str) -> None:
         """Show ``text`` under the buttons, as text (escaped), announced politely."""
         self.said = text
-        self.message.value = f'<p role="status" class="tk-log-message">{escape(text)}</p>'
+        self.message.value = f'<p class="tk-log-message">{escape(text)}</p>'
 
     def _line(self, index: int) -> int:
         return row_lines(self.rows[: index + 1])[-1]
