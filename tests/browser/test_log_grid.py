@@ -77,7 +77,7 @@ def test_a_bad_value_typed_is_refused_by_line_and_column_and_nothing_is_written(
     page.keyboard.press("Enter")
     page.locator(f"{NOTEBOOK} .tk-log-message", has_text="Not saved").wait_for()
     shot(page, "grid-2-refused")
-    assert "line 4 (C1, 2025-11-01), column score:" in _message(page)
+    assert "coaches.csv, line 4 (C1, 2025-11-01), column score:" in _message(page)
     status = page.locator(NOTEBOOK).get_by_role("status").filter(has_text="Not saved")
     assert status.count() == 1  # announced: the words are in the page's status region
     assert log.read_text(encoding="utf-8") == LOG

@@ -106,7 +106,7 @@ def test_a_bad_cell_is_refused_naming_its_line_and_the_file_is_untouched(office_
     before = log.stat()
     page.type_into("score, line 4", "120")
     said = page.press("Save the log")
-    assert "Not saved, nothing was written: line 4 (C1, 2025-11-01), column score:" in said
+    assert "Not saved, nothing was written: coaches.csv, line 4 (C1, 2025-11-01), column score:" in said
     assert said.count("\n") == 1  # one line, printed
     assert log.read_text(encoding="utf-8") == LOG and log.stat().st_ino == before.st_ino
 

@@ -269,7 +269,7 @@ class LogEditor:
             return False
         problem = check_rows(self.path, self.rows, reviews=self.reviews, rules=self.rules)
         if problem is not None:
-            self._say(f"Not saved, nothing was written: {problem.sentence(self.rows)}.")
+            self._say(f"Not saved, nothing was written: {self.path.name}, {problem.sentence(self.rows)}.")
             return False
         data = log_bytes(self.rows)
         try:
