@@ -17,6 +17,9 @@ runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
 ``private_files`` writes them; ``records`` appends events to the log (whole lines,
 fsynced); ``commands`` and ``cli`` are the commands, and
 ``workspace`` is the office's notebook (``notebooks/office/renewals.ipynb``), section by section.
+The notebook's grid edits the log: ``logrows`` (the log as rows of text, checked by ``logfile``),
+``logsave`` (the whole file replaced in one rename, never over a log changed meanwhile) and
+``logeditor`` (the widgets).
 """
 
 from __future__ import annotations

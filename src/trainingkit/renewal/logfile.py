@@ -29,8 +29,8 @@ from .logcolumns import CATEGORICAL_COLUMNS, Coded, LogColumns
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
 
-__all__ = ["UNFINISHED_LINE", "header_problem", "read_event_log", "read_results", "read_statuses",
-           "unfinished_last_line"]
+__all__ = ["UNFINISHED_LINE", "check_log_bytes", "header_problem", "read_event_log", "read_results",
+           "read_statuses", "unfinished_last_line"]
 
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
 
@@ -58,6 +58,15 @@ def read_event_log(path: str | Path, *, reviews: Iterable[Event] = ()) -> EventL
         data = path.read_bytes()
     except OSError as error:
         raise EventLogError(path, None, f"cannot read the event log: {error.strerror}") from None
+    return check_log_bytes(path, data, reviews=reviews)
+
+
+def check_log_bytes(path: str | Path, data: bytes, *, reviews: Iterable[Event] = ()) -> EventLog:
+    """Check ``data``, the bytes of an event log named ``path``, as :func:`read_event_log` checks a file.
+
+    Used for a log not written yet (the office's grid checks what it is about to save).
+    """
+    path = Path(path)
     columns = _check_header(path, data)
     unfinished = unfinished_last_line(data)
     if unfinished is not None:

@@ -10,6 +10,9 @@ cell), so nothing written in the log is ever rendered as HTML.
 The report is the one ``trainingkit renewal report`` writes (:func:`.commands.write_report`),
 into ``REPORT_FOLDER/<date>/``, private to whoever runs the notebook.
 
+:func:`log_grid` is the section where the office edits its log (:mod:`.logeditor`); every other
+section only reads the log, as saved when the notebook last ran.
+
 The results register (``RESULTS``: released ethics review results, :mod:`trainingkit.exam.results`)
 is read beside the office's own log; on the hub it is the one ``TRAININGKIT_RESULTS`` names.
 """
@@ -40,6 +43,7 @@ __all__ = [
     "Renewals",
     "coach_timeline",
     "event_guide",
+    "log_grid",
     "needs_action",
     "office_policy",
     "read_renewals",
@@ -108,9 +112,9 @@ class Renewals:
         if self.problem is not None:
             return self.problem
         if not self.coaches:
-            return (f"{self.events} has no coaches yet: it holds only its header. Add one line per "
-                    "event under it (a new coach starts with a 'certified' line), save the file, "
-                    "and run the notebook again.")
+            return (f"{self.events} has no coaches yet: it holds only its header. Add its events in "
+                    "The log itself below (a new coach starts with a 'certified' line), press Save the "
+                    "log, and run the notebook again.")
         text = f"{self.events}: {self.coaches} coaches, read on {self.on.isoformat()}."  # type: ignore[union-attr]
         if self.results is None:
             return text + "\nNo results register is set (RESULTS): only the log's own review lines count."
@@ -149,8 +153,9 @@ def read_renewals(
         return Renewals(**settings, problem=problem)
     if not path.exists():
         return Renewals(**settings, problem=(
-            f"No event log at {path.absolute()}: put the office's log there, or set EVENTS to where "
-            f"it is. It is a CSV file whose first line is the header {BLANK_LOG.strip()}."))
+            f"No event log at {path.absolute()}: put the office's log there, set EVENTS to where it is, "
+            "or start one in The log itself below. It is a CSV file whose first line is the header "
+            f"{BLANK_LOG.strip()}."))
     try:
         released = read_results(register)
     except EventLogError as error:
@@ -164,7 +169,8 @@ def read_renewals(
     except EventLogError as error:
         return Renewals(**settings, problem=(
             "The event log has lines to put right before anything can be shown (nothing was "
-            f"written). Correct them in the file, save it, and run the notebook again.\n\n{error}"))
+            f"written). Correct them in The log itself below (or in the file), save, and run the notebook "
+            f"again.\n\n{error}"))
     unmatched = sorted({event.coach_id for event in released if not log.events(event.coach_id)})
     return Renewals(**settings, log=log, table=table, reviews=tuple(review_attempts(log, table, rules)),
                     results_read=len(released), results_unmatched=tuple(unmatched))
@@ -370,6 +376,19 @@ def apply_committee(renewals: Renewals, credentials: str | Path | None = None) -
     except OSError as error:
         return Notice(f"The credentials were not changed: {error.filename}: {error.strerror}.")
     return Notice("\n".join(lines))
+
+
+def log_grid(renewals: Renewals) -> Any:
+    """The grid that edits the log ``EVENTS`` (:class:`.logeditor.LogEditor`), checked on save with the
+    results register's reviews; it reads the file itself, so it shows a log that breaks a rule too."""
+    from .logeditor import LogEditor
+    from .logfile import read_results
+
+    try:
+        reviews = read_results(renewals.results)
+    except EventLogError:
+        reviews = []  # the message under the settings says why; lines are still checked on their own rules
+    return LogEditor(renewals.events, reviews=reviews, rules=renewals.rules)
 
 
 def coach_timeline(renewals: Renewals) -> Any:
