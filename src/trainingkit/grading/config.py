@@ -42,8 +42,10 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
         c.StoreExchange.store_root = str(course.course_store)
     else:
         c.Exchange.root = str(course.exchange_dir)
-        # nbgrader's folder exchange, but releasing the ethics review's feedback records its results
+        # nbgrader's folder exchange, but releasing the ethics review's feedback records its results,
+        # and the listing gives each fetched letter's score to the Assignments panel
         c.ExchangeFactory.release_feedback = "trainingkit.exchange.grader.FolderReleaseFeedback"
+        c.ExchangeFactory.list = "trainingkit.exchange.folder.FolderList"
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the
