@@ -20,6 +20,7 @@ import { Cell, CodeCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import announce from './announce';
+import panel from './panel';
 
 /** The tag `trainingkit build` gives every cell that only draws a widget. */
 const WIDGET_TAG = 'trainingkit-widget';
@@ -206,4 +207,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, announce];
+export default [plugin, announce, panel];
