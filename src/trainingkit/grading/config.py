@@ -77,6 +77,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     from trainingkit.grading.letter import FeedbackLetterExporter
 
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c.CompleteLetter.settings_file = str(course.settings_file)  # the course's time zone
     c.GenerateFeedback.exporter_class = FeedbackLetterExporter
     c.FeedbackLetterExporter.template_name = "trainingkit-feedback"
     c.FeedbackLetterExporter.exclude_anchor_links = True  # no "¶" beside every heading
