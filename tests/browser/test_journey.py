@@ -329,6 +329,14 @@ def feedback(page, graded):
     return frame
 
 
+def test_fetching_feedback_tells_a_screen_reader_the_score(feedback, page, lab) -> None:
+    """Fetch Feedback's outcome is said in the live region with the letter's score sentence."""
+    (letter,) = (lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    said = re.search(r"Your score: [\d.]+ of [\d.]+ points\.", letter.read_text()).group(0)
+    page.locator(ANNOUNCER, has_text=said).wait_for(state="attached")
+    assert page.locator(ANNOUNCER).text_content().startswith(f"Fetched the feedback for {ASSIGNMENT} (submission of ")
+
+
 def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, graded, items: list[Vignette],
                                                                  plan) -> None:
     """Returned feedback shows the total score, each criterion's score, the comment, and strengths before what to revisit."""
