@@ -67,9 +67,8 @@ def build(course: Course, *, generate: bool = True, only: tuple[str, ...] = (),
 
     ``say`` is told what each step is doing as it starts (`trainingkit build` prints it).
     """
-    from trainingkit.lessons import render_all_lessons
-
     from trainingkit.course_settings import read_course_settings
+    from trainingkit.lessons import render_all_lessons
 
     say("Reading the bank and the assignments")
     bank, assignments = load_course(course)

@@ -34,4 +34,4 @@ class FolderList(ExchangeList):
 
     def parse_assignments(self) -> list[dict[str, Any]]:
         assignments = super().parse_assignments()
-        return with_scores(assignments) if self.inbound or self.cached else assignments
+        return with_scores(assignments) if self.cached else assignments  # a trainee's own submissions
