@@ -63,3 +63,13 @@ def test_bank_check_and_forms_name_a_fixed_item_whose_text_changed(here: Course)
     assert check.exit_code == 1 and f"the text of {item_id} changed since it was fixed" in check.stderr
     forms = CliRunner().invoke(main, ["forms", "--cycles", "1"])
     assert forms.exit_code == 1 and "Broken: cycle 1's fixed form" in forms.stderr
+
+
+def test_build_refuses_a_time_zone_it_does_not_know_naming_the_file(here: Course) -> None:
+    """`trainingkit build` with course.yaml naming no known zone stops before rendering, in one line naming the file."""
+    here.settings_file.write_text("time_zone: Europe/Atlantis\n")
+    result = CliRunner().invoke(main, ["build", "--no-generate"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"Error: {here.settings_file}: time_zone: 'Europe/Atlantis' is not a time zone "
+                                     "name zoneinfo knows (an IANA name such as Europe/London or America/Chicago)")
+    assert "Rendering" not in result.stdout

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from trainingkit.returned import WAITING, summary_html, summary_of_letter
+from trainingkit.returned import (MAX_LETTER_BYTES, WAITING, score_of_feedback, score_of_letter, summary_html,
+                                 summary_of_letter)
 
 LETTER = """<!DOCTYPE html><html lang="en"><head><title>Feedback: X</title><script>alert(1)</script></head>
 <body><main><h1>Feedback: X</h1><p class="tk-letter-facts">Submitted on Saturday 5 December 2026 at 22:12 (CET).
@@ -48,3 +49,28 @@ def test_a_link_in_the_feedback_folder_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "feedback" / "t").mkdir(parents=True)
     os.symlink(target, tmp_path / "feedback" / "t" / "x.html")
     assert WAITING in summary_html(tmp_path)
+
+
+def test_the_score_sentence_is_read_from_the_letter_as_text() -> None:
+    """The panel's score is the letter's own score sentence, "so far" included; a page without one gives nothing."""
+    assert score_of_letter(LETTER) == "Your score: 9 of 14 points."
+    waiting = LETTER.replace("Your score: 9 of 14 points.", "Your score so far: 7.5 of 14 points; your supervisor "
+                             "has 1 written reflection still to grade.")
+    assert score_of_letter(waiting) == ("Your score so far: 7.5 of 14 points; your supervisor has 1 written "
+                                        "reflection still to grade.")
+    assert score_of_letter("<p>Your score: 9 of 14 points.</p>") == ""  # not in the letter's facts line
+    hostile = LETTER.replace("Your score: 9 of 14 points.", "Your score: <b onclick='x()'>9</b> of 14 points.")
+    assert score_of_letter(hostile) == "Your score: 9 of 14 points."
+
+
+def test_the_score_of_a_feedback_folder_comes_from_its_letter(tmp_path: Path) -> None:
+    """A fetched folder gives its letter's score; an empty or missing folder, a link, or an oversized file gives none."""
+    folder = _letter(tmp_path, "2026-12-05 21:12:22.972182 UTC", LETTER).parent
+    assert score_of_feedback(folder) == "Your score: 9 of 14 points."
+    assert score_of_feedback(tmp_path / "feedback" / "absent") == ""
+    (folder / "practice.html").unlink()
+    (folder / "practice.html").symlink_to(_letter(tmp_path, "elsewhere", LETTER))
+    assert score_of_feedback(folder) == ""
+    (folder / "practice.html").unlink()
+    (folder / "practice.html").write_text(LETTER + " " * MAX_LETTER_BYTES)
+    assert score_of_feedback(folder) == ""

@@ -6,7 +6,8 @@
  * is told. This plugin watches those three buttons (by the ids of nbgrader's lists, whether
  * pressed with the mouse or the keyboard), waits until the panel has redrawn the row, and
  * says in a polite live region what happened: "Fetched practice-foundations ...", "Submitted
- * practice-foundations at ...", or the words of nbgrader's error. It also lets the keyboard
+ * practice-foundations at ...", "Fetched the feedback for ... Your score: 27 of 30 points." (the
+ * score once panel.ts has read it into the row), or the words of nbgrader's error. It also lets the keyboard
  * reach the panel's links that have no address (nbgrader's "(view feedback)" is an <a>
  * without href, which Tab skips): they get a place in the tab order and open with Enter.
  * It changes nothing else in the panel.
@@ -21,6 +22,8 @@ const LISTS = {
   submitted: '#submitted_assignments_list'
 };
 const PANEL_LISTS = Object.values(LISTS).join(', ');
+/** Set by panel.ts on a row of the lists: `done` once it has added what the listing says (the score). */
+const PANEL_READ = 'data-tk-panel';
 /** The live region this plugin speaks through (one per page). */
 export const ANNOUNCER_ID = 'tk-assignments-announcer';
 /** How long to wait for nbgrader to answer before saying nothing more (milliseconds). */
@@ -66,7 +69,15 @@ export function outcome(action: Action, assignment: string, button: HTMLButtonEl
   if (action === 'Submit') {
     return latest ? `Submitted ${assignment} at ${latest}.` : `Submitted ${assignment}.`;
   }
-  return `Fetched the feedback for ${assignment}${latest ? ` (submission of ${latest})` : ''}.`;
+  const rows = rowsNaming(LISTS.submitted, assignment);
+  if (rows.some(row => row.getAttribute(PANEL_READ) !== 'done')) {
+    return null; // panel.ts is still reading the listing for the score
+  }
+  const score = rows
+    .flatMap(row => Array.from(row.querySelectorAll('.nested_list_item .item_name')))
+    .find(name => (name.childNodes[0]?.textContent?.trim() ?? '') === latest)
+    ?.querySelector('.tk-panel-score')?.textContent?.trim() ?? '';
+  return `Fetched the feedback for ${assignment}${latest ? ` (submission of ${latest})` : ''}.${score ? ` ${score}` : ''}`;
 }
 
 /** The page's polite live region, made when first needed. */
@@ -111,7 +122,7 @@ function follow(button: HTMLButtonElement): void {
     }
   });
   watcher.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
-    attributeFilter: ['disabled'] });
+    attributeFilter: ['disabled', PANEL_READ] });
 }
 
 /** Give the panel's links without an address a place in the tab order and Enter to open them. */

@@ -21,6 +21,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import announce from './announce';
 import launcherProgress from './launcher';
+import panel from './panel';
 
 /** The tag `trainingkit build` gives every cell that only draws a widget. */
 const WIDGET_TAG = 'trainingkit-widget';
@@ -207,4 +208,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, announce, launcherProgress];
+export default [plugin, announce, panel, launcherProgress];

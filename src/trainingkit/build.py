@@ -67,10 +67,12 @@ def build(course: Course, *, generate: bool = True, only: tuple[str, ...] = (),
 
     ``say`` is told what each step is doing as it starts (`trainingkit build` prints it).
     """
+    from trainingkit.course_settings import read_course_settings
     from trainingkit.lessons import render_all_lessons
 
     say("Reading the bank and the assignments")
     bank, assignments = load_course(course)
+    read_course_settings(course.settings_file)  # a bad setting is said now, not at the first letter
     unknown = sorted(set(only) - set(assignments))
     if unknown:
         raise KeyError(f"no assignment named {', '.join(unknown)} in {course.assignments_file}")

@@ -38,6 +38,7 @@ def build(assignments: tuple[str, ...], no_generate: bool) -> None:
     from trainingkit.assignments import AssignmentError
     from trainingkit.bank import BankError
     from trainingkit.build import build as run_build
+    from trainingkit.course_settings import CourseSettingsError
     from trainingkit.lessons import LessonError
 
     if hasattr(sys.stdout, "reconfigure"):  # each step shows as it starts, also through a pipe
@@ -45,7 +46,7 @@ def build(assignments: tuple[str, ...], no_generate: bool) -> None:
     try:
         report = run_build(_course(), generate=not no_generate, only=assignments,
                            say=lambda line: click.echo(f"{line} ...", nl=True))
-    except (BankError, AssignmentError, LessonError, KeyError) as error:
+    except (BankError, AssignmentError, LessonError, CourseSettingsError, KeyError) as error:
         _fail(error)
     for path in report.written:
         click.echo(f"wrote {path}")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 COURSE_ID = "trauma-recovery-coaching"
 #: The instructor files of coursework/ besides its bank/, lessons/ and source/ folders.
-INSTRUCTOR_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml", "blueprint.yaml", "forms.yaml")
+INSTRUCTOR_FILES = ("nbgrader_config.py", "assignments.yaml", "clauses.yaml", "blueprint.yaml", "forms.yaml",
+                    "course.yaml")
 
 
 def _is_course(folder: Path) -> bool:
@@ -58,6 +59,11 @@ class Course:
     @property
     def coursework(self) -> Path:
         return self.root / "coursework"
+
+    @property
+    def settings_file(self) -> Path:
+        """The course's own settings (trainingkit.course_settings): its time zone."""
+        return self.coursework / "course.yaml"
 
     @property
     def bank_dir(self) -> Path:

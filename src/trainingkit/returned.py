@@ -8,11 +8,13 @@ newest letter there and shows its summary (``div.tk-summary``) and score line.
 The letter was written by the course, but the copy sits in the trainee's own folder, so it
 is read as data: only text and a few plain tags (:data:`KEPT_TAGS`) are kept, every text
 escaped, every attribute dropped. No script, link or style reaches the notebook.
+:func:`score_of_feedback` gives the Assignments panel the letter's score sentence, as text.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,46 @@ def newest_letter(folder: Path) -> Path | None:
     return max(letters, key=lambda path: (path.parent.name, path.stat().st_mtime), default=None)
 
 
+def read_letter(path: Path) -> str | None:
+    """A letter's text, or None when it cannot be read or is larger than a letter of the course's."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LETTER_BYTES + 1)
+    except OSError:
+        return None
+    if not 0 < len(data) <= MAX_LETTER_BYTES:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+#: The score sentence of a letter's facts line (grading.letter.score_words writes it).
+SCORE_SENTENCE = re.compile(r"Your score(?: so far)?: \d[\d.]* of \d[\d.]* points(?:;[^.]*)?\.")
+
+
+def score_of_letter(text: str) -> str:
+    """The letter's score sentence ("Your score: 27 of 30 points."), as plain text; empty if it has none."""
+    reader = _Summary()
+    reader.feed(text)
+    facts = " ".join(" ".join(reader.facts).split())
+    found = SCORE_SENTENCE.search(facts)
+    return found.group(0) if found else ""
+
+
+def score_of_feedback(folder: Path) -> str:
+    """The score sentence of the letters fetched into ``folder`` (``ASSIGNMENT/feedback/TIMESTAMP``): the
+    first notebook's letter that has one; empty when none does (nothing fetched, or not a letter of ours)."""
+    try:
+        letters = sorted(path for path in folder.glob("*.html") if path.is_file() and not path.is_symlink())
+    except OSError:
+        return ""
+    for letter in letters:
+        text = read_letter(letter)
+        score = score_of_letter(text) if text is not None else ""
+        if score:
+            return score
+    return ""
+
+
 def summary_of_letter(text: str) -> str:
     """The letter's score line and summary as safe HTML; empty when the page holds no summary."""
     reader = _Summary()
@@ -79,13 +121,9 @@ def summary_html(folder: Path) -> str:
     """What the assignment's summary cell shows: the newest letter's summary, or when to expect one."""
     letter = newest_letter(folder)
     if letter is not None:
-        try:
-            with letter.open("rb") as handle:
-                data = handle.read(MAX_LETTER_BYTES + 1)
-        except OSError:
-            data = b""
-        if 0 < len(data) <= MAX_LETTER_BYTES:
-            summary = summary_of_letter(data.decode("utf-8", errors="replace"))
+        text = read_letter(letter)
+        if text is not None:
+            summary = summary_of_letter(text)
             if summary:
                 where = html.escape(str(letter.relative_to(folder)))
                 return summary + f"<p>The whole letter, question by question: <code>{where}</code></p>"

@@ -198,6 +198,28 @@ def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
     assert {key: answer.value for key, answer in read_answers(submitted / "answers.json").items()} == plan
 
 
+#: A row of nbgrader's submitted list once trainingkit's extension has read the listing for it.
+SUBMITTED_ROW = "#submitted_assignments_list > .list_item"
+
+
+def _panel_read(page, list_id: str = "submitted") -> None:
+    """Redraw the Assignments panel and wait until trainingkit's extension has read the listing for its rows."""
+    assignments_panel(page)
+    page.locator("#refresh_assignments_list").click()
+    page.locator(f"#{list_id}_assignments_list_loading").wait_for(state="hidden")
+    page.locator(f"#{list_id}_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
+
+
+def test_before_feedback_is_released_the_panel_says_not_graded_yet(submitted: Path, page) -> None:
+    """A submission nobody has graded offers no Fetch Feedback: its row says "Not graded yet" in words."""
+    _panel_read(page)
+    row = page.locator(SUBMITTED_ROW, has_text=ASSIGNMENT)
+    shot(page, "journey-07b-not-graded-yet")
+    assert row.get_by_role("button", name="Fetch Feedback").count() == 0  # hidden: not in the accessibility tree
+    assert row.locator(".tk-panel-not-graded").inner_text() == "Not graded yet"
+    assert row.locator(".tk-panel-score").count() == 0
+
+
 def _gradebook_url(lab) -> str:
     return f"sqlite:///{lab.course.coursework / 'gradebook.db'}"
 
@@ -289,6 +311,14 @@ def test_the_submission_list_speaks_of_points_lost_not_of_failed_tests(graded) -
     assert not any("test" in heading.lower() for heading in headings), headings
 
 
+def test_once_feedback_is_released_fetch_feedback_is_offered(graded, page) -> None:
+    """After the supervisor releases feedback, the row offers Fetch Feedback again and no longer says "Not graded yet"."""
+    _panel_read(page)
+    row = page.locator(SUBMITTED_ROW, has_text=ASSIGNMENT)
+    assert row.get_by_role("button", name="Fetch Feedback").is_visible()
+    assert row.locator(".tk-panel-not-graded").count() == 0
+
+
 @pytest.fixture(scope="module")
 def feedback(page, graded):
     """The trainee fetches the feedback in the Assignments panel and opens it."""
@@ -297,6 +327,14 @@ def feedback(page, graded):
     frame.locator(".tk-summary").scroll_into_view_if_needed()
     shot(page, "journey-10-feedback-summary")
     return frame
+
+
+def test_fetching_feedback_tells_a_screen_reader_the_score(feedback, page, lab) -> None:
+    """Fetch Feedback's outcome is said in the live region with the letter's score sentence."""
+    (letter,) = (lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    said = re.search(r"Your score: [\d.]+ of [\d.]+ points\.", letter.read_text()).group(0)
+    page.locator(ANNOUNCER, has_text=said).wait_for(state="attached")
+    assert page.locator(ANNOUNCER).text_content().startswith(f"Fetched the feedback for {ASSIGNMENT} (submission of ")
 
 
 def test_the_trainee_reads_the_score_and_strengths_first_feedback(feedback, graded, items: list[Vignette],
@@ -372,3 +410,49 @@ def test_the_keyboard_reaches_view_feedback_in_the_assignments_panel(feedback, p
     link.focus()
     page.keyboard.press("Enter")
     page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html").wait_for()
+
+
+def test_the_panel_shows_the_letter_s_score_once_feedback_is_fetched(feedback, page, lab) -> None:
+    """Each submission whose letter is fetched shows the letter's own score sentence beside "(view feedback)"."""
+    (letter,) = (lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    said = re.search(r"Your score: [\d.]+ of [\d.]+ points\.", letter.read_text()).group(0)
+    _panel_read(page)
+    submission = page.locator(f"{SUBMITTED_ROW} .nested_list_item", has_text="view feedback").first
+    shot(page, "journey-12-score-in-panel")
+    assert submission.locator(".tk-panel-score").inner_text().strip() == said
+    assert submission.locator(".tk-panel-score").evaluate("(e) => e.children.length") == 0  # text, no markup
+
+
+def test_a_review_sitting_shows_its_due_date_in_words(lab, browser, fetched: Path) -> None:
+    """A released assignment whose listing carries a review sitting's due date shows "Due Wednesday 31 March 2027";
+    one without shows no date.
+
+    The lab's folder exchange has no review sittings (they are the course service's, on the hub:
+    ``ServiceList`` puts the sitting's ``due_date`` on its listing). So this page reads the lab's own
+    listing from nbgrader's endpoint with that one key added to one assignment, as the service writes it.
+    """
+    import json
+
+    def with_due_date(route) -> None:
+        response = route.fetch()
+        listing = response.json()
+        for item in listing["value"]:
+            if item["assignment_id"] == ASSIGNMENT and item["status"] in ("released", "fetched"):
+                item["due_date"] = "2027-03-31"
+        route.fulfill(response=response, body=json.dumps(listing))
+
+    page = new_page(browser, lab)
+    try:
+        page.goto(lab.address("journey-due-date"))
+        assignments_panel(page)
+        undated = page.locator("#fetched_assignments_list > .list_item", has_text=ASSIGNMENT)
+        page.locator("#fetched_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
+        assert undated.locator(".tk-panel-due").count() == 0
+        page.route("**/assignments?course_id=*", with_due_date)
+        _panel_read(page, "fetched")
+        row = page.locator("#fetched_assignments_list > .list_item", has_text=ASSIGNMENT)
+        shot(page, "journey-13-due-date")
+        assert row.locator(".tk-panel-due").inner_text() == "Due Wednesday 31 March 2027"
+        assert page.locator("#submitted_assignments_list .tk-panel-due").count() == 0
+    finally:
+        page.context.close()

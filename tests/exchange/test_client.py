@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from trainingkit.exchange.client import read_own_file
+from trainingkit.exchange.client import ServiceList, read_own_file
 
 
 def test_a_regular_file_is_read_and_a_missing_one_is_none(tmp_path: Path) -> None:
@@ -37,3 +37,36 @@ def test_a_file_past_the_limit_is_refused_at_one_byte_over(tmp_path: Path) -> No
     path.write_bytes(b"x" * 11)
     with pytest.raises(OSError, match="answers.json: larger than the 10 bytes"):
         read_own_file(path, 10)
+
+
+LETTER = ("<html><body><h1>Feedback: Foundations</h1><p class='tk-letter-facts'>Submitted on Saturday 5 December "
+          "2026 at 21:12 (UTC).\n Your score: 27 of 30 points.</p><div class='tk-summary'><p>Well done</p></div>"
+          "</body></html>")
+RECEIPT = {"assignment_id": "practice", "timestamp": "2026-12-05 21:12:22.972182 UTC", "stamp": "s1",
+           "feedback": {"practice.html": "0" * 64}}
+
+
+def _lister(tmp_path: Path) -> ServiceList:
+    from nbgrader.coursedir import CourseDirectory
+
+    lister = ServiceList(coursedir=CourseDirectory(course_id="trauma-recovery-coaching"))
+    lister.assignment_dir = str(tmp_path)
+    return lister
+
+
+def test_a_submission_whose_letter_is_fetched_carries_the_letter_s_score(tmp_path: Path) -> None:
+    """The listing gives each submission the score sentence of its fetched letter, and none before the fetch."""
+    lister = _lister(tmp_path)
+    before = lister._submission(RECEIPT)
+    assert before["has_exchange_feedback"] and not before["has_local_feedback"] and "score" not in before
+    folder = tmp_path / "practice" / "feedback" / RECEIPT["timestamp"]
+    folder.mkdir(parents=True)
+    (folder / "practice.html").write_text(LETTER)
+    after = lister._submission(RECEIPT)
+    assert after["has_local_feedback"] and after["score"] == "Your score: 27 of 30 points."
+
+
+def test_a_submission_with_no_feedback_released_says_so_and_has_no_score(tmp_path: Path) -> None:
+    """Before the supervisor releases feedback, the submission has no exchange feedback (the panel's "Not graded yet")."""
+    ungraded = _lister(tmp_path)._submission({**RECEIPT, "feedback": {}})
+    assert not ungraded["has_exchange_feedback"] and "score" not in ungraded

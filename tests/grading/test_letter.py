@@ -18,6 +18,7 @@ from trainingkit.assignments import load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.bank.model import Kind
 from trainingkit.course import Course
+from trainingkit.course_settings import zone_named
 from trainingkit.grading.letter import score_words, submitted_words
 from trainingkit.simulate import answers_for
 
@@ -70,7 +71,7 @@ def _run(course: Course, *command: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded_course(tmp_path_factory):
     """ada's practice submission, autograded; her reflection graded with a comment, the other left waiting."""
     from nbgrader.api import Gradebook
 
@@ -101,11 +102,23 @@ def graded(tmp_path_factory):
                 gradebook.find_comment(cell, ASSIGNMENT, ASSIGNMENT, "ada").manual_comment = COMMENT
         gradebook.db.commit()
     _run(course, "generate_feedback", ASSIGNMENT, "--force")
+    yield course, reflections
+    shutil.rmtree(course.root)
+
+
+def _letter_of(course: Course) -> tuple[str, _Reader]:
     letter = (course.coursework / "feedback" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     reader = _Reader()
     reader.feed(letter)
-    yield letter, reader, reflections, load_assignments(course.assignments_file, bank)[ASSIGNMENT]
-    shutil.rmtree(course.root)
+    return letter, reader
+
+
+@pytest.fixture(scope="module")
+def graded(graded_course):
+    """ada's letter (made in the grading machine's zone, Europe/Berlin), read as a trainee reads it."""
+    course, reflections = graded_course
+    letter, reader = _letter_of(course)
+    return letter, reader, reflections, load_assignments(course.assignments_file, load_bank(course.bank_dir))[ASSIGNMENT]
 
 
 def test_the_letter_has_a_language_a_title_and_headings_in_order(graded) -> None:
@@ -134,6 +147,32 @@ def test_the_letter_says_when_it_was_submitted_in_local_time_to_the_minute(grade
     assert "Submitted on Saturday 5 December 2026 at 22:12 (CET)." in reader.text
 
 
+def test_the_course_s_time_zone_setting_gives_the_letter_s_time_in_that_zone(graded, graded_course) -> None:
+    """With course.yaml's time zone America/Chicago, the same submission reads 15:12 (CST), not the machine's 22:12."""
+    course, _ = graded_course
+    course.settings_file.write_text("time_zone: America/Chicago\n")
+    try:
+        _run(course, "generate_feedback", ASSIGNMENT, "--force")
+    finally:
+        course.settings_file.write_text('time_zone: ""\n')
+    _, reader = _letter_of(course)
+    assert "Submitted on Saturday 5 December 2026 at 15:12 (CST)." in reader.text
+
+
+def test_a_time_zone_the_course_names_wrongly_stops_the_letter_saying_so(graded_course) -> None:
+    """A time zone zoneinfo does not know fails generate_feedback, naming the file, the setting and the name."""
+    course, _ = graded_course
+    course.settings_file.write_text("time_zone: Mars/Olympus_Mons\n")
+    env = {**os.environ, "HOME": str(course.root / "home"), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    try:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", ASSIGNMENT, "--force"],
+                              cwd=course.coursework, env=env, capture_output=True, text=True)
+    finally:
+        course.settings_file.write_text('time_zone: ""\n')
+    assert done.returncode != 0
+    assert f"{course.settings_file}: time_zone: 'Mars/Olympus_Mons' is not a time zone name" in done.stdout + done.stderr
+
+
 def test_a_graded_reflection_is_in_the_summary_with_the_supervisors_comment(graded) -> None:
     """The graded reflection is listed to revisit with its points and comment (escaped); the other waits, by name."""
     letter, reader, reflections, _ = graded
@@ -159,3 +198,12 @@ def test_a_time_without_a_zone_is_read_as_utc() -> None:
     zone = dt.timezone(dt.timedelta(hours=-5), "EST")
     assert submitted_words(dt.datetime(2026, 12, 5, 21, 12, 22, 972182), zone) == \
         "on Saturday 5 December 2026 at 16:12 (EST)"
+
+
+def test_two_zones_give_the_same_moment_in_their_own_words() -> None:
+    """One UTC moment reads in London's and Chicago's local time to the minute, summer time included."""
+    winter, summer = dt.datetime(2026, 12, 5, 21, 12, 22), dt.datetime(2026, 7, 5, 21, 12, 22)
+    assert submitted_words(winter, zone_named("Europe/London")) == "on Saturday 5 December 2026 at 21:12 (GMT)"
+    assert submitted_words(winter, zone_named("America/Chicago")) == "on Saturday 5 December 2026 at 15:12 (CST)"
+    assert submitted_words(summer, zone_named("Europe/London")) == "on Sunday 5 July 2026 at 22:12 (BST)"
+    assert submitted_words(summer, zone_named("America/Chicago")) == "on Sunday 5 July 2026 at 16:12 (CDT)"

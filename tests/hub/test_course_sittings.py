@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import requests
@@ -49,6 +50,14 @@ def _nbgrader(person: HubUser, *args: str) -> tuple[int, str]:
     return code, output
 
 
+def _panel_listing(person: HubUser) -> dict[tuple[str, str], dict]:
+    """What the Assignments panel (and trainingkit's extension in it) reads from the person's own server:
+    nbgrader's listing, by (status, assignment)."""
+    response = person.server_page("GET", "assignments?course_id=trauma-recovery-coaching")
+    assert response.status_code == 200 and response.json()["success"], response.text
+    return {(item["status"], item["assignment_id"]): item for item in response.json()["value"]}
+
+
 def _grader(hub: Hub, *args: str) -> str:
     done = hub.as_grader(*args)
     assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-3000:])
@@ -76,6 +85,9 @@ def test_a_coach_sees_their_review_with_its_due_date_and_a_trainee_without_a_coa
     assert listed[FIRST]["due"] == DUE and SECOND not in listed and "practice-foundations" in listed
     code, output = _nbgrader(coach, "list")
     assert code == 0 and f"{FIRST} (due {DUE})" in output and SECOND not in output, output
+    panel = _panel_listing(coach)
+    assert panel[("released", FIRST)]["due_date"] == DUE  # the panel shows "Due Wednesday 31 March 2027"
+    assert "due_date" not in panel[("released", "practice-foundations")]
     trainee = hub.user("trainee", 4)
     trainee.make_token()
     assert not {FIRST, SECOND} & set(_listed(hub, trainee))
@@ -96,6 +108,8 @@ def test_one_submission_closes_the_sitting_and_a_second_is_refused_with_a_plain_
     assert code == 0 and "Submitted as:" in output, output
     (sitting,) = _sittings(hub, COACHES[6])
     assert sitting.state == "submitted"
+    (ungraded,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
+    assert not ungraded["has_exchange_feedback"] and "score" not in ungraded  # the panel: "Not graded yet"
     code, output = _nbgrader(coach, "submit", FIRST)
     assert code != 0 and "you already submitted this review on" in output and "Traceback" not in output, output
     direct = requests.post(f"{hub.url}{hub.layout.course_service_prefix}api/submissions/{FIRST}",
@@ -112,6 +126,12 @@ def test_after_a_released_fail_the_offices_list_offers_the_other_form(hub: Hub, 
     for step in ("autograde", "generate_feedback", "release_feedback"):
         _grader(hub, "nbgrader", step, FIRST, f"--student={coach.name}")
     assert [s.state for s in _sittings(hub, COACHES[6])] == ["fail"]
+    (released,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
+    assert released["has_exchange_feedback"] and "score" not in released  # Fetch Feedback offered, nothing fetched
+    assert _nbgrader(coach, "fetch_feedback", FIRST)[0] == 0
+    (fetched,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
+    assert fetched["has_local_feedback"] and re.fullmatch(r"Your score( so far)?: 0 of [\d.]+ points\..*",
+                                                          fetched.get("score", "")), fetched
 
     office = hub.user("office")
     office.make_token()

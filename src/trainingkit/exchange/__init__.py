@@ -15,5 +15,6 @@ nbgrader's exchange is pluggable; trainingkit's plugins come in two halves:
   grader's own processes (the formgrader and the grader's commands), on the service's store
   (:mod:`~trainingkit.exchange.store`), which is the grader's alone.
 
-``make lab``, where one account plays every role, keeps nbgrader's own folder exchange.
+``make lab``, where one account plays every role, keeps nbgrader's own folder exchange
+(:mod:`~trainingkit.exchange.folder` adds each fetched letter's score to its listing).
 """

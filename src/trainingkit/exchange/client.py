@@ -26,6 +26,7 @@ from traitlets import Bool, Unicode, default
 
 from trainingkit.answers import ANSWERS_FILE, MAX_ANSWERS_BYTES
 from trainingkit.exchange.submission import MAX_NOTEBOOK_BYTES
+from trainingkit.returned import score_of_feedback
 
 URL_ENV = "TRAININGKIT_COURSE_SERVICE_URL"
 #: How long a call to the course service may take before the trainee is told it is busy.
@@ -158,7 +159,8 @@ class ServiceSubmit(ExchangeSubmit, ServiceExchange):
 
 
 class ServiceList(ExchangeList, ServiceExchange):
-    """What the Assignments panel shows: released (or fetched) assignments, and one's own submissions."""
+    """What the Assignments panel shows: released (or fetched) assignments (a review sitting's with its
+    ``due_date``), and one's own submissions (with the fetched letter's ``score``)."""
 
     def start(self) -> list[dict[str, Any]]:
         if self.inbound or self.remove:
@@ -210,12 +212,16 @@ class ServiceList(ExchangeList, ServiceExchange):
                               "local_feedback_path": str(local) if local_checksum else None,
                               "feedback_updated": local_checksum not in (None, checksum)})
         has_local = bool(notebooks) and all(nb["has_local_feedback"] for nb in notebooks)
-        return {"course_id": self.course_id, "student_id": self.student_id,
-                "assignment_id": receipt["assignment_id"], "timestamp": receipt["timestamp"], "status": "submitted",
-                "path": str(self.local_dir(receipt["assignment_id"])), "notebooks": notebooks,
-                "has_local_feedback": has_local, "has_exchange_feedback": bool(notebooks),
-                "feedback_updated": any(nb["feedback_updated"] for nb in notebooks),
-                "local_feedback_path": str(feedback_dir) if has_local else None}
+        submission = {"course_id": self.course_id, "student_id": self.student_id,
+                      "assignment_id": receipt["assignment_id"], "timestamp": receipt["timestamp"],
+                      "status": "submitted", "path": str(self.local_dir(receipt["assignment_id"])),
+                      "notebooks": notebooks, "has_local_feedback": has_local, "has_exchange_feedback": bool(notebooks),
+                      "feedback_updated": any(nb["feedback_updated"] for nb in notebooks),
+                      "local_feedback_path": str(feedback_dir) if has_local else None}
+        score = score_of_feedback(feedback_dir) if has_local else ""
+        if score:  # the fetched letter's score sentence, for the Assignments panel (read as text)
+            submission["score"] = score
+        return submission
 
 
 def _sha256(path: Path) -> str | None:

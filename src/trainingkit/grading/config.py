@@ -42,8 +42,10 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
         c.StoreExchange.store_root = str(course.course_store)
     else:
         c.Exchange.root = str(course.exchange_dir)
-        # nbgrader's folder exchange, but releasing the ethics review's feedback records its results
+        # nbgrader's folder exchange, but releasing the ethics review's feedback records its results,
+        # and the listing gives each fetched letter's score to the Assignments panel
         c.ExchangeFactory.release_feedback = "trainingkit.exchange.grader.FolderReleaseFeedback"
+        c.ExchangeFactory.list = "trainingkit.exchange.folder.FolderList"
 
     # Grading runs nothing a trainee submitted: the sanitizing stage replaces the submitted
     # notebook by the source notebook with scores written from the answers file, and the
@@ -75,6 +77,7 @@ def configure(c: Any, *, course: Course, shared: bool = False) -> None:
     from trainingkit.grading.letter import FeedbackLetterExporter
 
     formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    c.CompleteLetter.settings_file = str(course.settings_file)  # the course's time zone
     c.GenerateFeedback.exporter_class = FeedbackLetterExporter
     c.FeedbackLetterExporter.template_name = "trainingkit-feedback"
     c.FeedbackLetterExporter.exclude_anchor_links = True  # no "¶" beside every heading

@@ -5,7 +5,11 @@
 cells that only speak to someone answering (tagged :data:`NOT_IN_LETTER`), writes the
 summary again with each reflection's grade and the supervisor's comment, and gives the
 template (``templates/trainingkit-feedback``) the assignment's title, the submission time
-in the course's local time to the minute, the score in words and each reflection's grade.
+in the course's time zone to the minute, the score in words and each reflection's grade.
+
+The course's time zone is one setting, ``time_zone`` in ``coursework/course.yaml``
+(:mod:`trainingkit.course_settings`; an IANA name such as ``Europe/London``); unset, it is the
+grading machine's own zone. A file or name that cannot be used stops the letter, saying why.
 
 :class:`FeedbackLetterExporter` is a class of its own so that its template applies to
 feedback only: the formgrader keeps rendering submissions with nbgrader's template.
@@ -15,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from traitlets import Bool
+from traitlets import Bool, Unicode
 
 from trainingkit.bank.model import Kind, Vignette
 from trainingkit.criteria import item_of_cell
@@ -85,6 +90,8 @@ class CompleteLetter(Preprocessor):
     """
 
     enabled = Bool(True, help="On by default, as nbgrader's own preprocessors are.").tag(config=True)
+    settings_file = Unicode("", help="The course's settings (coursework/course.yaml), for its time zone; "
+                                     "configure() sets it.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         from trainingkit.grading.preprocessors import GradeFromAnswers
@@ -127,4 +134,9 @@ class CompleteLetter(Preprocessor):
                 when = gradebook.find_submission(str(names["assignment"]), str(names["student"])).timestamp
         except MissingEntry:
             return ""
-        return submitted_words(when) if when else ""
+        if not when:
+            return ""
+        from trainingkit.course_settings import read_course_settings
+
+        zone = read_course_settings(Path(self.settings_file)).zone if self.settings_file else None
+        return submitted_words(when, zone)
