@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -33,6 +34,7 @@ def test_the_reworded_lists_name_chosen_answers_and_reflections_not_code_or_task
     environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
     for name in SCORE_LISTS:
         source, _, _ = environment.loader.get_source(environment, name)
+        source = re.sub(r"\{% raw %\}.*?\{% endraw %\}", "", source, flags=re.S)  # nbgrader's script, inlined
         for theirs in ("Code Score", "Written Score", "Task Score", "anual Grade?", "anual grade?"):
             assert theirs not in source, (name, theirs)
         assert "chosen answers" in source.lower() and "reflections (rubric criteria)" in source.lower(), name
@@ -71,8 +73,6 @@ def test_make_lab_switches_the_extension_on(course_copy, tmp_path: Path) -> None
 
 def test_the_grading_page_names_every_box_a_supervisor_fills_in_by_its_item() -> None:
     """With the course's formgrade template, each score, extra-credit and comment box carries a label naming its item."""
-    import re
-
     import nbformat
     import nbgrader
     from nbconvert import HTMLExporter
@@ -94,3 +94,48 @@ def test_the_grading_page_names_every_box_a_supervisor_fills_in_by_its_item() ->
     assert len(boxes) == 5 and all("aria-label=" in box for box in boxes), boxes
     assert '<input aria-label="Score for refl-001, out of 2.0" class="score tabbable"' in page
     assert 'aria-label="Comment on refl-001"' in page and 'aria-label="Extra credit for code-1"' in page
+
+
+def test_every_list_that_shows_names_gets_nbgraders_script_inline_with_the_name_join_replaced() -> None:
+    """nbgrader's submissions, manual grading and students lists load their script inline, joined by trainingkitName."""
+    from trainingkit.grading.formgrader import SCRIPTS
+
+    environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
+    for name, (script, _) in SCRIPTS.items():
+        source, _, _ = environment.loader.get_source(environment, name)
+        assert f"formgrader/static/js/{script}" not in source and "trainingkitName(last_name, first_name" in source, name
+        assert 'last_name = "None"' not in source and 'first_name = "None"' not in source and 'last_name + ", " + first_name' not in source, name
+        environment.get_template(name)  # still a template jinja compiles (the script sits in a raw block)
+    manual, _, _ = environment.loader.get_source(environment, "gradebook_notebook_submissions.tpl")
+    assert "Submission #" not in manual and '"Trainee #"' in manual
+
+
+def test_a_script_nbgrader_changed_is_left_as_nbgrader_wrote_it() -> None:
+    """When a text to replace is missing, the script is not half changed: None, and the template keeps its tag."""
+    from trainingkit.grading.formgrader import SCRIPTS, patched_script
+
+    _, changes = SCRIPTS["manage_submissions.tpl"]
+    assert patched_script("var name = student;", changes) is None
+
+
+def test_a_one_word_name_shows_alone_two_names_as_nbgrader_orders_them_and_no_name_as_the_account() -> None:
+    """Run in Node.js: ("Ben", none) is "Ben", ("Okafor", "Ada") is "Okafor, Ada", no names at all is the account."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    from trainingkit.grading.formgrader import NAME_JS
+    from trainingkit.hub.roster import Member, Role
+
+    node = shutil.which("node", path=str(Path(sys.executable).parent)) or shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (make setup puts it in .venv)")
+    ben = Member("ben", Role.TRAINEE, "Ben").first_and_last_name
+    ada = Member("ada", Role.TRAINEE, "Ada Mae Okafor").first_and_last_name
+    cases = [[ben[1], ben[0] or None, "ben"], [ada[1], ada[0], "ada"], [None, None, "cal"], ["", "  ", "dee"]]
+    shown = subprocess.run([node, "-e", NAME_JS + f"for (const c of {json.dumps(cases)}) "
+                            "console.log(trainingkitName(c[0], c[1], c[2]));"],
+                           capture_output=True, text=True, check=True, timeout=60).stdout.splitlines()
+    assert shown == ["Ben", "Okafor, Ada Mae", "cal", "dee"]

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from trainingkit.hub.change_password import MIN_LENGTH, page, password_problem
+import pytest
+
+from trainingkit.hub.change_password import ELSEWHERE, MIN_LENGTH, page, password_page_elsewhere, password_problem
 
 GOOD = "a-long-new-secret"
 
@@ -30,3 +32,13 @@ def test_the_page_escapes_the_name_and_the_message_and_never_shows_a_password() 
     assert "<b>ada</b>" not in shown and "&lt;b&gt;ada&lt;/b&gt;" in shown
     assert "<script>" not in shown
     assert "value=" not in shown.replace('value="t"', "")
+
+
+def test_with_single_sign_on_the_page_points_to_the_identity_providers_https_page_only() -> None:
+    """Unset: "" (passwords are changed here); an https address is used as given; anything else is refused by name."""
+    assert password_page_elsewhere({}) == ""
+    address = "https://sso.example.org/realms/trainingkit/account/#/security/signingin"
+    assert password_page_elsewhere({ELSEWHERE: f" {address} "}) == address
+    for wrong in ("http://sso.example.org/account", "javascript:alert(1)", 'https://x.org/"><script>'):
+        with pytest.raises(ValueError, match=ELSEWHERE):
+            password_page_elsewhere({ELSEWHERE: wrong})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,6 +26,7 @@ from tests.conftest import PROJECT
 from trainingkit.course import COURSE_ID, Course
 from trainingkit.exchange import client
 from trainingkit.grading.config import CLIENT_PLUGINS
+from trainingkit.hub.change_password import ELSEWHERE, password_page_elsewhere
 from trainingkit.hub.config import HubSettings, configure_hub
 from trainingkit.hub.deploy import SHARED_CONFIG
 from trainingkit.hub.layout import HubLayout
@@ -183,7 +185,7 @@ def test_only_the_formgrade_group_role_admits_to_the_formgrader(values: dict[str
     roles = values["hub"]["loadRoles"]
     granting = {name: role for name, role in roles.items()
                 if any(scope.startswith("access:services") for scope in role.get("scopes", []))}
-    assert sorted(granting) == sorted([FORMGRADE_GROUP, COURSE_MEMBERS])
+    assert sorted(granting) == sorted([FORMGRADE_GROUP, COURSE_MEMBERS, "password-page"])
     assert [name for name, role in granting.items() if ACCESS_SCOPE in role["scopes"]] == [FORMGRADE_GROUP]
     role = granting[FORMGRADE_GROUP]
     assert role["scopes"] == [ACCESS_SCOPE]
@@ -236,7 +238,8 @@ def _post_start(values: dict[str, Any], role: str, home: Path, image: Path) -> N
     command = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
     assert command[:2] == ["sh", "-c"]
     script = command[2].replace("/home/jovyan", str(home)).replace("/opt/trainingkit", str(image))
-    subprocess.run(["sh", "-c", script], env={"TRAININGKIT_ROLE": role, "PATH": "/usr/bin:/bin"}, check=True)
+    path = f"{Path(sys.executable).parent}:/usr/bin:/bin"  # the image's python, with trainingkit
+    subprocess.run(["sh", "-c", script], env={"TRAININGKIT_ROLE": role, "PATH": path}, check=True)
 
 
 def test_a_pod_gets_its_role_folder_once_and_never_loses_what_is_in_it(values: dict[str, Any], tmp_path: Path) -> None:
@@ -258,6 +261,77 @@ def test_a_pod_gets_its_role_folder_once_and_never_loses_what_is_in_it(values: d
     (office / "renewals" / "coaches.csv").write_text(BLANK_LOG + "C1,2026-01-05,certified,,,,\n")
     _post_start(values, "office", office, image)
     assert (office / "renewals" / "coaches.csv").read_text().endswith("certified,,,,\n")
+
+
+def test_each_start_brings_the_lessons_up_to_date_and_loses_nothing(values: dict[str, Any], tmp_path: Path) -> None:
+    """postStart at the next start (a new image): a lesson left as it was is replaced, one the trainee changed is
+    set aside in ~/lessons/.previous, a new lesson appears, and answers.json is not touched."""
+    image, home = tmp_path / "opt", tmp_path / "trainee"
+    (image / "lessons").mkdir(parents=True)
+    home.mkdir()
+    for name in ("00-welcome.ipynb", "01-scope.ipynb"):
+        (image / "lessons" / name).write_text(f"{name} as first built")
+    _post_start(values, "trainee", home, image)
+    lessons = home / "lessons"
+    (lessons / "01-scope.ipynb").write_text("the trainee's own notes in lesson 01")
+    (lessons / "answers.json").write_text('{"kept": true}')
+    for name in ("00-welcome.ipynb", "01-scope.ipynb", "02-boundaries.ipynb"):
+        (image / "lessons" / name).write_text(f"{name} as built again")
+    _post_start(values, "trainee", home, image)
+    assert [(lessons / name).read_text() for name in ("00-welcome.ipynb", "01-scope.ipynb", "02-boundaries.ipynb")] \
+        == [f"{name} as built again" for name in ("00-welcome.ipynb", "01-scope.ipynb", "02-boundaries.ipynb")]
+    (aside,) = (lessons / ".previous").iterdir()
+    assert aside.read_text() == "the trainee's own notes in lesson 01"
+    assert (lessons / "answers.json").read_text() == '{"kept": true}'
+    command = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"][2]
+    assert "python -m trainingkit.hub.fresh_lessons /home/jovyan/lessons --from /opt/trainingkit/lessons" in command
+
+
+def password_container(values: dict[str, Any]) -> dict[str, Any]:
+    (container,) = [c for c in values["hub"].get("extraContainers", []) if c["name"] == LAYOUT.password_service]
+    return container
+
+
+def test_the_password_page_is_a_service_in_the_menu_as_make_hub_registers_it(
+        values: dict[str, Any], make_hub: Config) -> None:
+    """hub.services has `make hub`'s password service (no confirmation page, shown in the Services menu), and
+    the role password-page lets trainees, supervisors and the office open it, with `make hub`'s scope."""
+    (ours,) = [s for s in make_hub.JupyterHub.services if s["name"] == LAYOUT.password_service]
+    service = values["hub"]["services"][LAYOUT.password_service]
+    assert service["url"].startswith("http://") and "command" not in service
+    assert (service.get("oauth_no_confirm"), service.get("display")) == (ours["oauth_no_confirm"], ours["display"])
+    (role_ours,) = [r for r in make_hub.JupyterHub.load_roles if r["name"] == "password-page"]
+    role = values["hub"]["loadRoles"]["password-page"]
+    assert role["scopes"] == role_ours["scopes"] and sorted(role["groups"]) == sorted(role_ours["groups"])
+    env = env_of(password_container(values)["env"])
+    assert json.loads(env["JUPYTERHUB_OAUTH_ACCESS_SCOPES"]) == role["scopes"]
+    assert env["JUPYTERHUB_SERVICE_PREFIX"] == f"/services/{LAYOUT.password_service}/"
+    assert env["JUPYTERHUB_API_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": "hub", "key": f"hub.services.{LAYOUT.password_service}.apiToken"}
+
+
+def test_the_password_page_sends_people_to_the_identity_providers_page_and_holds_nothing(values: dict[str, Any]) -> None:
+    """Single sign-on owns the passwords: the page runs trainingkit.hub.change_password with an https address of
+    the provider's page, not as root, without the course volume or the hub's Kubernetes token; only the proxy
+    reaches its port."""
+    container = password_container(values)
+    assert container["command"] == ["python", "-m", "trainingkit.hub.change_password"]
+    env = env_of(container["env"])
+    assert password_page_elsewhere({ELSEWHERE: env[ELSEWHERE]}).startswith("https://sso.example.org/")
+    security = container["securityContext"]
+    assert security["runAsUser"] not in (0, 1000, 1100) and security["runAsNonRoot"] is True
+    assert security["allowPrivilegeEscalation"] is False and security["capabilities"]["drop"] == ["ALL"]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert list(mounts.values()) == ["/var/run/secrets/kubernetes.io/serviceaccount"]
+    assert "TRAININGKIT_DB_URL" not in env and "TRAININGKIT_ROOT" not in env
+    hub = values["hub"]
+    port = port_of(hub["services"][LAYOUT.password_service]["url"])
+    (container_port,) = container["ports"]
+    assert container_port["containerPort"] == port == port_of(env["JUPYTERHUB_SERVICE_URL"])
+    assert any(p["port"] == port and p["targetPort"] in (port, container_port["name"])
+               for p in hub["service"]["extraPorts"])
+    admitting = [rule for rule in hub["networkPolicy"]["ingress"] if any(p["port"] == port for p in rule["ports"])]
+    assert [rule["from"] for rule in admitting] == [[{"podSelector": {"matchLabels": {"component": "proxy"}}}]]
 
 
 def test_the_default_url_opens_lesson_00(values: dict[str, Any]) -> None:
@@ -555,5 +629,8 @@ def test_deploy_md_names_every_setting(values: dict[str, Any]) -> None:
              "SHARED_CONFIG", "write-course-config", "ngshare", "ngshare-exchange",
              "TRAININGKIT_DB_URL", "postgresql+psycopg2://", "secretKeyRef", "singleuser.extraEnv",
              "jupyterhub-idle-culler", "cull.enabled", "singleuser.memory", str(values["singleuser"]["memory"]["limit"]),
-             values["hub"]["config"]["JupyterHub"]["authenticator_class"], "make hub"]
+             values["hub"]["config"]["JupyterHub"]["authenticator_class"], "make hub",
+             "trainingkit.hub.fresh_lessons", "postStart", "--from /opt/trainingkit/lessons", ".previous",
+             "/services/password/", "password-page", ELSEWHERE, f"hub.services.{LAYOUT.password_service}.apiToken",
+             "trainingkit.hub.change_password"]
     assert [name for name in names if name not in text] == []

@@ -7,11 +7,21 @@ notebook those are the chosen answers, nothing, and the reflections' rubric crit
 This extension rewrites those column headings in the formgrader's own templates as they load (nbgrader keeps them in one jinja environment,
 ``nbgrader_jinja2_env``). Jupyter Server loads extensions in name order, so nbgrader's
 formgrader is in place when this one loads; where no formgrader runs it does nothing.
+
+Names: nbgrader's list scripts join a trainee's names as "last, first" and print "None" for a
+missing one, so a one-word roster name ("Ben", kept as last name Ben and no first name)
+showed as "Ben, None", and nobody's name as "None, None". The three lists that show names
+(submissions, manual grading, students) get their script inline with that join replaced by
+:data:`NAME_JS`: the names there are, else the account. The manual grading list's hidden
+names read "Trainee #N", as the grading page's do. Each change is made only if nbgrader's
+script still holds the exact text it replaces; otherwise the page keeps nbgrader's script as
+it is (tests/grading/test_formgrader.py fails first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment
@@ -36,6 +46,63 @@ HEADINGS = {f"<th class=\"text-center\">{theirs}</th>": f"<th class=\"text-cente
             for theirs, ours in WORDS.items()}
 
 
+#: How a list shows a trainee: "last, first" as nbgrader does, whichever of them exists, else the account.
+NAME_JS = """function trainingkitName(last, first, account) {
+    var parts = [last, first].filter(function (part) { return part !== null && part !== undefined && String(part).trim() !== ""; });
+    return parts.length ? parts.join(", ") : account;
+}
+"""
+_NONE_LAST = '        if (last_name === null) last_name = "None";\n'
+_NONE_FIRST = '        if (first_name === null) first_name = "None";\n'
+_JOINED = 'var name = last_name + ", " + first_name;'
+#: Template -> (nbgrader's script it loads, [(text in that script, what replaces it)]).
+SCRIPTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "manage_submissions.tpl": ("manage_submissions.js", (
+        (_NONE_LAST, ""), (_NONE_FIRST, ""), (_JOINED, "var name = trainingkitName(last_name, first_name, student);"))),
+    "manage_students.tpl": ("manage_students.js", (
+        (_NONE_LAST, ""), (_NONE_FIRST, ""),
+        (_JOINED, 'var name = trainingkitName(last_name, first_name, this.model.get("id"));'))),
+    "gradebook_notebook_submissions.tpl": ("gradebook_notebook_submissions.js", (
+        ('var name = this.model.get("student");\n'
+         '        if (last_name !== null && first_name !== null) {\n'
+         '            name = last_name + ", " + first_name\n'
+         '        }\n',
+         'var name = trainingkitName(last_name, first_name, this.model.get("student"));\n'),
+        ('.text("Submission #" + ', '.text("Trainee #" + '),
+        ('"Show student name"', '"Show the trainee\'s name"'),
+        ('"Hide student name"', '"Hide the trainee\'s name"'))),
+}
+
+
+def nbgrader_script(name: str) -> Path:
+    """Where nbgrader keeps the formgrader's script ``name``."""
+    import nbgrader
+
+    return Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "static" / "js" / name
+
+
+def patched_script(original: str, changes: tuple[tuple[str, str], ...]) -> str | None:
+    """``original`` with every change made and :data:`NAME_JS` before it; None if any text to change is missing. Pure."""
+    for theirs, ours in changes:
+        if theirs not in original:
+            return None
+        original = original.replace(theirs, ours)
+    return NAME_JS + original
+
+
+def inline_script(source: str, template: str) -> str:
+    """A template's ``source`` with the script :data:`SCRIPTS` names inline and changed (as it was if that fails)."""
+    script, changes = SCRIPTS[template]
+    tag = f'<script src="{{{{ base_url }}}}/formgrader/static/js/{script}"></script>'
+    try:
+        changed = patched_script(nbgrader_script(script).read_text(encoding="utf-8"), changes)
+    except OSError:
+        changed = None
+    if tag not in source or changed is None or "{% endraw %}" in changed or "</script" in changed:
+        return source
+    return source.replace(tag, "<script>{% raw %}" + changed + "{% endraw %}</script>")
+
+
 class Reworded(BaseLoader):
     """A template loader that hands out another loader's templates with ``HEADINGS`` replaced."""
 
@@ -46,6 +113,8 @@ class Reworded(BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         for theirs, ours in HEADINGS.items():
             source = source.replace(theirs, ours)
+        if template in SCRIPTS:
+            source = inline_script(source, template)
         return source, filename, uptodate
 
 

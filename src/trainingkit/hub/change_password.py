@@ -13,6 +13,11 @@ a quarter of an hour the page stops checking it for a while (:mod:`trainingkit.h
 the person is told for how long.
 Every roster group may open it (``access:services!service=password``); the hub's menu lists it
 under *Services*.
+
+Where the hub's log-in is single sign-on (Kubernetes, docs/z2jh-values.yaml), passwords belong to
+the identity provider: with ``TRAININGKIT_PASSWORD_PAGE`` set to its https address the service
+runs as nobody in particular, checks nothing and sends each person there, so the page keeps its
+place in the hub's menu.
 """
 
 from __future__ import annotations
@@ -26,9 +31,13 @@ import unicodedata
 
 from .attempts import Attempts, locked_message
 
+#: The identity provider's own password page, when the hub does not log people in with the machine's passwords.
+ELSEWHERE = "TRAININGKIT_PASSWORD_PAGE"
 #: The shortest new password the page accepts.
 MIN_LENGTH = 10
 MAX_LENGTH = 128
+
+
 def password_problem(old: str, new: str, repeated: str) -> str:
     """Why a change cannot be made with these three fields ("" when it can). Pure."""
     if not old or not new or not repeated:
@@ -44,6 +53,15 @@ def password_problem(old: str, new: str, repeated: str) -> str:
     if new == old:
         return "The new password is the same as the old one; choose another."
     return ""
+
+
+def password_page_elsewhere(environ: dict[str, str]) -> str:
+    """Where people change their password when it is not here ("" when it is: PAM). Pure."""
+    url = environ.get(ELSEWHERE, "").strip()
+    if url and (not url.startswith("https://") or any(char.isspace() or char in "<>\"'" for char in url)):
+        raise ValueError(f"{ELSEWHERE} must be an https:// address of the identity provider's password page, "
+                         f"not {url!r}")
+    return url
 
 
 def page(username: str, xsrf_form: str, message: str = "", done: bool = False) -> str:
@@ -90,14 +108,20 @@ def make_app():  # pragma: no cover - started by the hub; tested on a real hub
 
     prefix = os.environ["JUPYTERHUB_SERVICE_PREFIX"]
     attempts = Attempts(time.monotonic)  # wrong current passwords, per person
+    elsewhere = password_page_elsewhere(dict(os.environ))
 
     class PasswordHandler(HubOAuthenticated, web.RequestHandler):
         @web.authenticated
         def get(self) -> None:
+            if elsewhere:
+                self.redirect(elsewhere)
+                return
             self.finish(page(self.current_user["name"], self.xsrf_form_html()))
 
         @web.authenticated
         async def post(self) -> None:
+            if elsewhere:
+                raise web.HTTPError(405)
             username = self.current_user["name"]
             old, new, repeated = (self.get_body_argument(name, "") for name in ("old", "new", "repeated"))
             problem, status = password_problem(old, new, repeated), 400

@@ -7,6 +7,10 @@ touched, so every answer stays. The hub (root) reads the built lessons, which on
 and root may read, and hands their bytes to a process running as the person, which writes in
 their folder with their powers alone: nothing root does there can be led through a link they
 planted.
+
+On Kubernetes there is no hub-side copy to hand over: each pod's image holds the build, and
+the pod's ``postStart`` hook runs ``python -m trainingkit.hub.fresh_lessons ~/lessons --from
+/opt/trainingkit/lessons`` as the person (docs/z2jh-values.yaml), the same sync at each start.
 """
 
 from __future__ import annotations
@@ -51,14 +55,25 @@ def refresh_lessons(layout: HubLayout, username: str) -> Sync:
     return Sync(**{field: tuple(names) for field, names in done.items()})
 
 
-def main(target: str) -> None:
-    """As the person: read the build from stdin (JSON, base64 bytes by name), sync, print what was done."""
+USAGE = "usage: python -m trainingkit.hub.fresh_lessons TARGET [--from BUILT_LESSONS_FOLDER]"
+
+
+def main(argv: list[str]) -> None:
+    """As the person: sync TARGET with the build, read from stdin (JSON, base64 bytes by name) or, with
+    ``--from FOLDER``, from a folder of built lessons; print what was done."""
     os.umask(0o077)
-    built = {name: base64.b64decode(data) for name, data in json.loads(sys.stdin.read()).items()}
-    done = sync_lesson_copies(built, Path(target))
+    if len(argv) == 1:
+        built = {name: base64.b64decode(data) for name, data in json.loads(sys.stdin.read()).items()}
+    elif len(argv) == 3 and argv[1] == "--from":
+        built = built_lessons(Path(argv[2]))
+        if not built:
+            raise SystemExit(f"{argv[2]}: no built lessons (NN-name.ipynb) there; nothing was changed")
+    else:
+        raise SystemExit(USAGE)
+    done = sync_lesson_copies(built, Path(argv[0]))
     print(json.dumps({"copied": done.copied, "updated": done.updated, "kept": done.kept,
                       "set_aside": done.set_aside}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

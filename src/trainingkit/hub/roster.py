@@ -55,7 +55,9 @@ class Member:
 
     @property
     def first_and_last_name(self) -> tuple[str, str]:
-        """The name as nbgrader keeps it: all but the last word, and the last word."""
+        """The name as nbgrader keeps it: all but the last word, and the last word. A one-word name
+        ("Ben") is a last name alone, which the formgrader's lists show alone
+        (:mod:`trainingkit.grading.formgrader`)."""
         first, _, last = self.name.rpartition(" ")
         return (first, last) if first else ("", last)
 
