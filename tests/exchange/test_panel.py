@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from nbgrader.exchange import ExchangeError
 
-from trainingkit.exchange.panel import _manager_class, plain_refusal
+from trainingkit.exchange.panel import PANEL_WIDTH, _manager_class, plain_refusal
 
 REFUSAL = ("ethics-review: you already submitted this review on 2026-12-06, and one submission closes a sitting, "
            "so this one was not kept")
@@ -33,7 +33,7 @@ def test_any_other_failure_is_left_as_nbgrader_gives_it() -> None:
 def test_a_refused_submit_reaches_the_panel_as_the_exchanges_plain_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """nbgrader's own manager, run for real on an assignment that was never fetched: its refusal is one
-    plain sentence, where nbgrader's gives a traceback."""
+    plain sentence in lines the dialog shows whole, where nbgrader's gives a traceback."""
     from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
 
     monkeypatch.chdir(tmp_path)
@@ -46,4 +46,5 @@ def test_a_refused_submit_reaches_the_panel_as_the_exchanges_plain_words(
         if manager_class is AssignmentList:
             assert outcome["value"].startswith("Traceback")
         else:
-            assert "Traceback" not in outcome["value"] and "\n" not in outcome["value"].strip(), outcome
+            assert "Traceback" not in outcome["value"] and "contact your instructor" in outcome["value"], outcome
+            assert max(map(len, outcome["value"].splitlines())) <= PANEL_WIDTH  # the dialog does not wrap it

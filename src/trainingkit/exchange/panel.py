@@ -6,12 +6,14 @@ refused read thirty lines of code before "you already submitted this review on .
 refusals of trainingkit's exchange (:mod:`trainingkit.exchange.client`) are nbgrader
 ``ExchangeError``\\ s whose message is written for the person; this server extension, loaded
 after nbgrader's own (extensions load in name order), swaps in a manager that hands the panel
-that message alone. Anything else (a bug) still reaches the panel as nbgrader gives it, and the
-traceback stays in the server's log either way.
+that message alone, broken into lines of :data:`PANEL_WIDTH` (the panel shows it in a ``<pre>``,
+which never wraps: one long line ran off the dialog's edge). Anything else (a bug) still reaches
+the panel as nbgrader gives it, and the traceback stays in the server's log either way.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 __all__ = ["PANEL_EXTENSION", "plain_refusal"]
@@ -19,6 +21,8 @@ __all__ = ["PANEL_EXTENSION", "plain_refusal"]
 PANEL_EXTENSION = "trainingkit.exchange.panel"
 #: How a traceback names an exchange refusal on its last lines.
 EXCHANGE_ERROR = "nbgrader.exchange.abc.exchange.ExchangeError: "
+#: Characters per line of a refusal in the panel's dialog.
+PANEL_WIDTH = 72
 
 
 def plain_refusal(value: Any) -> Any:
@@ -29,9 +33,11 @@ def plain_refusal(value: Any) -> Any:
 
 
 def _plain(outcome: dict[str, Any]) -> dict[str, Any]:
-    if outcome.get("success") is False:
-        return {**outcome, "value": plain_refusal(outcome.get("value"))}
-    return outcome
+    if outcome.get("success") is not False:
+        return outcome
+    value = outcome.get("value")
+    plain = plain_refusal(value)
+    return {**outcome, "value": textwrap.fill(plain, PANEL_WIDTH) if plain is not value else value}
 
 
 def _manager_class() -> type:
