@@ -261,6 +261,28 @@ def test_opening_a_sitting_wrongly_is_refused_in_one_line(here: Course, monkeypa
     assert len(result.stderr.strip().splitlines()) == 1 and not (here.course_store / "sittings.jsonl").exists()
 
 
+def test_a_supervisor_opens_no_third_sitting_in_a_coachs_window(here: Course, monkeypatch) -> None:
+    """Two sittings failed in the window: `review open --coach` is refused with exit 2, in one line saying why."""
+    import datetime as dt
+
+    from trainingkit.exam.sitting_register import SittingRegister
+    from trainingkit.exam.sittings import submit
+
+    here.roster_file.write_text(ROSTER)
+    monkeypatch.delenv("TRAININGKIT_REVIEW_WINDOWS", raising=False)
+    register = SittingRegister.of(here)
+    due = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    for _ in range(2):
+        assert _run("review", "open", "--coach", "C001", "--due", due, "--by", "sam").exit_code == 0
+        sitting = register.sittings()[-1]
+        register.submitted(submit(sitting, dt.datetime.now(dt.timezone.utc)))
+        register.record_results([("C001", sitting.form_id, 10.0, 70.0)])
+    refused = CliRunner().invoke(main, ["review", "open", "--coach", "C001", "--due", due, "--by", "sam"])
+    assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "coach C001: 2 review sittings since their renewal window opened on" in refused.stderr
+    assert len(register.sittings()) == 2
+
+
 def test_the_office_list_opens_sittings_from_the_command(here: Course, tmp_path: Path) -> None:
     import datetime as dt
 

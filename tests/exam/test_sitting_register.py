@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from trainingkit.course import Course
-from trainingkit.exam.sitting_register import SittingRegister, open_from_office, review_forms
+from trainingkit.exam.sitting_register import SittingRegister, open_from_office, review_forms, window_opening
 from trainingkit.exam.sittings import ReviewForm, SittingError, submit
 from trainingkit.renewal.windows import Window
 
@@ -116,3 +116,23 @@ def test_the_courses_review_forms_are_its_fixed_form_assignments(project: Course
     assert [(f.form_id, f.assignment_id) for f in forms] == [("cycle-1", "ethics-review"),
                                                              ("cycle-2", "ethics-review-2")]
     assert not forms[0].items & forms[1].items and all(f.cut_score > 0 for f in forms)
+
+
+def test_the_office_list_opens_no_third_sitting_in_one_window_and_says_why(register: SittingRegister) -> None:
+    """After two failed sittings in the window, the office's list opens none and names the office's limit."""
+    forms = (*FORMS, ReviewForm("cycle-3", "ethics-review-3", frozenset({"e"}), 71.0))
+    window = [Window("C001", dt.date(2026, 10, 1), dt.date(2027, 1, 31))]
+    for form in ("cycle-1", "cycle-2"):
+        (sitting,), _ = open_from_office(register, windows=window, coaches=COACHES, forms=forms, on=TODAY)
+        register.submitted(submit(sitting, dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)))
+        register.record_results([("C001", form, 40.0, 70.0)])
+    opened, skipped = open_from_office(register, windows=window, coaches=COACHES, forms=forms, on=TODAY)
+    assert opened == [] and len(register.sittings()) == 2
+    assert skipped == [skipped[0]] and "coach C001: 2 review sittings since their renewal window opened on " \
+        "2026-10-01" in skipped[0] and "(sittings_per_window)" in skipped[0]
+
+
+def test_a_sittings_window_is_the_offices_listed_one_or_the_window_days_before_it_is_due() -> None:
+    listed = [Window("C001", dt.date(2026, 10, 1), dt.date(2027, 1, 31))]
+    assert window_opening("C001", dt.date(2027, 1, 31), listed) == dt.date(2026, 10, 1)
+    assert window_opening("C002", dt.date(2027, 3, 31), listed) == dt.date(2026, 12, 31)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from trainingkit.exam.sittings import (Result, ReviewForm, Sitting, SittingError, closed_message, fold, next_form,
-                                       open_sitting, record_result, sitting_of, submit)
+from trainingkit.exam.sittings import (Result, ReviewForm, Sitting, SittingError, closed_message, fold, late_message,
+                                       next_form, open_sitting, record_result, sitting_of, sittings_in_window, submit)
 
 TODAY = dt.date(2026, 12, 6)
 DUE = dt.date(2027, 3, 31)
@@ -124,3 +124,45 @@ def test_the_register_folds_into_sittings_and_names_a_bad_line() -> None:
         fold([{"event": "opened", "sitting": 1}], "r")
     with pytest.raises(SittingError, match="r: line 2: sitting 1 is opened twice"):
         fold([lines[0], lines[0]], "r")
+
+
+def test_a_submission_after_the_due_day_is_refused_naming_the_date_and_the_office() -> None:
+    """Received any time on the due day (UTC) it closes the sitting; a second later it is refused, plainly."""
+    sitting = _open()
+    assert submit(sitting, dt.datetime(2027, 3, 31, 23, 59, 59, tzinfo=dt.timezone.utc)).state == "submitted"
+    with pytest.raises(SittingError) as refused:
+        submit(sitting, dt.datetime(2027, 4, 1, 0, 0, 0, tzinfo=dt.timezone.utc))
+    assert str(refused.value) == late_message(sitting)
+    assert "was due by Wednesday 31 March 2027" in str(refused.value) and "not kept" in str(refused.value)
+    assert "ask the certification office" in str(refused.value)
+
+
+WINDOW_OPENS = dt.date(2026, 12, 1)
+
+
+def _per_window(sittings: tuple[Sitting, ...]) -> Sitting:
+    return open_sitting(sittings, coach_id="C001", username="ada", forms=FORMS, on=TODAY, due=DUE, by="office",
+                        window_opens_on=WINDOW_OPENS, per_window=2)
+
+
+def test_a_coach_has_at_most_the_offices_number_of_sittings_in_one_window() -> None:
+    """Two sittings failed in a window: a third is refused, naming the window, the forms and the office."""
+    sat = (_failed(_per_window(())),)
+    sat += (_failed(_per_window(sat)),)
+    with pytest.raises(SittingError) as refused:
+        _per_window(sat)
+    message = str(refused.value)
+    assert message.startswith("coach C001: 2 review sittings since their renewal window opened on 2026-12-01 "
+                              "(cycle-1 fail, cycle-3 fail), the most the office allows in one window")
+    assert "refers the coach to supervision" in message
+
+
+def test_sittings_before_the_window_opened_do_not_count_toward_it() -> None:
+    """A sitting opened before this window (a coach's earlier cycle) leaves this window's sittings whole."""
+    earlier = record_result(submit(open_sitting((), coach_id="C001", username="ada", forms=FORMS,
+                                                on=dt.date(2024, 12, 6), due=dt.date(2025, 3, 31), by="office"),
+                                   dt.datetime(2025, 1, 10, tzinfo=dt.timezone.utc)), 50.0, 70.0)
+    assert sittings_in_window((earlier,), "C001", WINDOW_OPENS) == []
+    second = _failed(_per_window((earlier,)))
+    assert sittings_in_window((earlier, second), "C001", WINDOW_OPENS) == [second]
+    assert sittings_in_window((earlier, second), "C002", WINDOW_OPENS) == []

@@ -68,3 +68,13 @@ def test_the_fetched_notebook_opens_with_the_sittings_due_date(desk: ReviewDesk)
     assert "due by **Sunday 31 January 2027**" in first["source"] and "nbgrader" not in first["metadata"]
     assert rest == released["cells"]
     assert with_sitting_header(b"not a notebook", sitting) == b"not a notebook"
+
+
+def test_a_submission_after_the_due_date_is_refused_and_the_sitting_stays_open(desk: ReviewDesk) -> None:
+    """On the due day the open sitting takes its submission; the day after, the refusal names the date
+    and sends the coach to the office, and the register is unchanged."""
+    sitting = desk.to_submit("ada", "ethics-review", dt.date(2027, 1, 31))
+    before = desk.register.path.read_text()
+    with pytest.raises(SittingError, match="was due by Sunday 31 January 2027, .*not kept.*certification office"):
+        desk.to_submit("ada", "ethics-review", dt.date(2027, 2, 1))
+    assert desk.register.path.read_text() == before and desk.register.sittings() == (sitting,)

@@ -141,7 +141,7 @@ def test_after_a_released_fail_the_offices_list_offers_the_other_form(hub: Hub, 
     printed, error = office.kernel().run(
         "import os, subprocess\n"
         f"log = {log!r}\n"
-        f"for coach in {sorted(COACHES.values())!r}:\n"
+        f"for coach in {[COACHES[6], COACHES[9]]!r}:\n"
         "    subprocess.run(['trainingkit', 'renewal', 'record', '--events', log, '--coach', coach, '--date', "
         f"{certified!r}, '--event', 'certified'], check=True, capture_output=True)\n"
         "r = subprocess.run(['trainingkit', 'renewal', 'windows', '--events', log], capture_output=True, text=True)\n"

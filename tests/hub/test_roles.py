@@ -66,3 +66,13 @@ def test_a_submitted_notebook_runs_nothing_by_itself_in_the_graders_lab() -> Non
     """The grader's view switches trainingkit's autorun off; the trainee's and supervisor's keep it."""
     assert AUTORUN_PLUGIN in GRADER_VIEW.disabled_plugins
     assert all(AUTORUN_PLUGIN not in view.disabled_plugins for view in VIEWS.values())
+
+
+def test_the_assignments_panel_speaks_plainly_wherever_there_is_one(tmp_path: Path) -> None:
+    """Trainees and supervisors get the plain-refusal extension; the office, who has no panel, does not."""
+    from trainingkit.exchange.panel import PANEL_EXTENSION
+
+    for role, expected in ((Role.TRAINEE, True), (Role.SUPERVISOR, True), (Role.OFFICE, None)):
+        write_role_config(tmp_path / role.value, VIEWS[role], course_id="c1")
+        server = json.loads((tmp_path / role.value / "jupyter_server_config.json").read_text())
+        assert server["ServerApp"]["jpserver_extensions"].get(PANEL_EXTENSION) is expected, role

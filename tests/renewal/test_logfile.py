@@ -336,6 +336,16 @@ def test_gradebook_reviews_have_no_line_and_follow_the_file_on_the_same_day(writ
     assert log.events("C1")[2].kind is EventKind.REVIEW
 
 
+
+def test_a_renewal_recorded_on_the_day_of_a_registered_review_follows_that_review(write_log: WriteLog) -> None:
+    """The office renews the day a released pass reaches the register: the review counts before the renewal."""
+    path = write_log("C1,2024-02-29,certified,,,,", "C1,2025-12-01,renewed,,,,")
+    reviews = [Event("C1", date(2025, 12, 1), EventKind.REVIEW, score=85.0, cut_score=72.1, form="cycle-1")]
+    log = read_event_log(path, reviews=reviews)
+    assert [event.kind for event in log.events("C1")] == [EventKind.CERTIFIED, EventKind.REVIEW, EventKind.RENEWED]
+    table = read_statuses(path, date(2025, 12, 2), reviews=reviews)
+    assert table.statuses[0] is Status.CERTIFIED and table[0].expires_on == date(2028, 2, 28)
+
 # The vectorised reader and the pure rules agree ----------------------------------------------
 
 def write_events(path: Path, events: list[Event], seed: int) -> list[Event]:

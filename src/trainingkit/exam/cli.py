@@ -406,8 +406,9 @@ def review_open(coach_id: str | None, due, from_office: bool, windows: Path | No
     import datetime as dt
     import os
 
-    from trainingkit.exam.sitting_register import SittingRegister, open_from_office
+    from trainingkit.exam.sitting_register import SittingRegister, open_from_office, window_opening
     from trainingkit.exam.sittings import SittingError
+    from trainingkit.renewal.settings import DEFAULT_RULES
     from trainingkit.renewal.windows import WindowsError, read_windows
 
     course, coaches, forms = _sitting_course()
@@ -427,8 +428,11 @@ def review_open(coach_id: str | None, due, from_office: bool, windows: Path | No
             if user is None:
                 _refuse(f"coach {coach_id} is not on the course's roster ({course.roster_file}); a sitting needs "
                         "the coach's account")
+            listed = read_windows(windows) if windows is not None else []
             opened = [register.open(coach_id=coach_id, username=user, forms=forms, on=today, due=due.date(),
-                                    by=by or os.environ.get("JUPYTERHUB_USER") or os.environ.get("USER", "supervisor"))]
+                                    by=by or os.environ.get("JUPYTERHUB_USER") or os.environ.get("USER", "supervisor"),
+                                    window_opens_on=window_opening(coach_id, due.date(), listed),
+                                    per_window=DEFAULT_RULES.sittings_per_window)]
             skipped = []
     except (SittingError, WindowsError) as error:
         _refuse(error)

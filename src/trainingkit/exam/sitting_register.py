@@ -8,7 +8,8 @@ each change written under a lock as a whole new file renamed into place
 one, never half a line, and nothing already in it is ever rewritten.
 
 The office's list of open renewal windows (:mod:`trainingkit.renewal.windows`) names the coaches
-to offer a sitting to (:func:`open_from_office`), each due at the end of their window.
+to offer a sitting to (:func:`open_from_office`), each due at the end of their window, and at
+most the office's ``sittings_per_window`` in one window (:func:`window_opening`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from pathlib import Path
 from trainingkit.answers import locked, write_atomically
 from trainingkit.course import Course
 from trainingkit.exam.sittings import ReviewForm, Sitting, SittingError, fold, open_sitting
+from trainingkit.renewal.settings import DEFAULT_RULES, RenewalRules
 from trainingkit.renewal.windows import Window
 
-__all__ = ["REGISTER_NAME", "SittingRegister", "open_from_office", "review_forms", "sitting_row"]
+__all__ = ["REGISTER_NAME", "SittingRegister", "open_from_office", "review_forms", "sitting_row", "window_opening"]
 
 REGISTER_NAME = "sittings.jsonl"
 
@@ -76,11 +78,11 @@ class SittingRegister:
         write_atomically(self.path, new)
 
     def open(self, *, coach_id: str, username: str, forms: Sequence[ReviewForm], on: dt.date, due: dt.date,
-             by: str) -> Sitting:
+             by: str, window_opens_on: dt.date | None = None, per_window: int | None = None) -> Sitting:
         """Open and record a new sitting (:func:`~trainingkit.exam.sittings.open_sitting`)."""
         with self._locked():
             sitting = open_sitting(self.sittings(), coach_id=coach_id, username=username, forms=forms, on=on,
-                                   due=due, by=by)
+                                   due=due, by=by, window_opens_on=window_opens_on, per_window=per_window)
             self._append([{"event": "opened", "sitting": sitting.number, "coach_id": coach_id,
                            "username": username, "form": sitting.form_id, "assignment": sitting.assignment_id,
                            "on": on.isoformat(), "due": due.isoformat(), "by": by}])
@@ -110,13 +112,22 @@ class SittingRegister:
         return decided
 
 
+def window_opening(coach_id: str, due: dt.date, windows: Sequence[Window],
+                   rules: RenewalRules = DEFAULT_RULES) -> dt.date:
+    """The day the renewal window of a sitting due on ``due`` opened: the office's listed window for the
+    coach when it lists one; otherwise the ``window_days`` before the due date."""
+    listed = next((w for w in windows if w.coach_id == coach_id), None)
+    return listed.opens_on if listed is not None else due - dt.timedelta(days=rules.window_days)
+
+
 def open_from_office(register: SittingRegister, *, windows: Sequence[Window], coaches: Mapping[str, str],
-                     forms: Sequence[ReviewForm], on: dt.date, only: str | None = None
-                     ) -> tuple[list[Sitting], list[str]]:
+                     forms: Sequence[ReviewForm], on: dt.date, only: str | None = None,
+                     rules: RenewalRules = DEFAULT_RULES) -> tuple[list[Sitting], list[str]]:
     """Open a sitting for each coach whose window is open on ``on`` and who needs one (no sitting in
     progress, none passed since the window opened); ``coaches`` maps username to coach id.
 
-    Returns the sittings opened and why any listed coach got none (not on the roster, no form left).
+    Returns the sittings opened and why any listed coach got none (not on the roster, no form left,
+    ``rules.sittings_per_window`` sittings already in this window).
     ``only`` limits it to one username (the course service, as a coach lists their assignments).
     """
     users = {coach: user for user, coach in coaches.items()}
@@ -136,7 +147,8 @@ def open_from_office(register: SittingRegister, *, windows: Sequence[Window], co
             continue
         try:
             opened.append(register.open(coach_id=window.coach_id, username=user, forms=forms, on=on,
-                                        due=window.due, by="office"))
+                                        due=window.due, by="office", window_opens_on=window.opens_on,
+                                        per_window=rules.sittings_per_window))
         except SittingError as error:
             skipped.append(str(error))
     return opened, skipped

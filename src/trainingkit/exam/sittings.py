@@ -7,10 +7,15 @@ result. The rules:
 
 * a coach has at most one sitting at a time: a new one opens only when every earlier one is
   submitted and has its result (:func:`open_sitting`);
+* a coach has at most the office's ``sittings_per_window`` sittings in one renewal window
+  (:func:`sittings_in_window`); after that, none opens in that window and the refusal
+  (:func:`window_full_message`) refers the coach to the office;
 * the form of a new sitting is one they never sat, sharing no item with any form they sat
   before (:func:`next_form`); when no form is left, the refusal says what to do;
 * one submission closes a sitting (:func:`submit`); a second is refused with the plain
   message :func:`closed_message`, which the Assignments panel shows;
+* a sitting is due by the end of its due day; a submission after it is refused with
+  :func:`late_message` (the course service's clock decides, never the trainee's);
 * the result is pass or fail by the form's cut score, the one pass mark everywhere
   (:func:`record_result`).
 
@@ -26,8 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-__all__ = ["Result", "ReviewForm", "Sitting", "SittingError", "closed_message", "fold", "next_form",
-           "open_sitting", "record_result", "sitting_of", "submit"]
+__all__ = ["Result", "ReviewForm", "Sitting", "SittingError", "closed_message", "fold", "late_message",
+           "next_form", "open_sitting", "record_result", "sitting_of", "sittings_in_window", "submit",
+           "window_full_message"]
 
 
 class SittingError(ValueError):
@@ -93,6 +99,26 @@ def closed_message(sitting: Sitting) -> str:
             "supervisor will be in touch about your result")
 
 
+def late_message(sitting: Sitting) -> str:
+    """What a coach is told when they submit a sitting after its due date."""
+    return (f"{sitting.assignment_id}: this review sitting was due by {sitting.due:%A %-d %B %Y}, and the course "
+            "takes no submission after a sitting's due date, so this one was not kept. Please ask the "
+            "certification office what to do next about your renewal")
+
+
+def sittings_in_window(sittings: Iterable[Sitting], coach_id: str, window_opens_on: dt.date) -> list[Sitting]:
+    """The coach's sittings opened in the renewal window that opened on ``window_opens_on``."""
+    return [s for s in sittings if s.coach_id == coach_id and s.opened_on >= window_opens_on]
+
+
+def window_full_message(coach_id: str, held: Sequence[Sitting], window_opens_on: dt.date) -> str:
+    """Why no further sitting opens: the coach had the office's most sittings in this window."""
+    return (f"coach {coach_id}: {len(held)} review sittings since their renewal window opened on {window_opens_on} "
+            f"({', '.join(f'{s.form_id} {s.state}' for s in held)}), the most the office allows in one window "
+            "(sittings_per_window), so no further sitting is opened. The certification office takes it from "
+            "here: it refers the coach to supervision for their renewal")
+
+
 def next_form(coach_id: str, sittings: Iterable[Sitting], forms: Sequence[ReviewForm]) -> ReviewForm:
     """The first of ``forms`` the coach has not sat and that shares no item with any form they sat."""
     if not forms:
@@ -110,8 +136,13 @@ def next_form(coach_id: str, sittings: Iterable[Sitting], forms: Sequence[Review
 
 
 def open_sitting(sittings: Sequence[Sitting], *, coach_id: str, username: str, forms: Sequence[ReviewForm],
-                 on: dt.date, due: dt.date, by: str) -> Sitting:
-    """A new sitting for the coach, or :class:`SittingError` saying why there cannot be one now."""
+                 on: dt.date, due: dt.date, by: str, window_opens_on: dt.date | None = None,
+                 per_window: int | None = None) -> Sitting:
+    """A new sitting for the coach, or :class:`SittingError` saying why there cannot be one now.
+
+    With ``window_opens_on`` and ``per_window``, a coach who already had ``per_window`` sittings in
+    the window that opened that day gets none (:func:`window_full_message`).
+    """
     if due < on:
         raise SittingError(f"coach {coach_id}: the due date {due} is before the day the sitting opens ({on})")
     for sitting in sittings:
@@ -122,15 +153,21 @@ def open_sitting(sittings: Sequence[Sitting], *, coach_id: str, username: str, f
                                 f" until {sitting.due}") + "; a coach has one sitting at a time")
         if sitting.username == username and sitting.coach_id != coach_id:
             raise SittingError(f"{username} sat the review as coach {sitting.coach_id}, not {coach_id}")
+    if window_opens_on is not None and per_window is not None:
+        held = sittings_in_window(sittings, coach_id, window_opens_on)
+        if len(held) >= per_window:
+            raise SittingError(window_full_message(coach_id, held, window_opens_on))
     form = next_form(coach_id, sittings, forms)
     return Sitting(max((s.number for s in sittings), default=0) + 1, coach_id, username, form.form_id,
                    form.assignment_id, on, due, by)
 
 
 def submit(sitting: Sitting, at: dt.datetime) -> Sitting:
-    """The sitting closed by its one submission, received at ``at``."""
+    """The sitting closed by its one submission, received at ``at`` (on the course service's clock)."""
     if not sitting.is_open:
         raise SittingError(closed_message(sitting))
+    if at.astimezone(dt.timezone.utc).date() > sitting.due:
+        raise SittingError(late_message(sitting))
     return replace(sitting, submitted_at=at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
 
 

@@ -6,7 +6,8 @@ them all but one: a coach (a trainee with a coach id in the course's roster) see
 assignment of their open sitting, with its due date, and nobody else sees any. When the
 office's list of open renewal windows names a coach with no sitting in progress, the desk
 opens one as the coach looks (:func:`trainingkit.exam.sitting_register.open_from_office`).
-A submission of a review form is taken only into an open sitting and closes it.
+A submission of a review form is taken only into an open sitting, on or before its due date
+(the course service's date), and closes it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainingkit.exam.sitting_register import SittingRegister, open_from_office
-from trainingkit.exam.sittings import ReviewForm, Sitting, SittingError, closed_message, sitting_of
+from trainingkit.exam.sittings import ReviewForm, Sitting, SittingError, closed_message, late_message, sitting_of
 from trainingkit.renewal.windows import WindowsError, read_windows
 
 log = logging.getLogger("trainingkit.course-service")
@@ -76,9 +77,12 @@ class ReviewDesk:
         return self.review_ids - offered
 
     def to_submit(self, user: str, assignment_id: str, today: dt.date) -> Sitting:
-        """``user``'s open sitting of ``assignment_id``, or :class:`SittingError` saying why it is refused."""
+        """``user``'s open sitting of ``assignment_id``, or :class:`SittingError` saying why it is refused
+        (already submitted, past its due date on ``today``, or not theirs)."""
         sitting = self.latest(user, today)
         if sitting is not None and sitting.assignment_id == assignment_id and sitting.is_open:
+            if today > sitting.due:
+                raise SittingError(late_message(sitting))
             return sitting
         closed = sitting_of(self.register.sittings(), user, assignment_id)
         if closed is not None and not closed.is_open:

@@ -15,7 +15,8 @@ GET  PREFIX/api/feedback/ID/STAMP              feedback on one of the caller's o
 
 The ethics review's forms are offered by the review desk (:mod:`trainingkit.exchange.reviews`):
 a coach sees, fetches and submits only the form of their open sitting, once; nobody else sees
-any. A second submission of a closed sitting is refused (409) with a plain message.
+any. A second submission of a closed sitting, or one after the sitting's due date (by the
+service's own clock), is refused (409) with a plain message, and nothing of it is kept.
 
 A refused submission is answered with a plain message (400, 403, 404, 413 or 429) and
 logged with the caller's name; nothing one person sends is kept unless it is whole and
@@ -152,9 +153,10 @@ class SubmissionsHandler(CourseHandler):
         user = self.caller
         assignment_id = self.assignment(assignment_id)
         sitting = None  # a closed sitting is said to be closed, however soon after its submission
+        received = self.clock()  # the service's time decides lateness and stamps the receipt alike
         if self.desk is not None and assignment_id in self.desk.review_ids:
             try:
-                sitting = self.desk.to_submit(user, assignment_id, self.clock().date())
+                sitting = self.desk.to_submit(user, assignment_id, received.date())
             except SittingError as error:
                 return self.refuse(409, str(error))
         now = time.monotonic()
@@ -162,7 +164,7 @@ class SubmissionsHandler(CourseHandler):
             return self.refuse(429, "you submitted a moment ago; wait a few seconds and submit again")
         try:
             submission = check_submission(self.request.body, self.store.released_notebooks(assignment_id))
-            receipt = self.store.receive(user, assignment_id, submission, self.clock())
+            receipt = self.store.receive(user, assignment_id, submission, received)
         except (SubmissionRefused, StoreError) as error:
             return self.refuse(400, f"{assignment_id}: your submission was not kept: {error}")
         self.last_submission[user] = now

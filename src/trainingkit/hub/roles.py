@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainingkit.build import write_if_changed
+from trainingkit.exchange.panel import PANEL_EXTENSION
 from trainingkit.grading.config import CLIENT_PLUGINS
 from trainingkit.grading.formgrader import SERVER_EXTENSION
 from trainingkit.progress_api import SERVER_EXTENSION as PROGRESS_EXTENSION
@@ -111,6 +112,8 @@ def nbgrader_client_config(course_id: str) -> str:
 def write_role_config(folder: Path, view: RoleView, *, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
     extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True, PROGRESS_EXTENSION: True}
+    if view.workspace is not None and ASSIGNMENT_EXTENSIONS[0] not in view.disabled_extensions:
+        extensions[PANEL_EXTENSION] = True  # the Assignments panel shows a refusal's words, not a traceback
     # A terminal is an interactive shell, not a login one: Debian's /etc/profile would reset
     # PATH and lose the course's interpreter, so `trainingkit` and `nbgrader` would be "not found".
     server = {"ServerApp": {"jpserver_extensions": extensions,

@@ -207,9 +207,10 @@ class LogColumns:
 
     def event_log(self, path: str) -> EventLog:
         """Sort by coach, date, same-day rank and file order; return the log."""
-        date_rank = np.empty(len(self.dates), dtype=np.int64)
-        ordinals = [0 if on is None else on.toordinal() for on in self.dates]  # None: unused
-        date_rank[np.argsort(ordinals, kind="stable")] = np.arange(len(self.dates))
+        ordinals = np.asarray([0 if on is None else on.toordinal() for on in self.dates], dtype=np.int64)  # None: unused
+        # one rank per day: the results register's reviews add their days again (with_reviews), and a
+        # review must still sort before a renewal recorded in the log on the same day
+        date_rank = np.unique(ordinals, return_inverse=True)[1].reshape(-1).astype(np.int64)
         kind_rank = np.asarray([same_day_rank(kind) for kind in _KINDS], dtype=np.int64)
         if len(self.coach_ids) * max(len(self.dates), 1) >= 2**59:  # pragma: no cover
             raise EventLogError(path, None, "the event log is too large to sort")

@@ -38,6 +38,11 @@ class RenewalRules:
     #: Committee: report date minus charge date must be at most this.
     charge_report_days: int = 10
 
+    #: Ethics review sittings a coach may have in one renewal window (from the day it opens to
+    #: the day their review is due); after that many without a pass, no further sitting opens in
+    #: that window and the coach is referred to the office, which renews them through supervision.
+    sittings_per_window: int = 2
+
     # The rules key a cache of cycle dates; hash them once, not on every look-up.
     _hash: int = field(init=False, repr=False, compare=False)
 
@@ -50,6 +55,8 @@ class RenewalRules:
         for name in ("window_days", "grace_months", "charge_report_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if self.sittings_per_window < 1:
+            raise ValueError("sittings_per_window must be at least 1")
         if self.supervision_hours <= 0:
             raise ValueError("supervision_hours must be more than 0")
         settings = tuple(getattr(self, f.name) for f in fields(self) if f.compare)
