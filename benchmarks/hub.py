@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -209,51 +210,62 @@ def main() -> None:
     if os.geteuid() != 0:
         raise SystemExit("benchmarks/hub.py makes OS accounts: run it as root")
     n = arguments.trainees
-    say = print  # each figure as soon as it is measured
     roster = roster_of(f"tb{os.getpid() % 100000:05d}", trainee=n + 1)
     with tempfile.TemporaryDirectory() as scratch, running_hub(roster, Path(scratch)) as hub:
-        say(f"{n} trainees on one hub, {os.cpu_count()} cores, {arguments.answers} saves each; "
-            "baseline: one trainee alone on the same hub, in the same run", flush=True)
-        alone_name, *class_names = hub.names("trainee")
-        alone, alone_spawn = _ready(hub, alone_name)
-        alone_saves = _saves(alone, arguments.answers)
-        time.sleep(2)
-        alone_rss = _rss_mb(alone_name)
+        try:
+            _measure(hub, n, arguments.answers)
+        except BaseException:
+            kept = Path(tempfile.gettempdir()) / "benchmark-hub.log"
+            shutil.copyfile(hub.log, kept)  # the hub's side of what went wrong, kept past the cleanup
+            print(f"the hub's log is kept in {kept}", flush=True)
+            raise
 
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            people = [person for person, _ in pool.map(lambda name: _ready(hub, name), class_names)]
-        spawn_all = time.perf_counter() - start
-        say(f"spawn: all {n} logged in and ready in {spawn_all:.1f} s (target <= 60); one alone "
-            f"{alone_spawn:.1f} s; ratio {spawn_all / alone_spawn:.1f}", flush=True)
 
-        class_saves = _class_saves(people, arguments.answers, clicks=True)
-        say(f"save (a click on a question) round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); "
-            f"one alone {_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}",
-            flush=True)
-        missing = sum(_missing(name, arguments.answers) for name in class_names)
-        say(f"answers lost: {missing} of {n * arguments.answers} (target 0)", flush=True)
-        time.sleep(2)
-        rss = [_rss_mb(name) for name in class_names]
-        say(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
-            f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}",
-            flush=True)
+def _measure(hub: Hub, n: int, answers: int) -> None:
+    """Every figure of the run, said as soon as it is measured."""
+    say = print  # each figure as soon as it is measured
+    say(f"{n} trainees on one hub, {os.cpu_count()} cores, {answers} saves each; "
+        "baseline: one trainee alone on the same hub, in the same run", flush=True)
+    alone_name, *class_names = hub.names("trainee")
+    alone, alone_spawn = _ready(hub, alone_name)
+    alone_saves = _saves(alone, answers)
+    time.sleep(2)
+    alone_rss = _rss_mb(alone_name)
 
-        alone_code = _saves(alone, arguments.answers, clicks=False)
-        class_code = _class_saves(people, arguments.answers, clicks=False)
-        say(f"for comparison, each save as code run in the notebook: p95 {_p95(class_code) * 1000:.0f} ms; one alone "
-            f"{_p95(alone_code) * 1000:.0f} ms; ratio {_p95(class_code) / _p95(alone_code):.1f}", flush=True)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        people = [person for person, _ in pool.map(lambda name: _ready(hub, name), class_names)]
+    spawn_all = time.perf_counter() - start
+    say(f"spawn: all {n} logged in and ready in {spawn_all:.1f} s (target <= 60); one alone "
+        f"{alone_spawn:.1f} s; ratio {spawn_all / alone_spawn:.1f}", flush=True)
 
-        for person in (alone, *people):
-            _ready_to_submit(person)
-        alone_submit = _panel(alone, "submit")
-        time.sleep(2.5)  # the service takes one submission per person every 2 s
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            submits = list(pool.map(lambda p: _panel(p, "submit"), people))
-        lost = sum(1 for name in class_names if _submissions(hub, name) != 1)
-        say(f"submit round trip p95: {_p95(submits):.2f} s (target <= 2); one alone {alone_submit:.2f} s; "
-            f"ratio {_p95(submits) / alone_submit:.1f}", flush=True)
-        say(f"submissions lost: {lost} of {n} (target 0)", flush=True)
+    class_saves = _class_saves(people, answers, clicks=True)
+    say(f"save (a click on a question) round trip p95: {_p95(class_saves) * 1000:.0f} ms (target <= 300); "
+        f"one alone {_p95(alone_saves) * 1000:.0f} ms; ratio {_p95(class_saves) / _p95(alone_saves):.1f}",
+        flush=True)
+    missing = sum(_missing(name, answers) for name in class_names)
+    say(f"answers lost: {missing} of {n * answers} (target 0)", flush=True)
+    time.sleep(2)
+    rss = [_rss_mb(name) for name in class_names]
+    say(f"memory per trainee (server + kernel): median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB "
+        f"(target <= 220); one alone {alone_rss:.0f} MB; ratio {statistics.median(rss) / alone_rss:.2f}",
+        flush=True)
+
+    alone_code = _saves(alone, answers, clicks=False)
+    class_code = _class_saves(people, answers, clicks=False)
+    say(f"for comparison, each save as code run in the notebook: p95 {_p95(class_code) * 1000:.0f} ms; one alone "
+        f"{_p95(alone_code) * 1000:.0f} ms; ratio {_p95(class_code) / _p95(alone_code):.1f}", flush=True)
+
+    for person in (alone, *people):
+        _ready_to_submit(person)
+    alone_submit = _panel(alone, "submit")
+    time.sleep(2.5)  # the service takes one submission per person every 2 s
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        submits = list(pool.map(lambda p: _panel(p, "submit"), people))
+    lost = sum(1 for name in class_names if _submissions(hub, name) != 1)
+    say(f"submit round trip p95: {_p95(submits):.2f} s (target <= 2); one alone {alone_submit:.2f} s; "
+        f"ratio {_p95(submits) / alone_submit:.1f}", flush=True)
+    say(f"submissions lost: {lost} of {n} (target 0)", flush=True)
     if missing or lost:
         raise SystemExit(1)
 
