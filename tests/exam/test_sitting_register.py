@@ -136,3 +136,14 @@ def test_a_sittings_window_is_the_offices_listed_one_or_the_window_days_before_i
     listed = [Window("C001", dt.date(2026, 10, 1), dt.date(2027, 1, 31))]
     assert window_opening("C001", dt.date(2027, 1, 31), listed) == dt.date(2026, 10, 1)
     assert window_opening("C002", dt.date(2027, 3, 31), listed) == dt.date(2026, 12, 31)
+
+
+def test_a_sitting_missed_in_one_window_leaves_the_office_list_free_to_open_one_in_the_next(
+        register: SittingRegister) -> None:
+    """Opened from the list, never submitted, past its due day: the next window's list opens the other form."""
+    window = Window("C001", dt.date(2026, 10, 1), dt.date(2027, 1, 31))
+    (missed,), _ = open_from_office(register, windows=[window], coaches=COACHES, forms=FORMS, on=TODAY)
+    later = Window("C001", dt.date(2028, 10, 1), dt.date(2029, 1, 31))
+    (next_one,), skipped = open_from_office(register, windows=[later], coaches=COACHES, forms=FORMS,
+                                            on=dt.date(2028, 11, 1))
+    assert skipped == [] and (missed.form_id, next_one.form_id) == ("cycle-1", "cycle-2")

@@ -65,6 +65,16 @@ def test_a_coach_has_one_sitting_at_a_time() -> None:
     assert passed.result is Result.PASS and _open((passed,)).form_id == "cycle-3"
 
 
+def test_a_sitting_missed_by_its_due_day_does_not_block_the_next_windows_sitting() -> None:
+    """Never submitted and past its due day, a sitting is missed: the coach's next sitting opens, on a form
+    sharing no item with the missed one (they may have read it)."""
+    missed = _open()
+    assert not missed.missed_by(DUE) and missed.missed_by(DUE + dt.timedelta(days=1))
+    later = open_sitting((missed,), coach_id="C001", username="ada", forms=FORMS, on=DUE + dt.timedelta(days=300),
+                         due=DUE + dt.timedelta(days=400), by="office")
+    assert later.number == 2 and later.form_id == "cycle-3"
+
+
 def test_a_due_date_before_today_is_refused() -> None:
     with pytest.raises(SittingError, match="the due date 2026-12-01 is before the day the sitting opens"):
         open_sitting((), coach_id="C001", username="ada", forms=FORMS, on=TODAY, due=dt.date(2026, 12, 1), by="sam")

@@ -124,7 +124,8 @@ def open_from_office(register: SittingRegister, *, windows: Sequence[Window], co
                      forms: Sequence[ReviewForm], on: dt.date, only: str | None = None,
                      rules: RenewalRules = DEFAULT_RULES) -> tuple[list[Sitting], list[str]]:
     """Open a sitting for each coach whose window is open on ``on`` and who needs one (no sitting in
-    progress, none passed since the window opened); ``coaches`` maps username to coach id.
+    progress, none passed since the window opened; one missed in an earlier window does not count);
+    ``coaches`` maps username to coach id.
 
     Returns the sittings opened and why any listed coach got none (not on the roster, no form left,
     ``rules.sittings_per_window`` sittings already in this window).
@@ -142,7 +143,7 @@ def open_from_office(register: SittingRegister, *, windows: Sequence[Window], co
             skipped.append(f"coach {window.coach_id}: not on the course's roster, so no sitting was opened")
             continue
         theirs = [s for s in register.sittings() if s.coach_id == window.coach_id]
-        if any(s.result is None for s in theirs) or any(
+        if any(s.result is None and not s.missed_by(on) for s in theirs) or any(
                 s.state == "pass" and s.opened_on >= window.opens_on for s in theirs):
             continue
         try:

@@ -6,7 +6,8 @@ windows, or a supervisor), its due date (the window's end), when it was submitte
 result. The rules:
 
 * a coach has at most one sitting at a time: a new one opens only when every earlier one is
-  submitted and has its result (:func:`open_sitting`);
+  submitted and has its result, or was missed (still open after its due day,
+  :meth:`Sitting.missed_by`: a coach who let one window pass can sit in the next);
 * a coach has at most the office's ``sittings_per_window`` sittings in one renewal window
   (:func:`sittings_in_window`); after that, none opens in that window and the refusal
   (:func:`window_full_message`) refers the coach to the office;
@@ -78,6 +79,10 @@ class Sitting:
     def is_open(self) -> bool:
         return not self.submitted_at
 
+    def missed_by(self, day: dt.date) -> bool:
+        """Open past its due day: never submitted, and no longer takes a submission."""
+        return self.is_open and self.due < day
+
     @property
     def result(self) -> Result | None:
         if self.score is None or self.cut_score is None:
@@ -146,7 +151,7 @@ def open_sitting(sittings: Sequence[Sitting], *, coach_id: str, username: str, f
     if due < on:
         raise SittingError(f"coach {coach_id}: the due date {due} is before the day the sitting opens ({on})")
     for sitting in sittings:
-        if sitting.coach_id == coach_id and sitting.result is None:
+        if sitting.coach_id == coach_id and sitting.result is None and not sitting.missed_by(on):
             raise SittingError(f"coach {coach_id}: sitting {sitting.number} ({sitting.form_id}, opened "
                                f"{sitting.opened_on}) is {sitting.state}" +
                                (" until its result is released" if not sitting.is_open else
