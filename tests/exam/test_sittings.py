@@ -147,6 +147,16 @@ def test_a_submission_after_the_due_day_is_refused_naming_the_date_and_the_offic
     assert "ask the certification office" in str(refused.value)
 
 
+def test_the_due_day_ends_at_midnight_in_the_courses_time_zone() -> None:
+    """In Chicago, 7 pm on the due day is 1 am the next day in UTC: the course's zone takes it, UTC would not."""
+    from zoneinfo import ZoneInfo
+
+    sitting, evening = _open(), dt.datetime(2027, 4, 1, 1, 0, tzinfo=dt.timezone.utc)
+    assert submit(sitting, evening, ZoneInfo("America/Chicago")).state == "submitted"
+    with pytest.raises(SittingError):
+        submit(sitting, evening)
+
+
 WINDOW_OPENS = dt.date(2026, 12, 1)
 
 

@@ -78,3 +78,14 @@ def test_a_submission_after_the_due_date_is_refused_and_the_sitting_stays_open(d
     with pytest.raises(SittingError, match="was due by Sunday 31 January 2027, .*not kept.*certification office"):
         desk.to_submit("ada", "ethics-review", dt.date(2027, 2, 1))
     assert desk.register.path.read_text() == before and desk.register.sittings() == (sitting,)
+
+
+def test_the_desk_counts_days_in_the_courses_time_zone(tmp_path: Path) -> None:
+    """The service's UTC clock at 01:00 on 1 April is still 31 March for a course in Chicago."""
+    from zoneinfo import ZoneInfo
+
+    desk = ReviewDesk(SittingRegister(tmp_path / "sittings.jsonl"), FORMS, tmp_path / "roster.csv",
+                      zone=ZoneInfo("America/Chicago"))
+    moment = dt.datetime(2027, 4, 1, 1, 0, tzinfo=dt.timezone.utc)
+    assert desk.day_of(moment) == dt.date(2027, 3, 31)
+    assert ReviewDesk(desk.register, FORMS, desk.roster, zone=dt.timezone.utc).day_of(moment) == dt.date(2027, 4, 1)

@@ -167,11 +167,12 @@ def open_sitting(sittings: Sequence[Sitting], *, coach_id: str, username: str, f
                    form.assignment_id, on, due, by)
 
 
-def submit(sitting: Sitting, at: dt.datetime) -> Sitting:
-    """The sitting closed by its one submission, received at ``at`` (on the course service's clock)."""
+def submit(sitting: Sitting, at: dt.datetime, zone: dt.tzinfo | None = dt.timezone.utc) -> Sitting:
+    """The sitting closed by its one submission, received at ``at`` (on the course service's clock);
+    its due day ends at midnight in ``zone``, the course's time zone (None: the machine's own)."""
     if not sitting.is_open:
         raise SittingError(closed_message(sitting))
-    if at.astimezone(dt.timezone.utc).date() > sitting.due:
+    if at.astimezone(zone).date() > sitting.due:
         raise SittingError(late_message(sitting))
     return replace(sitting, submitted_at=at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
 

@@ -33,6 +33,13 @@ class ReviewDesk:
     roster: Path
     #: The office's published list of open renewal windows (None: sittings open only by a supervisor).
     windows: Path | None = None
+    #: The course's time zone (course.yaml), whose calendar days a sitting's due day is counted in
+    #: (None: the machine's own, as the letters' times are).
+    zone: dt.tzinfo | None = None
+
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The course's calendar day at ``moment`` (an aware time, from the service's clock)."""
+        return moment.astimezone(self.zone).date()
 
     @property
     def review_ids(self) -> frozenset[str]:

@@ -102,7 +102,7 @@ class CourseHandler(HubAuthenticated, web.RequestHandler):  # type: ignore[misc]
 
     def sitting(self, user: str) -> Sitting | None:
         """The caller's latest review sitting (None: no desk, not a coach, or never offered)."""
-        return self.desk.latest(user, self.clock().date()) if self.desk is not None else None
+        return self.desk.latest(user, self.desk.day_of(self.clock())) if self.desk is not None else None
 
     def hidden(self, sitting: Sitting | None) -> frozenset[str]:
         return self.desk.hidden(sitting) if self.desk is not None else frozenset()
@@ -156,7 +156,7 @@ class SubmissionsHandler(CourseHandler):
         received = self.clock()  # the service's time decides lateness and stamps the receipt alike
         if self.desk is not None and assignment_id in self.desk.review_ids:
             try:
-                sitting = self.desk.to_submit(user, assignment_id, received.date())
+                sitting = self.desk.to_submit(user, assignment_id, self.desk.day_of(received))
             except SittingError as error:
                 return self.refuse(409, str(error))
         now = time.monotonic()
@@ -169,7 +169,8 @@ class SubmissionsHandler(CourseHandler):
             return self.refuse(400, f"{assignment_id}: your submission was not kept: {error}")
         self.last_submission[user] = now
         if sitting is not None:  # the handler runs alone on the service's one thread: no second submit between
-            self.desk.register.submitted(submit(sitting, receipt.submitted_at))  # type: ignore[union-attr]
+            self.desk.register.submitted(  # type: ignore[union-attr]
+                submit(sitting, receipt.submitted_at, self.desk.zone))  # type: ignore[union-attr]
             log.info("sitting %d of coach %s closed by its submission", sitting.number, sitting.coach_id)
         log.info("kept %s's submission of %s at %s (%d answers)", user, assignment_id, receipt.timestamp,
                  len(submission.answers))
@@ -232,6 +233,7 @@ def review_desk(course: Any) -> ReviewDesk:
 
     from trainingkit.assignments import AssignmentError
     from trainingkit.bank import BankError
+    from trainingkit.course_settings import CourseSettingsError, read_course_settings
     from trainingkit.exam.forms import RegisterError
     from trainingkit.exam.sitting_register import SittingRegister, review_forms
 
@@ -239,8 +241,13 @@ def review_desk(course: Any) -> ReviewDesk:
         forms = tuple(review_forms(course))
     except (AssignmentError, BankError, RegisterError) as error:
         raise SystemExit(f"the course service cannot read the review forms: {error}") from None
+    try:
+        zone = read_course_settings(course.settings_file).zone
+    except CourseSettingsError as error:
+        raise SystemExit(f"the course service cannot read the course's settings: {error}") from None
     windows = os.environ.get("TRAININGKIT_REVIEW_WINDOWS")
-    return ReviewDesk(SittingRegister.of(course), forms, course.roster_file, Path(windows) if windows else None)
+    return ReviewDesk(SittingRegister.of(course), forms, course.roster_file, Path(windows) if windows else None,
+                      zone)
 
 
 if __name__ == "__main__":
