@@ -111,7 +111,9 @@ def nbgrader_client_config(course_id: str) -> str:
 
 def write_role_config(folder: Path, view: RoleView, *, course_id: str) -> None:
     """Write one role's Jupyter configuration folder (its ``JUPYTER_CONFIG_DIR``)."""
-    extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True, PROGRESS_EXTENSION: True}
+    extensions = {name: False for name in view.disabled_extensions} | {SERVER_EXTENSION: True}
+    if view.workspace is not None:
+        extensions[PROGRESS_EXTENSION] = True  # the Launcher's lesson cards (a person's own server only)
     if view.workspace is not None and ASSIGNMENT_EXTENSIONS[0] not in view.disabled_extensions:
         extensions[PANEL_EXTENSION] = True  # the Assignments panel shows a refusal's words, not a traceback
     # A terminal is an interactive shell, not a login one: Debian's /etc/profile would reset
