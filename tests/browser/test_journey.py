@@ -257,9 +257,9 @@ def graded(browser, lab, submitted: Path, items: list[Vignette]) -> dict[str, ob
         formgrader.get_by_role("link", name="Manual Grading").click()
         formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
         formgrader.get_by_role("link", name=ASSIGNMENT, exact=True).click()
-        formgrader.get_by_role("link", name="Submission #1").wait_for()
+        formgrader.get_by_role("link", name="Trainee #1").wait_for()
         headings = formgrader.locator("thead th").all_inner_texts()
-        formgrader.get_by_role("link", name="Submission #1").click()
+        formgrader.get_by_role("link", name="Trainee #1").click()
         given = _given(reflection)
         boxes = {name: formgrader.locator(f"input.score#{name}") for name in given}
         cells = [formgrader.locator(".nbgrader_cell", has=box) for box in boxes.values()]

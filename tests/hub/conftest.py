@@ -22,8 +22,8 @@ from trainingkit.hub import accounts
 
 TRAINEES = 30
 #: Trainees (by their place in ``hub.names("trainee")``) who are certified coaches, with their coach ids:
-#: names[6] and names[9] (test_course_sittings.py; test_review_chain.py fails C0010 again), names[11] (the
-#: renewal journey of test_review_chain.py, untouched before it) and names[12] (its late submission).
+#: names[6] and names[9] (test_course_sittings.py; test_course_sittings_chain.py fails C0010 again), names[11] (the
+#: renewal journey of test_course_sittings_chain.py, untouched before it) and names[12] (its late submission).
 COACHES = {6: "C0007", 9: "C0010", 11: "C0012", 12: "C0013"}
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from trainingkit.hub.attempts import LOCKOUT_SECONDS, MAX_FAILURES, Attempts, locked_for, locked_message
 
@@ -25,6 +28,12 @@ def test_a_locked_person_is_told_for_how_long_in_whole_minutes_and_who_can_help(
     assert "reset your password" in locked_message(60)
 
 
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` on an event loop of its own thread (a browser test's loop may be running in this one)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -41,7 +50,7 @@ def _guesses(attempts: Attempts, name: str, rights: list[bool]) -> list[tuple[bo
                 return answer
             results.append(await attempts.check(name, is_right))
         return results
-    return asyncio.run(run())
+    return _run(run())
 
 
 def test_after_five_wrong_passwords_even_the_right_one_is_not_checked_and_others_are_untouched() -> None:
@@ -68,5 +77,5 @@ def test_guesses_in_parallel_are_checked_one_at_a_time_and_stop_at_five() -> Non
     async def run() -> list[tuple[bool, float]]:
         return await asyncio.gather(*(attempts.check("ada", is_right) for _ in range(20)))
 
-    results = asyncio.run(run())
+    results = _run(run())
     assert len(checked) == MAX_FAILURES and sum(1 for _, wait in results if wait) == 20 - MAX_FAILURES

@@ -140,3 +140,18 @@ def test_a_stranger_cannot_change_a_password_without_logging_in(hub: Hub) -> Non
     posted = stranger.session.post(f"{hub.url}/services/password/", timeout=60, allow_redirects=False,
                                    data={"old": "x", "new": "y" * 12, "repeated": "y" * 12})
     assert posted.status_code in (302, 403)
+
+
+@pytest.mark.hub
+def test_after_five_wrong_passwords_the_right_one_does_not_log_in_and_a_classmate_still_does(hub: Hub) -> None:
+    """A trainee guessing another's password five times locks that log-in: the right password is then refused
+    too (the hub's log says it is locked), while a classmate logs in as usual."""
+    from trainingkit.hub.attempts import MAX_FAILURES
+
+    name = hub.names("trainee")[27]  # used by no other module: its log-in stays locked for 15 minutes
+    for guess in range(MAX_FAILURES):
+        assert HubUser(hub.url, name).login(f"guess-{guess}").status_code == 403
+    assert HubUser(hub.url, name).login(hub.passwords[name]).status_code == 403
+    assert f"Log-in refused for {name} without checking: too many wrong passwords" in hub.log.read_text()
+    classmate = hub.names("trainee")[26]
+    assert HubUser(hub.url, classmate).login(hub.passwords[classmate]).status_code == 302
