@@ -415,12 +415,12 @@ def test_the_offices_pages_have_no_serious_or_critical_axe_violation(browser, hu
     """The office's renewals notebook as the hub opens it, and the password page; the office's folder is left as found."""
     office = hub.names("office")[0]
     renewals = Path(pwd.getpwnam(office).pw_dir) / "renewals"
+    _token_user(hub, office).start_server()  # which puts the office's log and notebook in ~/renewals
+    before = set(renewals.iterdir())  # before the browser opens the notebook (JupyterLab makes a checkpoint)
     page = _login(browser, hub, office, hub.passwords[office], bypass_csp=True)
     found = {}
-    before = None
     try:
         page.get_by_text(IDLE).wait_for()
-        before = set(renewals.iterdir())  # once the server has put the office's log and notebook there
         page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown").first.wait_for()
         found["renewals notebook"] = _ours("renewals notebook", axe_violations(page, axe, CONTENT, tags=WCAG22_AA))
         page.goto(f"{hub.url}/services/password/")
@@ -428,6 +428,6 @@ def test_the_offices_pages_have_no_serious_or_critical_axe_violation(browser, hu
         found["password page"] = _ours("password page", axe_violations(page, axe, ["body"], tags=WCAG22_AA))
     finally:
         page.context.close()
-        for left in (set(renewals.iterdir()) - before) if before is not None else ():
+        for left in set(renewals.iterdir()) - before:
             subprocess.run(["rm", "-rf", "--", str(left)], check=True)  # JupyterLab's checkpoints, if any
     assert {where: violations for where, violations in found.items() if violations} == {}
