@@ -347,9 +347,12 @@ def open_returned_feedback(page):
     return frame
 
 
-def formgrader_button(page, row_text: str, column: str) -> None:
-    """Press a formgrader button in the table row naming ``row_text``; its dialog must report success."""
-    page.locator("#main-table tr", has_text=row_text).locator(f"td.{column} a").click()
+def formgrader_button(page, row, column: str) -> None:
+    """Press a formgrader button in ``row`` (a table row's locator, or text the row holds); its dialog must
+    report success."""
+    if isinstance(row, str):
+        row = page.locator("#main-table tr", has_text=row)
+    row.locator(f"td.{column} a").click()
     modal = page.locator(".modal", has=page.locator(".modal-title"))
     modal.locator(".modal-title").wait_for()
     text = modal.inner_text()

@@ -175,6 +175,15 @@ class HubUser:
         response.raise_for_status()
         return Kernel(self, response.json()["id"], on or self.server)
 
+    def nbgrader(self, *args: str) -> tuple[int, str]:
+        """Run ``nbgrader ARGS`` in this person's home, from their own kernel; its exit code and output."""
+        printed, error = self.kernel().run(
+            "import json, os, subprocess\n"
+            f"r = subprocess.run(['nbgrader', *{list(args)!r}], capture_output=True, text=True, "
+            "cwd=os.path.expanduser('~'))\nprint(json.dumps([r.returncode, r.stdout + r.stderr]))", timeout=180)
+        assert error == "", error
+        code, output = json.loads(printed.strip().splitlines()[-1])
+        return code, output
 
     def terminal(self, command: str, *, on: str | None = None, timeout: float = 60) -> str:
         """Type ``command`` into a new JupyterLab terminal of this person's server (or of the server

@@ -10,7 +10,6 @@ releases feedback with nbgrader's. Sorts before test_hub.py, which stops the hub
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -38,16 +37,6 @@ def _listed(hub: Hub, person: HubUser) -> dict[str, dict]:
     response = requests.get(f"{hub.url}{hub.layout.course_service_prefix}api/assignments", headers=person.headers)
     assert response.status_code == 200, response.text
     return {item["assignment_id"]: item for item in response.json()["assignments"]}
-
-
-def _nbgrader(person: HubUser, *args: str) -> tuple[int, str]:
-    printed, error = person.kernel().run(
-        "import json, os, subprocess\n"
-        f"r = subprocess.run(['nbgrader', *{list(args)!r}], capture_output=True, text=True, "
-        "cwd=os.path.expanduser('~'))\nprint(json.dumps([r.returncode, r.stdout + r.stderr]))", timeout=180)
-    assert error == "", error
-    code, output = json.loads(printed.strip().splitlines()[-1])
-    return code, output
 
 
 def _panel_listing(person: HubUser) -> dict[tuple[str, str], dict]:
@@ -83,7 +72,7 @@ def test_a_coach_sees_their_review_with_its_due_date_and_a_trainee_without_a_coa
     trainee without a coach id is listed neither and cannot fetch one."""
     listed = _listed(hub, coach)
     assert listed[FIRST]["due"] == DUE and SECOND not in listed and "practice-foundations" in listed
-    code, output = _nbgrader(coach, "list")
+    code, output = coach.nbgrader("list")
     assert code == 0 and f"{FIRST} (due {DUE})" in output and SECOND not in output, output
     panel = _panel_listing(coach)
     assert panel[("released", FIRST)]["due_date"] == DUE  # the panel shows "Due Wednesday 31 March 2027"
@@ -99,18 +88,18 @@ def test_one_submission_closes_the_sitting_and_a_second_is_refused_with_a_plain_
         hub: Hub, coach: HubUser) -> None:
     """The fetched notebook opens with the due date; the first `nbgrader submit` is kept and closes the
     sitting; the second, and a direct call, are refused saying the first stands; one submission is kept."""
-    assert _nbgrader(coach, "fetch_assignment", FIRST)[0] == 0
+    assert coach.nbgrader("fetch_assignment", FIRST)[0] == 0
     printed, error = coach.kernel().run(
         f"import json; nb = json.load(open('/home/{coach.name}/trauma-recovery-coaching/{FIRST}/{FIRST}.ipynb'))\n"
         "print(nb['cells'][0]['source'])")
     assert error == "" and "due by **Wednesday 31 March 2027**" in printed
-    code, output = _nbgrader(coach, "submit", FIRST)
+    code, output = coach.nbgrader("submit", FIRST)
     assert code == 0 and "Submitted as:" in output, output
     (sitting,) = _sittings(hub, COACHES[6])
     assert sitting.state == "submitted"
     (ungraded,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
     assert not ungraded["has_exchange_feedback"] and "score" not in ungraded  # the panel: "Not graded yet"
-    code, output = _nbgrader(coach, "submit", FIRST)
+    code, output = coach.nbgrader("submit", FIRST)
     assert code != 0 and "you already submitted this review on" in output and "Traceback" not in output, output
     direct = requests.post(f"{hub.url}{hub.layout.course_service_prefix}api/submissions/{FIRST}",
                            json={"answers": None, "notebooks": {}}, headers=coach.headers)
@@ -128,7 +117,7 @@ def test_after_a_released_fail_the_offices_list_offers_the_other_form(hub: Hub, 
     assert [s.state for s in _sittings(hub, COACHES[6])] == ["fail"]
     (released,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
     assert released["has_exchange_feedback"] and "score" not in released  # Fetch Feedback offered, nothing fetched
-    assert _nbgrader(coach, "fetch_feedback", FIRST)[0] == 0
+    assert coach.nbgrader("fetch_feedback", FIRST)[0] == 0
     (fetched,) = _panel_listing(coach)[("submitted", FIRST)]["submissions"]
     assert fetched["has_local_feedback"] and re.fullmatch(r"Your score( so far)?: 0 of [\d.]+ points\..*",
                                                           fetched.get("score", "")), fetched

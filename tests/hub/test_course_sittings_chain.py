@@ -70,16 +70,6 @@ def _grader(hub: Hub, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def _nbgrader(person: HubUser, *args: str) -> tuple[int, str]:
-    printed, error = person.kernel().run(
-        "import json, os, subprocess\n"
-        f"r = subprocess.run(['nbgrader', *{list(args)!r}], capture_output=True, text=True, "
-        "cwd=os.path.expanduser('~'))\nprint(json.dumps([r.returncode, r.stdout + r.stderr]))", timeout=180)
-    assert error == "", error
-    code, output = json.loads(printed.strip().splitlines()[-1])
-    return code, output
-
-
 @pytest.fixture(scope="module")
 def office(hub: Hub) -> Iterator[HubUser]:
     """The office, its server started; its ~/renewals and the published windows restored afterwards."""
@@ -157,7 +147,7 @@ def test_a_coach_renews_through_one_review_sitting_from_office_to_office(
     """Office publishes; the coach (in chromium) sees, fetches, answers and submits once, and reads a plain
     refusal of a second Submit; a supervisor grades and releases in the formgrader; the office's notebook
     shows the pass with the form's cut score; the office records the renewal and the status says so."""
-    from tests.browser.conftest import IDLE, NOTEBOOK, assignments_panel, shot
+    from tests.browser.conftest import IDLE, NOTEBOOK, assignments_panel, formgrader_button, shot
     from tests.hub.test_hub import _browser_login
 
     from trainingkit.exam.sitting_register import review_forms
@@ -207,12 +197,12 @@ def test_a_coach_renews_through_one_review_sitting_from_office_to_office(
     supervisor = _browser_login(browser, hub, hub.names("supervisor")[0])
     supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_assignments")
     supervisor.locator("#main-table tr", has_text=REVIEW).first.wait_for()
-    _formgrader_button(supervisor, supervisor.locator("#main-table tr", has=supervisor.locator(
+    formgrader_button(supervisor, supervisor.locator("#main-table tr", has=supervisor.locator(
         "td", has_text=re.compile(rf"^\s*{REVIEW}\s*$"))), "collect")  # not the row of ethics-review-2
     supervisor.goto(f"{hub.url}{hub.layout.service_prefix}formgrader/manage_submissions/{REVIEW}")
     supervisor.locator("#main-table tr", has_text=name).wait_for()
     for column in ("autograde", "generate-feedback", "release-feedback"):
-        _formgrader_button(supervisor, supervisor.locator("#main-table tr", has_text=name), column)
+        formgrader_button(supervisor, name, column)
     shot(supervisor, "chain-04-supervisor-released")
     supervisor.context.close()
     (graded,) = _sittings(hub, coach_id)
@@ -227,18 +217,6 @@ def test_a_coach_renews_through_one_review_sitting_from_office_to_office(
         f"cd ~/renewals && trainingkit renewal record --events coaches.csv --coach {coach_id} --date {today} "
         f"--event renewed && trainingkit renewal status --events coaches.csv --on {today}", timeout=120)
     assert f"{coach_id},certified,{add_years(expires_on, 2)}," in shown, shown  # the next cycle, from the old expiry
-
-
-def _formgrader_button(page, row, column: str) -> None:
-    """Press a formgrader button in ``row``; its dialog must report success (as tests.browser's helper,
-    for a row found by more than its text)."""
-    row.locator(f"td.{column} a").click()
-    modal = page.locator(".modal", has=page.locator(".modal-title"))
-    modal.locator(".modal-title").wait_for()
-    text = modal.inner_text()
-    assert "Successfully" in text, text
-    modal.get_by_role("button", name="Close").last.click()
-    modal.wait_for(state="detached")
 
 
 def _office_notebook_row(office: HubUser, coach_id: str) -> str:
@@ -301,8 +279,8 @@ def test_a_submission_after_the_sittings_due_date_is_refused_and_never_collected
     (sitting,) = _sittings(hub, coach_id)
     assert sitting.assignment_id == forms[0].assignment_id
     person.start_server()
-    assert _nbgrader(person, "fetch_assignment", sitting.assignment_id)[0] == 0
-    code, output = _nbgrader(person, "submit", sitting.assignment_id)
+    assert person.nbgrader("fetch_assignment", sitting.assignment_id)[0] == 0
+    code, output = person.nbgrader("submit", sitting.assignment_id)
     assert code != 0 and f"was due by {yesterday:%A %-d %B %Y}" in output and "certification office" in output, output
     assert "Traceback" not in output, output
     direct = requests.post(_service(hub, f"submissions/{sitting.assignment_id}"), headers=person.headers, timeout=120,
