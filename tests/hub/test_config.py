@@ -14,7 +14,7 @@ from traitlets.config import Config
 from trainingkit.course import Course
 from trainingkit.hub.config import PROXY_TIMEOUT_MS, HubSettings, configure_hub, copy_workspace
 from trainingkit.hub.layout import DEFAULT_IDLE_TIMEOUT
-from trainingkit.hub.roles import LESSONS, RENEWALS
+from trainingkit.hub.roles import KERNELS_OVER_SOCKETS, LESSONS, RENEWALS
 
 ME = pwd.getpwuid(os.getuid()).pw_name
 
@@ -99,6 +99,17 @@ def test_the_proxy_waits_for_a_busy_server_longer_than_its_default(tmp_path: Pat
     command = _configured(tmp_path).ConfigurableHTTPProxy.command
     assert command[1:3] == ["-m", "trainingkit.hub.proxy"]
     assert f"--proxy-timeout={PROXY_TIMEOUT_MS}" in command and PROXY_TIMEOUT_MS >= 60_000
+
+
+def test_every_server_on_the_hub_talks_to_its_kernels_over_private_sockets_not_tcp_ports(tmp_path: Path) -> None:
+    """People's servers and the formgrader service (the grader's) start their kernels on Unix sockets
+    (a TCP port on 127.0.0.1 is open to every account), kept in their owner's runtime folder."""
+    config = _configured(tmp_path)
+    layout = HubSettings.read(tmp_path / "settings.json").layout
+    (formgrader,) = [s for s in config.JupyterHub.services if s["name"] == layout.course_id]
+    assert KERNELS_OVER_SOCKETS == "--KernelManager.transport=ipc"
+    assert KERNELS_OVER_SOCKETS in config.Spawner.args and KERNELS_OVER_SOCKETS in formgrader["command"]
+    assert formgrader["environment"]["JUPYTER_RUNTIME_DIR"].startswith(formgrader["environment"]["HOME"] + "/")
 
 
 def test_only_the_roster_logs_in_and_supervisors_alone_reach_the_formgrader(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from trainingkit.hub.roles import (
     AUTORUN_PLUGIN, GRADER_VIEW, GRADING_EXTENSIONS, GRADING_PLUGINS, LESSON_00, LESSONS, RENEWALS, VIEWS,
-    write_role_config,
+    runtime_dir, write_role_config,
 )
 from trainingkit.hub.roster import Role
 from trainingkit.renewal.events import EVENT_COLUMNS
@@ -76,3 +76,9 @@ def test_the_assignments_panel_speaks_plainly_wherever_there_is_one(tmp_path: Pa
         write_role_config(tmp_path / role.value, VIEWS[role], course_id="c1")
         server = json.loads((tmp_path / role.value / "jupyter_server_config.json").read_text())
         assert server["ServerApp"]["jpserver_extensions"].get(PANEL_EXTENSION) is expected, role
+
+
+def test_a_kernels_socket_fits_a_unix_socket_path_for_the_longest_name_the_roster_allows() -> None:
+    """In the runtime folder of /home/ plus a 32-letter name, a kernel's last socket path is at most 107 bytes."""
+    socket = runtime_dir(Path("/home") / ("n" * 32)) / f"kernel-{'0' * 8}-{'0' * 4}-{'0' * 4}-{'0' * 4}-{'0' * 12}-ipc-5"
+    assert len(str(socket).encode()) <= 107

@@ -11,6 +11,9 @@
   way assignments, submissions and feedback travel. Trainees' and supervisors' servers get
   a hub token that may call it (``access:services!service=course``), and its address;
   the office's do not. Nothing crosses through a shared folder.
+* Kernels talk to their server over Unix sockets in their owner's private runtime folder,
+  never over TCP ports on 127.0.0.1, which any account could connect to and listen on
+  (:data:`trainingkit.hub.roles.KERNELS_OVER_SOCKETS`).
 * Idle servers are stopped after an hour (``--idle-timeout``) by jupyterhub-idle-culler;
   answers are saved as they are given, so stopping a server loses nothing.
 * The proxy (:mod:`trainingkit.hub.proxy`, PyPI's configurable-http-proxy passing a
@@ -38,7 +41,7 @@ from typing import Any
 
 from trainingkit.hub.layout import DEFAULT_IDLE_TIMEOUT, HubLayout
 from trainingkit.hub.limits import DEFAULT_MEMORY_LIMIT, DEFAULT_PROCESS_LIMIT, configure_limits
-from trainingkit.hub.roles import VIEWS, Workspace
+from trainingkit.hub.roles import KERNELS_OVER_SOCKETS, VIEWS, Workspace, runtime_dir
 from trainingkit.hub.roster import Member, Role, read_roster
 
 PROXY_TIMEOUT_MS = 120_000
@@ -165,6 +168,7 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> No
         "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),
         "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(runtime_dir(home)),  # the kernels' sockets (KERNELS_OVER_SOCKETS)
         "TRAININGKIT_COURSE_SERVICE_URL": course_service_url,
         "PATH": f"{layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
         "TRAININGKIT_PUBLISHED": str(layout.published_dir),  # `trainingkit certificate verify CODE`
@@ -207,6 +211,7 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
     c.JupyterHub.spawner_class = "localprocess"
     configure_limits(c, settings.memory_limit, settings.process_limit)  # each server in a cgroup of its own
     c.Spawner.cmd = [str(layout.bin("jupyterhub-singleuser"))]
+    c.Spawner.args = [KERNELS_OVER_SOCKETS]  # no kernel port a classmate could listen to
     c.Spawner.notebook_dir = "~"
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 90
@@ -239,7 +244,8 @@ def configure_hub(c: Any, settings: HubSettings) -> None:
         {"name": layout.course_id, "url": f"http://127.0.0.1:{settings.service_port}",
          # the course's root in the file browser (the dashboard in notebooks/supervisor, coursework/);
          # nbgrader reads its configuration from the working folder, coursework/
-         "command": [str(layout.bin("jupyterhub-singleuser")), f"--ServerApp.root_dir={layout.course.root}"],
+         "command": [str(layout.bin("jupyterhub-singleuser")), f"--ServerApp.root_dir={layout.course.root}",
+                     KERNELS_OVER_SOCKETS],
          "user": layout.grader,
          "cwd": str(layout.course.coursework), "oauth_no_confirm": True,
          "environment": {**grader_environment(layout, settings.db_url), "JUPYTERHUB_DEFAULT_URL": "/formgrader"}},

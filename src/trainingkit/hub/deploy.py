@@ -39,7 +39,7 @@ from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.exchange.store import CourseStore
 from trainingkit.hub import accounts, checkout
 from trainingkit.hub.layout import HubLayout
-from trainingkit.hub.roles import GRADER_VIEW, VIEWS, write_role_config
+from trainingkit.hub.roles import GRADER_VIEW, VIEWS, runtime_dir, write_role_config
 from trainingkit.hub.roster import Member, Role
 from trainingkit.lab import LAB_SETTINGS
 
@@ -140,6 +140,7 @@ def grader_environment(layout: HubLayout, db_url: str | None = None) -> dict[str
            "JUPYTER_CONFIG_DIR": str(layout.role_config("grader")),
            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
+           "JUPYTER_RUNTIME_DIR": str(runtime_dir(home)),
            "LANG": "C.UTF-8",
            "TRAININGKIT_RESULTS": str(layout.results_register),
            "TRAININGKIT_REVIEW_WINDOWS": str(layout.review_windows)}

@@ -90,6 +90,21 @@ VIEWS = {
 #: What a JupyterLab terminal runs on the hub (interactive, so PATH keeps the course's interpreter).
 TERMINAL_SHELL = "/bin/bash"
 
+#: How servers on the hub talk to their kernels: over Unix sockets in the owner's runtime
+#: folder, not Jupyter's default TCP ports on 127.0.0.1. Any account on the machine may connect
+#: to a TCP port, and a kernel's ``iopub`` channel (signed, not encrypted) hands whoever
+#: subscribes everything the kernel shows, a classmate's answers too; and thirty servers
+#: picking random free ports at once sometimes pick the same one, and that kernel never answers.
+KERNELS_OVER_SOCKETS = "--KernelManager.transport=ipc"
+
+
+def runtime_dir(home: Path) -> Path:
+    """Where a server on the hub keeps its kernels' connection files and sockets: in its owner's
+    private home, and short, as a Unix socket's path must fit in 107 bytes
+    (``/home/`` + a 32-letter name + this + ``/kernel-UUID-ipc-N`` takes 105)."""
+    return home / ".jupyter" / "runtime"
+
+
 #: trainingkit's JupyterLab extension, which runs a trainingkit notebook's widget cells on open.
 AUTORUN_PLUGIN = "@trainingkit/autorun:plugin"
 
