@@ -33,9 +33,9 @@ def test_status_prints_one_csv_row_per_coach_sorted_by_coach(write_log: WriteLog
     code, out, _ = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02")
     assert code == 0
     assert out.splitlines() == [
-        "coach_id,status,expires_on,grace_ends_on,flags",
-        "C1,ready_to_renew,2026-02-28,2026-08-28,",
-        "C2,supervision_required,2025-01-01,2025-07-01,unreported_charge",
+        "coach_id,status,expires_on,grace_ends_on,flags,renewed_on",
+        "C1,ready_to_renew,2026-02-28,2026-08-28,,",
+        "C2,supervision_required,2025-01-01,2025-07-01,unreported_charge,",
     ]
 
 
@@ -94,8 +94,8 @@ def test_the_results_register_counts_toward_renewal_at_each_forms_cut_score(writ
                          "C9,2025-12-01,review,,,90,,72.1,cycle-1", name="results.csv")
     code, out, _ = run("status", "--events", str(events), "--on", "2025-12-02", "--results", str(register))
     assert code == 0
-    assert "C1,ready_to_renew,2026-02-28,2026-08-28," in out.splitlines()
-    assert "C2,renewal_due,2026-01-01,2026-07-01," in out.splitlines()
+    assert "C1,ready_to_renew,2026-02-28,2026-08-28,," in out.splitlines()
+    assert "C2,renewal_due,2026-01-01,2026-07-01,," in out.splitlines()
     assert "C9" not in out  # a result of someone the log does not certify is left out
 
 

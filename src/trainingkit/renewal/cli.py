@@ -61,7 +61,7 @@ def renewal() -> None:
 def status_command(
     events: Path, on: datetime, output: Path | None, results: Path | None
 ) -> None:
-    """Print coach_id,status,expires_on,grace_ends_on,flags for every coach."""
+    """Print coach_id,status,expires_on,grace_ends_on,flags,renewed_on for every coach."""
     from .commands import run_status
 
     try:
