@@ -75,6 +75,7 @@ def append_events(path: str | Path, events: Sequence[Event], *, mode: int = 0o60
                                             "cut score and form: a review line states the cut score of the "
                                             "form sat, its pass mark; nothing was added")
     block = "".join(event_line(event) for event in events).encode("utf-8")
+    reviews = list(reviews)  # read again if the log is opened again below
     while True:
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
@@ -118,11 +119,10 @@ def append_events(path: str | Path, events: Sequence[Event], *, mode: int = 0o60
 
 
 def _refusal(path: Path, current: bytes, added: bytes, rules: RenewalRules,
-             reviews: Iterable[Event]) -> EventLogError | None:
+             reviews: Sequence[Event]) -> EventLogError | None:
     """Why the log ``current`` with ``added`` after it would not read (one line), or ``None``."""
     from .logfile import check_log_bytes
 
-    reviews = list(reviews)
     try:
         check_log_bytes(path, current + added, reviews=reviews).check(rules)
     except EventLogError as error:
