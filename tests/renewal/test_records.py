@@ -161,12 +161,12 @@ def test_with_the_rules_a_refused_first_line_leaves_no_file(tmp_path: Path) -> N
     assert not path.exists()
 
 
-def test_with_the_rules_an_old_log_is_checked_with_its_current_header_and_its_legacy_pass_counts(
+def test_with_the_rules_an_old_log_is_checked_with_its_current_header_and_the_registers_pass(
         tmp_path: Path) -> None:
-    """The header is renewed first, then the log is read with the renewal: the legacy pass (85 against 80)
-    counts toward it, from a results register given as a one-pass iterator."""
+    """The header is renewed first (the log opened again), then the log is read with the renewal: the
+    register's pass, given as a one-pass iterator, still counts toward it."""
     path = tmp_path / "events.csv"
-    old = "C1,2024-02-29,certified,,,,\nC1,2025-12-01,review,,,85,\n"
+    old = "C1,2024-02-29,certified,,,,\n"
     path.write_text(",".join(LEGACY_EVENT_COLUMNS) + "\n" + old)
-    append_events(path, [renewed("2025-12-02")], rules=DEFAULT_RULES, reviews=iter([]))
+    append_events(path, [renewed("2025-12-02")], rules=DEFAULT_RULES, reviews=iter([review("2025-12-01", 85)]))
     assert path.read_text() == HEADER_LINE + old + "C1,2025-12-02,renewed,,,,,,\n"
