@@ -161,12 +161,11 @@ def test_with_the_rules_a_refused_first_line_leaves_no_file(tmp_path: Path) -> N
     assert not path.exists()
 
 
-def test_with_the_rules_an_old_log_is_checked_with_its_current_header_and_the_registers_pass(
-        tmp_path: Path) -> None:
-    """The header is renewed first (the log opened again), then the log is read with the renewal: the
-    register's pass, given as a one-pass iterator, still counts toward it."""
-    path = tmp_path / "events.csv"
-    old = "C1,2024-02-29,certified,,,,\n"
-    path.write_text(",".join(LEGACY_EVENT_COLUMNS) + "\n" + old)
-    append_events(path, [renewed("2025-12-02")], rules=DEFAULT_RULES, reviews=iter([review("2025-12-01", 85)]))
-    assert path.read_text() == HEADER_LINE + old + "C1,2025-12-02,renewed,,,,,,\n"
+def test_with_the_rules_the_registers_reviews_count_in_every_reading_of_the_log(tmp_path: Path) -> None:
+    """A renewal that stands on the register's pass (given as a one-pass iterator) is named as broken by the
+    line being added, not as a line to put right first: the log without that line reads well with it."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29")])
+    append_events(path, [renewed("2025-12-02")], rules=DEFAULT_RULES, reviews=[review("2025-12-01", 85)])
+    with pytest.raises(EventLogError, match=r"line 3, .*once read with the line being added \(line 4\)"):
+        append_events(path, [committee("2025-01-01", "revoked")], rules=DEFAULT_RULES,
+                      reviews=iter([review("2025-12-01", 85)]))

@@ -75,7 +75,7 @@ def append_events(path: str | Path, events: Sequence[Event], *, mode: int = 0o60
                                             "cut score and form: a review line states the cut score of the "
                                             "form sat, its pass mark; nothing was added")
     block = "".join(event_line(event) for event in events).encode("utf-8")
-    reviews = list(reviews)  # read again if the log is opened again below
+    reviews = list(reviews)  # read more than once: with the new lines, and without them on a refusal
     while True:
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
