@@ -18,6 +18,10 @@
  *
  * Everything added is text (textContent), in the row it is about, so a screen reader reads it
  * with the row and the keyboard order is unchanged; nothing from the listing becomes HTML.
+ *
+ * It also retitles nbgrader's dialog over a refused submission: nbgrader calls every refusal
+ * (late, a second submission of a review, a file too large) "Invalid Submission", as if the work
+ * were at fault; the course says "Not submitted", above the refusal's own words.
  */
 
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -32,6 +36,9 @@ const HIDDEN = 'tk-panel-hidden';
 /** Set on a row once this plugin has seen it: `pending` until the listing is read, then `done`. */
 const SEEN = 'data-tk-panel';
 export const NOT_GRADED = 'Not graded yet';
+/** nbgrader's title over a refused submission, and the course's. */
+const NBGRADER_REFUSAL_TITLE = 'Invalid Submission';
+export const NOT_SUBMITTED = 'Not submitted';
 const FETCH_FEEDBACK = 'Fetch Feedback';
 
 /** One submission in nbgrader's listing (trainingkit's exchange adds `score`). */
@@ -125,6 +132,18 @@ export function decorate(row: Element, listing: readonly ListedAssignment[]): vo
   }
 }
 
+/** Give each open dialog of a refused submission (nbgrader's `#submission-message`) the course's title. */
+export function retitleRefusals(root: ParentNode): void {
+  for (const message of Array.from(root.querySelectorAll('#submission-message'))) {
+    const header = message.closest('.jp-Dialog-content')?.querySelector('.jp-Dialog-header');
+    const title = Array.from(header?.childNodes ?? []).find(node => node.nodeType === Node.TEXT_NODE &&
+      node.textContent?.trim() === NBGRADER_REFUSAL_TITLE);
+    if (title) {
+      title.textContent = NOT_SUBMITTED; // the title's own text node: the dialog's close button is left as it is
+    }
+  }
+}
+
 /** nbgrader's listing of ``course``, from the endpoint its panel reads; null when it cannot be read. */
 async function listing(app: JupyterFrontEnd, course: string): Promise<ListedAssignment[] | null> {
   const settings = app.serviceManager.serverSettings;
@@ -150,6 +169,7 @@ class PanelNotes {
 
   start(): void {
     new MutationObserver(() => {
+      retitleRefusals(document); // at once: the dialog is never seen under nbgrader's title
       if (!this.queued) {
         this.queued = true;
         requestAnimationFrame(() => {
@@ -191,7 +211,7 @@ class PanelNotes {
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: '@trainingkit/autorun:panel',
-  description: "Shows a review's due date, 'Not graded yet' and the score in nbgrader's Assignments panel.",
+  description: "Shows a review's due date, 'Not graded yet' and the score in nbgrader's Assignments panel, and titles a refused submission 'Not submitted'.",
   autoStart: true,
   activate: (app: JupyterFrontEnd): void => {
     new PanelNotes(app).start();

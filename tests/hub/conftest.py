@@ -2,7 +2,7 @@
 about a minute), with its PostgreSQL gradebook when PostgreSQL is installed.
 
 One office account, two supervisors and thirty trainees (enough for a class submitting at
-once), four of them certified coaches (:data:`COACHES`). Modules run in name order, and
+once), five of them certified coaches (:data:`COACHES`). Modules run in name order, and
 test_hub.py ends by stopping the hub with Ctrl-C: a
 module that uses this hub must sort before it (test_course_service.py does). test_culling.py
 runs a hub of its own.
@@ -23,8 +23,9 @@ from trainingkit.hub import accounts
 TRAINEES = 30
 #: Trainees (by their place in ``hub.names("trainee")``) who are certified coaches, with their coach ids:
 #: names[6] and names[9] (test_course_sittings.py; test_course_sittings_chain.py fails C0010 again), names[11] (the
-#: renewal journey of test_course_sittings_chain.py, untouched before it) and names[12] (its late submission).
-COACHES = {6: "C0007", 9: "C0010", 11: "C0012", 12: "C0013"}
+#: renewal journey of test_course_sittings_chain.py, untouched before it), names[12] (its late submission) and
+#: names[22] (test_course_sittings.py's coach refused a third sitting in one window).
+COACHES = {6: "C0007", 9: "C0010", 11: "C0012", 12: "C0013", 22: "C0023"}
 
 
 def _postgres_missing() -> str:

@@ -1,6 +1,6 @@
 """Review sittings on a real hub: a coach is offered their own form, due when their window ends, once.
 
-The session's shared hub (tests/hub/conftest.py) has two certified coaches (trainees with a
+The session's shared hub (tests/hub/conftest.py) has certified coaches (trainees with a
 coach id); every other trainee has none. A supervisor opens a sitting with the grader's command,
 the office offers one through its published list of open renewal windows, coaches fetch and
 submit with nbgrader's own commands in their own kernels, and the grader collects, grades and
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -157,3 +158,75 @@ def test_a_trainee_cannot_read_the_register_of_sittings_or_the_offices_list(hub:
         "    try:\n        open(path).read(1); print('read')\n"
         "    except OSError as e:\n        print(type(e).__name__)")
     assert (printed.split(), error) == (["PermissionError", "PermissionError"], "")
+
+
+def test_a_coach_who_used_both_sittings_of_a_window_is_refused_a_third_wherever_one_opens(hub: Hub) -> None:
+    """C0023 failed two sittings since their window opened (the office's policy allows two): the office's
+    published list opens none when they look at their assignments, so no review is offered or fetched; the
+    grader's `review open --office` and `review open --coach` say why in the plain words; the register
+    still holds two. The office's list is put back as it was found."""
+    from trainingkit.renewal.dates import add_years
+
+    coach_id = COACHES[22]
+    person = _coach(hub, 22)
+    today = dt.date.today()
+    due = today + dt.timedelta(days=60)  # the end of the coach's window: the day their certification expires
+    opens = due - dt.timedelta(days=90)
+    _grader(hub, "python", "-c",
+            "import datetime as dt\n"
+            "from trainingkit.course import Course\n"
+            "from trainingkit.exam.sitting_register import SittingRegister, review_forms\n"
+            "from trainingkit.exam.sittings import submit\n"
+            "course = Course.locate(); register = SittingRegister.of(course); forms = review_forms(course)\n"
+            f"for ago in (20, 10):\n"
+            f"    on = dt.date.fromisoformat({today.isoformat()!r}) - dt.timedelta(days=ago)\n"
+            f"    sitting = register.open(coach_id={coach_id!r}, username={person.name!r}, forms=forms, on=on, "
+            f"due=dt.date.fromisoformat({due.isoformat()!r}), by='sam')\n"
+            "    register.submitted(submit(sitting, dt.datetime.combine(on, dt.time(12), dt.timezone.utc)))\n"
+            "    cut = next(f.cut_score for f in forms if f.form_id == sitting.form_id)\n"
+            f"    register.record_results([({coach_id!r}, sitting.form_id, 40.0, cut)])")
+    held = _sittings(hub, coach_id)
+    assert [s.state for s in held] == ["fail", "fail"] and len({s.form_id for s in held}) == 2
+
+    office = hub.user("office")
+    office.make_token()
+    office.start_server()
+    windows = hub.layout.review_windows
+    kept = windows.read_bytes() if windows.exists() else None
+    log = f"/home/{office.name}/sittings-limit-coaches.csv"
+    try:
+        printed, error = office.kernel().run(
+            "import os, subprocess\n"
+            f"log = {log!r}\n"
+            "subprocess.run(['trainingkit', 'renewal', 'record', '--events', log, '--coach', "
+            f"{coach_id!r}, '--date', {add_years(due, -2).isoformat()!r}, '--event', 'certified'], check=True, "
+            "capture_output=True)\n"
+            "r = subprocess.run(['trainingkit', 'renewal', 'windows', '--events', log], capture_output=True, "
+            "text=True)\n"
+            "os.unlink(log)\nprint(r.returncode, r.stdout.strip(), r.stderr.strip())")
+        assert error == "" and printed.startswith(f"0 published 1 open renewal window(s) to {windows}"), printed
+
+        listed = _listed(hub, person)  # the course service opens a listed coach's sitting as they look
+        reviews = {aid: item for aid, item in listed.items() if aid in (FIRST, SECOND)}
+        # only their last sitting, closed (so that a submit is told why): the panel lists nothing to fetch
+        assert list(reviews) == [held[-1].assignment_id] and reviews[held[-1].assignment_id]["closed"], reviews
+        assert "practice-foundations" in listed
+        for form in (FIRST, SECOND):
+            fetch = requests.get(f"{hub.url}{hub.layout.course_service_prefix}api/assignments/{form}",
+                                 headers=person.headers)
+            assert fetch.status_code == 404, fetch.text
+        full = (f"coach {coach_id}: 2 review sittings since their renewal window opened on {opens} "
+                f"({held[0].form_id} fail, {held[1].form_id} fail), the most the office allows in one window "
+                "(sittings_per_window), so no further sitting is opened. The certification office takes it from "
+                "here: it refers the coach to supervision for their renewal")
+        from_list = hub.as_grader("trainingkit", "review", "open", "--office")
+        assert from_list.returncode == 0 and f"not opened: {full}" in from_list.stderr.splitlines(), from_list.stderr
+        by_hand = hub.as_grader("trainingkit", "review", "open", "--coach", coach_id, "--due", due.isoformat())
+        assert (by_hand.returncode, by_hand.stdout, by_hand.stderr) == (2, "", f"Error: {full}\n")
+        assert _sittings(hub, coach_id) == held
+    finally:
+        if kept is None:
+            windows.unlink(missing_ok=True)
+        else:
+            windows.write_bytes(kept)  # in place: the office's file, owner and mode unchanged
+        Path(log).unlink(missing_ok=True)  # the office's kernel removed it, unless it stopped before

@@ -4,7 +4,7 @@ On the session's shared hub (tests/hub/conftest.py): the office records coach C0
 no other test touches) as certified about 23 months ago and publishes its open renewal windows
 from its own terminal; the coach, in chromium, finds the review in the Assignments panel, reads
 its due date in the notebook, answers every item right by clicking and submits once, and a
-second Submit is refused in words the coach can read; a supervisor collects, grades and releases
+second Submit is refused in words the coach can read, under the title "Not submitted"; a supervisor collects, grades and releases
 feedback in the formgrader; the office's renewals notebook, run on the office's server, shows the
 pass against the form's cut score, and the office records the renewal. Coach C0010 fails and is
 offered a second sitting on another form; coach C0013 submits after their sitting's due date and
@@ -187,6 +187,9 @@ def test_a_coach_renews_through_one_review_sitting_from_office_to_office(
     refusal = coach.locator("#submission-message")
     refusal.wait_for()
     seen = " ".join(refusal.inner_text().split())  # as read: the panel's lines joined
+    dialog = coach.locator(".jp-Dialog-content", has=refusal)
+    dialog.locator(".jp-Dialog-header", has_text="Not submitted").wait_for()  # the course's title, not nbgrader's
+    assert "Invalid Submission" not in dialog.inner_text()
     shot(coach, "chain-03-second-submit-refused")
     assert f"{REVIEW}: you already submitted this review on {_today()}" in seen, seen
     assert "Your first submission stands" in seen and "Traceback" not in seen and "Error" not in seen, seen
@@ -216,7 +219,8 @@ def test_a_coach_renews_through_one_review_sitting_from_office_to_office(
     shown = office.terminal(
         f"cd ~/renewals && trainingkit renewal record --events coaches.csv --coach {coach_id} --date {today} "
         f"--event renewed && trainingkit renewal status --events coaches.csv --on {today}", timeout=120)
-    assert f"{coach_id},certified,{add_years(expires_on, 2)}," in shown, shown  # the next cycle, from the old expiry
+    # certified again, in the next cycle (from the old expiry), renewed on the day the office recorded it
+    assert re.search(rf"^{coach_id},certified,{add_years(expires_on, 2)},[0-9-]+,,{today}\r?$", shown, re.M), shown
 
 
 def _office_notebook_row(office: HubUser, coach_id: str) -> str:

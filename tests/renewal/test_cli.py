@@ -33,9 +33,9 @@ def test_status_prints_one_csv_row_per_coach_sorted_by_coach(write_log: WriteLog
     code, out, _ = run("status", "--events", str(write_log(*GOOD)), "--on", "2025-12-02")
     assert code == 0
     assert out.splitlines() == [
-        "coach_id,status,expires_on,grace_ends_on,flags",
-        "C1,ready_to_renew,2026-02-28,2026-08-28,",
-        "C2,supervision_required,2025-01-01,2025-07-01,unreported_charge",
+        "coach_id,status,expires_on,grace_ends_on,flags,renewed_on",
+        "C1,ready_to_renew,2026-02-28,2026-08-28,,",
+        "C2,supervision_required,2025-01-01,2025-07-01,unreported_charge,",
     ]
 
 
@@ -94,8 +94,8 @@ def test_the_results_register_counts_toward_renewal_at_each_forms_cut_score(writ
                          "C9,2025-12-01,review,,,90,,72.1,cycle-1", name="results.csv")
     code, out, _ = run("status", "--events", str(events), "--on", "2025-12-02", "--results", str(register))
     assert code == 0
-    assert "C1,ready_to_renew,2026-02-28,2026-08-28," in out.splitlines()
-    assert "C2,renewal_due,2026-01-01,2026-07-01," in out.splitlines()
+    assert "C1,ready_to_renew,2026-02-28,2026-08-28,," in out.splitlines()
+    assert "C2,renewal_due,2026-01-01,2026-07-01,," in out.splitlines()
     assert "C9" not in out  # a result of someone the log does not certify is left out
 
 
@@ -236,3 +236,24 @@ def test_record_adds_a_checked_line_and_refuses_a_bad_event_without_writing(tmp_
     assert code == 0
     code, out, _ = run("status", "--events", str(log), "--on", "2025-12-02")
     assert out.splitlines()[1].startswith("C1,ready_to_renew")
+
+
+def test_record_refuses_a_renewal_the_log_cannot_hold_in_one_line_and_leaves_the_log_as_it_was(
+        write_log: WriteLog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit 2 and one line naming the file, the line the renewal would be and the rule; the log is
+    byte-identical after; with the register's pass ($TRAININGKIT_RESULTS) the same renewal is added."""
+    monkeypatch.delenv("TRAININGKIT_RESULTS", raising=False)
+    log = write_log("C1,2024-02-29,certified,,,,,,")
+    before = log.read_bytes()
+    arguments = ("record", "--events", str(log), "--coach", "C1", "--date", "2025-12-06", "--event", "renewed")
+    code, out, err = run(*arguments)
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1, err
+    assert f"{log}, line 3, column event: coach C1: renewed without a review passed" in err
+    assert err.strip().endswith("(the line being added); nothing was added")
+    assert log.read_bytes() == before
+    register = write_log("C1,2025-12-06,review,,,90,,72.1,cycle-1", name="results.csv")
+    monkeypatch.setenv("TRAININGKIT_RESULTS", str(register))
+    code, out, err = run(*arguments)
+    assert code == 0 and out == f"added to {log}: C1,2025-12-06,renewed,,,,,,\n", err
+    code, out, _ = run("status", "--events", str(log), "--on", "2025-12-07")
+    assert out.splitlines()[1] == "C1,certified,2028-02-28,2028-08-28,,2025-12-06"

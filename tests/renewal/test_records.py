@@ -15,7 +15,9 @@ from trainingkit.renewal.logfile import read_event_log
 from trainingkit.renewal.records import HEADER_LINE, append_events, event_line
 
 from .conftest import HEADER
-from .helpers import certified, review, supervision
+from trainingkit.renewal.settings import DEFAULT_RULES
+
+from .helpers import certified, committee, renewed, review, supervision
 
 
 def test_an_event_line_reads_back_as_the_same_event(tmp_path: Path) -> None:
@@ -106,3 +108,64 @@ def test_a_file_that_is_not_an_event_log_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(EventLogError, match="line 1: not an event log"):
         append_events(path, [certified("2024-01-01")])
     assert path.read_text() == "name,phone\nAda,123\n"
+
+
+def test_with_the_rules_a_renewal_without_a_passed_review_is_refused_naming_the_line_it_would_be(
+        tmp_path: Path) -> None:
+    """The log plus the new line is read with the log's own reader: the rule, file and line 3; nothing written."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29")])
+    before = path.read_bytes()
+    with pytest.raises(EventLogError) as refused:
+        append_events(path, [renewed("2025-12-01")], rules=DEFAULT_RULES)
+    assert (refused.value.line, refused.value.column) == (3, "event")
+    assert str(refused.value) == (
+        f"{path}, line 3, column event: coach C1: renewed without a review passed (at or above its form's cut "
+        "score) on or after the renewal window opened on 2025-11-30 (the line being added); nothing was added")
+    assert path.read_bytes() == before
+
+
+def test_with_the_rules_the_results_registers_review_counts_toward_a_renewal(tmp_path: Path) -> None:
+    """A pass only the register holds lets the renewal be added, the same day too."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29")])
+    append_events(path, [renewed("2025-12-06")], rules=DEFAULT_RULES, reviews=[review("2025-12-06", 85)])
+    assert read_event_log(path, reviews=[review("2025-12-06", 85)]).statuses_on(date(2025, 12, 7))[0].renewed_on \
+        == date(2025, 12, 6)
+
+
+def test_with_the_rules_a_line_that_breaks_an_existing_one_is_refused_naming_that_one(tmp_path: Path) -> None:
+    """A revocation dated before a recorded renewal would break it: the renewal's line is named."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29"), review("2025-12-01", 90),
+                                                    renewed("2025-12-02")])
+    before = path.read_bytes()
+    with pytest.raises(EventLogError, match=r"line 4, column event: coach C1: renewed after the certification "
+                                            r"was revoked .*, once read with the line being added \(line 5\); "
+                                            "nothing was added$"):
+        append_events(path, [committee("2025-01-01", "revoked")], rules=DEFAULT_RULES)
+    assert path.read_bytes() == before
+
+
+def test_with_the_rules_nothing_is_added_to_a_log_that_already_breaks_one(tmp_path: Path) -> None:
+    """The broken line is named, with what to do; the file is unchanged."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29"), renewed("2025-12-01")])
+    before = path.read_bytes()
+    with pytest.raises(EventLogError, match=r"line 3, column event: .*put this line right first$"):
+        append_events(path, [certified("2024-01-01", coach_id="C2")], rules=DEFAULT_RULES)
+    assert path.read_bytes() == before
+
+
+def test_with_the_rules_a_refused_first_line_leaves_no_file(tmp_path: Path) -> None:
+    """A new log whose first event is not a certification is not made at all."""
+    path = tmp_path / "events.csv"
+    with pytest.raises(EventLogError, match="line 2, column event: coach C1: review on 2025-12-01 is before"):
+        append_events(path, [review("2025-12-01", 90)], rules=DEFAULT_RULES)
+    assert not path.exists()
+
+
+def test_with_the_rules_the_registers_reviews_count_in_every_reading_of_the_log(tmp_path: Path) -> None:
+    """A renewal that stands on the register's pass (given as a one-pass iterator) is named as broken by the
+    line being added, not as a line to put right first: the log without that line reads well with it."""
+    path = append_events(tmp_path / "events.csv", [certified("2024-02-29")])
+    append_events(path, [renewed("2025-12-02")], rules=DEFAULT_RULES, reviews=[review("2025-12-01", 85)])
+    with pytest.raises(EventLogError, match=r"line 3, .*once read with the line being added \(line 4\)"):
+        append_events(path, [committee("2025-01-01", "revoked")], rules=DEFAULT_RULES,
+                      reviews=iter([review("2025-12-01", 85)]))

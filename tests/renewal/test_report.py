@@ -48,14 +48,14 @@ def test_the_status_csv_has_the_issue_columns_and_iso_dates(table: StatusTable) 
     """One row per coach: status, dates of the current cycle, flags joined by ';'."""
     rows = list(csv.reader(io.StringIO(status_csv(table))))
     assert tuple(rows[0]) == STATUS_COLUMNS
-    assert rows[1] == ["C1", "certified", "2026-02-28", "2026-08-28", ""]
-    assert rows[2] == ["C2", "lapsed", "2025-01-01", "2025-07-01", "unreported_charge"]
+    assert rows[1] == ["C1", "certified", "2026-02-28", "2026-08-28", "", ""]
+    assert rows[2] == ["C2", "lapsed", "2025-01-01", "2025-07-01", "unreported_charge", ""]
 
 
 def test_a_revoked_coach_has_no_cycle_dates(table: StatusTable) -> None:
     """expires_on and grace_ends_on are empty without a certification."""
     revoked = next(row for row in csv.reader(io.StringIO(status_csv(table))) if row[0] == "C5")
-    assert revoked == ["C5", "revoked", "", "", ""]
+    assert revoked == ["C5", "revoked", "", "", "", ""]
 
 
 def test_counts_list_every_status_in_rule_order(table: StatusTable) -> None:
@@ -92,6 +92,16 @@ def test_pseudonyms_replace_every_coach_id(table: StatusTable) -> None:
     assert "coach-0001" in text and not any(f"C{n}," in text for n in range(1, 7))
 
 
+def test_a_renewed_coach_reads_certified_with_the_renewals_day_in_the_last_column(write_log: WriteLog) -> None:
+    """renewed_on is the day the renewal was recorded, in the CSV and the frame; empty for a first cycle."""
+    table = read_statuses(write_log("C1,2024-02-29,certified,,,,", "C1,2025-12-01,review,,,85,,72.1,cycle-1",
+                                    "C1,2025-12-06,renewed,,,,", "C2,2025-01-01,certified,,,,"), ON.replace(year=2026))
+    rows = list(csv.reader(io.StringIO(status_csv(table))))
+    assert rows[1] == ["C1", "certified", "2028-02-28", "2028-08-28", "", "2025-12-06"]
+    assert rows[2][-1] == ""
+    assert list(status_frame(table)["renewed_on"]) == [date(2025, 12, 6), None]
+
+
 def test_the_frame_has_one_row_per_coach(table: StatusTable) -> None:
     """status_frame mirrors the CSV columns."""
     frame = status_frame(table)
@@ -101,7 +111,7 @@ def test_the_frame_has_one_row_per_coach(table: StatusTable) -> None:
 def test_a_coach_id_with_a_comma_or_quote_is_quoted_as_csv_needs() -> None:
     """The status CSV reads back with the csv module, whatever the ids hold."""
     ids = ['plain', 'comma,id', 'say "hi"', 'line\nbreak']
-    table = StatusTable(ON, ids, [Status.NOT_CERTIFIED] * 4, [None] * 4, [()] * 4)
+    table = StatusTable(ON, ids, [Status.NOT_CERTIFIED] * 4, [None] * 4, [()] * 4, [None] * 4)
     rows = list(csv.reader(io.StringIO(status_csv(table))))
     assert [row[0] for row in rows[1:]] == ids
 

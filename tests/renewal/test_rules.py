@@ -125,6 +125,37 @@ def test_a_renewal_and_its_review_on_the_same_day_are_applied_review_first() -> 
     assert status(events, "2025-12-01") is Status.CERTIFIED
 
 
+def test_a_renewed_coach_reads_certified_with_the_day_the_renewal_was_recorded() -> None:
+    """The status stays certified; renewed_on is the renewal's own day, not the new cycle's start."""
+    reading = status_on([START, review("2025-12-01", 90), renewed("2025-12-06")], day("2025-12-07"))
+    assert (reading.status, reading.renewed_on) == (Status.CERTIFIED, day("2025-12-06"))
+    assert reading.cycle.starts_on == day("2026-02-28")  # type: ignore[union-attr]
+
+
+def test_a_first_certification_and_the_days_before_a_renewal_have_no_renewed_on() -> None:
+    """Empty for a first certification's cycle, and on a day before the renewal was recorded."""
+    events = [START, review("2025-12-01", 90), renewed("2025-12-06")]
+    assert status_on([START], day("2025-01-01")).renewed_on is None
+    assert status_on(events, day("2025-12-05")).renewed_on is None
+
+
+def test_renewed_on_follows_the_latest_renewal_and_ends_with_a_new_certification_or_a_revocation() -> None:
+    """A second renewal replaces the day; a revocation or a fresh certification clears it."""
+    events = [START, review("2025-12-01", 90), renewed("2025-12-06"), review("2027-12-01", 90),
+              renewed("2027-12-02")]
+    assert status_on(events, day("2027-12-03")).renewed_on == day("2027-12-02")
+    revoked = [*events, committee("2028-01-01", "revoked")]
+    assert status_on(revoked, day("2028-01-02")).renewed_on is None
+    assert status_on([*revoked, certified("2028-02-01")], day("2028-02-02")).renewed_on is None
+
+
+def test_a_renewed_coach_keeps_renewed_on_through_the_rest_of_the_cycle() -> None:
+    """Later statuses of the renewed cycle (renewal due, lapsed) still say which renewal began it."""
+    events = [START, review("2025-12-01", 90), renewed("2025-12-06")]
+    reading = status_on(events, day("2028-03-01"))
+    assert (reading.status, reading.renewed_on) == (Status.LAPSED, day("2025-12-06"))
+
+
 def test_a_renewal_without_a_counting_review_breaks_the_rules() -> None:
     """Renewing with no review since the window opened names the renewal's line."""
     with pytest.raises(RuleViolation, match="without a review passed") as error:
@@ -300,6 +331,7 @@ def test_replay_reads_several_coaches_in_one_pass() -> None:
         day("2024-03-01"),
     )
     assert list(table.statuses) == [Status.SUSPENDED, Status.CERTIFIED]
+    assert list(table.renewals) == [None, None]
 
 
 @pytest.mark.parametrize("starts", [[0, 1], [0, 0, 1], [1, 1, 1], [0, 1, 2, 3]])

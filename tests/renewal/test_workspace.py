@@ -18,6 +18,7 @@ from trainingkit.renewal.workspace import (
     needs_action,
     office_policy,
     read_renewals,
+    review_results_table,
     status_counts_table,
     status_table,
     write_report,
@@ -70,6 +71,25 @@ def test_the_action_list_puts_the_most_pressing_kind_first_and_keeps_flagged_coa
     assert list(action.index) == ["C1", "C9", "C5"]
     assert list(action["what to do"]) == [ACTIONS[Status.RENEWAL_DUE], ACTIONS[Status.SUPERVISION_REQUIRED],
                                           FLAG_ACTION]
+
+
+def test_a_renewed_coach_reads_certified_renewed_on_the_day_wherever_the_notebook_shows_the_status(
+        write_log: WriteLog) -> None:
+    """In every coach's table, and in the review results once a renewal leaves a later review in the cycle."""
+    renewals = read_renewals(events=write_log(
+        "C1,2024-02-29,certified,,,,",
+        "C1,2025-12-01,review,,,85,,72.1,cycle-1",
+        "C1,2025-12-06,renewed,,,,",
+        "C1,2026-12-01,review,,,60,,72.1,cycle-2",
+        "C2,2025-12-20,certified,,,,",
+    ), on=date(2027, 12, 10))
+    table = status_table(renewals)
+    assert isinstance(table, pd.DataFrame) and "renewed_on" not in table.columns
+    assert list(table["status"]) == ["renewal_due, renewed on 6 Dec 2025", "renewal_due"]
+    action = needs_action(renewals)
+    assert action.loc["C1", "status"] == "renewal_due, renewed on 6 Dec 2025"  # type: ignore[union-attr]
+    results = review_results_table(renewals)
+    assert results.loc["C1", "status"] == "renewal_due, renewed on 6 Dec 2025"  # type: ignore[union-attr]
 
 
 def test_no_one_to_act_for_is_said_in_words(write_log: WriteLog) -> None:

@@ -15,7 +15,8 @@ runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
 ``status`` table. ``reviews`` counts review attempts and failures per coach;
 ``history``, ``report`` and ``plots`` make the office's tables and figures;
 ``private_files`` writes them; ``records`` appends events to the log (whole lines,
-fsynced); ``commands`` and ``cli`` are the commands, and
+fsynced; for ``renewal record``, only once the log with them reads and keeps every rule);
+``commands`` and ``cli`` are the commands, and
 ``workspace`` is the office's notebook (``notebooks/office/renewals.ipynb``), section by section.
 The notebook's grid edits the log: ``logrows`` (the log as rows of text, checked by ``logfile``),
 ``logsave`` (the whole file replaced in one rename, never over a log changed meanwhile) and

@@ -61,7 +61,7 @@ def renewal() -> None:
 def status_command(
     events: Path, on: datetime, output: Path | None, results: Path | None
 ) -> None:
-    """Print coach_id,status,expires_on,grace_ends_on,flags for every coach."""
+    """Print coach_id,status,expires_on,grace_ends_on,flags,renewed_on for every coach."""
     from .commands import run_status
 
     try:
@@ -167,12 +167,16 @@ def timeline_command(
               help="For review: the cut score of the form sat, in percent (its pass mark).")
 @click.option("--form", default=None, help="For review: the form's id, such as cycle-1.")
 @click.option("--outcome", default=None, help="For verdict and committee.")
+@_results_option
 def record_command(events: Path, coach_id: str, on: datetime, kind: str, supervisor: str | None,
                    hours: float | None, score: float | None, cut_score: float | None, form: str | None,
-                   outcome: str | None) -> None:
-    """Add one event to the log: checked, as a whole line, on disk before this returns."""
+                   outcome: str | None, results: Path | None) -> None:
+    """Add one event to the log: checked (the line, then the log with it, every rule across lines, the
+    results register's reviews counted), as a whole line, on disk before this returns."""
     from .events import Event, EventKind, did_you_mean, one_of
+    from .logfile import read_results
     from .records import append_events, event_line
+    from .settings import DEFAULT_RULES
 
     if kind not in {str(member) for member in EventKind}:
         names = [str(member) for member in EventKind]
@@ -183,7 +187,7 @@ def record_command(events: Path, coach_id: str, on: datetime, kind: str, supervi
     except ValueError as error:
         raise RenewalInputError(str(error)) from None
     try:
-        append_events(events, [event])
+        append_events(events, [event], rules=DEFAULT_RULES, reviews=read_results(results))
     except EventLogError as error:
         raise RenewalInputError(str(error)) from None
     except OSError as error:

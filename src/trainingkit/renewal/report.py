@@ -31,8 +31,9 @@ __all__ = [
     "status_frame",
 ]
 
-#: The columns of the status CSV, in order.
-STATUS_COLUMNS = ("coach_id", "status", "expires_on", "grace_ends_on", "flags")
+#: The columns of the status CSV, in order (``renewed_on`` last, so readers of the five earlier ones
+#: by position still read them).
+STATUS_COLUMNS = ("coach_id", "status", "expires_on", "grace_ends_on", "flags", "renewed_on")
 
 #: The columns of the review CSV (attempts in each coach's current cycle), in order.
 REVIEW_COLUMNS = ("coach_id", "status", "review_attempts", "failed_reviews", "last_review_on",
@@ -52,12 +53,14 @@ OFFICE_LISTS: tuple[tuple[Status, str], ...] = (
 def status_csv(table: StatusTable) -> str:
     """Return the status CSV text: header, then one row per coach in the table's order.
 
-    Dates are ISO (empty without a cycle), flags are joined by ``;``. Each
-    distinct status, cycle and set of flags is formatted once and looked up.
+    Dates are ISO (empty without a cycle; ``renewed_on`` empty for a first certification's
+    cycle), flags are joined by ``;``. Each distinct status, cycle, set of flags and renewal
+    day is formatted once and looked up.
     """
     status_text = {status: status.value for status in Status}
     cycle_text = {cycle: _cycle_fields(cycle) for cycle in set(table.cycles)}
     flag_text = {flags: ";".join(flags) for flags in set(table.flags)}
+    renewal_text = {day: _iso(day) for day in set(table.renewals)}
     coach_ids: Iterable[str] = table.coach_ids
     if any(character in "".join(table.coach_ids) for character in _NEEDS_QUOTES):
         coach_ids = map(_csv_field, table.coach_ids)
@@ -66,6 +69,7 @@ def status_csv(table: StatusTable) -> str:
         map(status_text.__getitem__, table.statuses),
         map(cycle_text.__getitem__, table.cycles),
         map(flag_text.__getitem__, table.flags),
+        map(renewal_text.__getitem__, table.renewals),
         strict=True,
     ))
     return "\n".join([",".join(STATUS_COLUMNS), *rows]) + "\n"
@@ -89,7 +93,7 @@ def _cycle_fields(cycle: Cycle | None) -> str:
 
 
 def status_frame(table: StatusTable) -> pd.DataFrame:
-    """Return the status table as a DataFrame (dates as ``datetime.date`` or ``None``)."""
+    """Return the status table as a DataFrame (:data:`STATUS_COLUMNS`; dates as ``datetime.date`` or ``None``)."""
     return pd.DataFrame({
         "coach_id": pd.Series(table.coach_ids, dtype=object),
         "status": pd.Series([status.value for status in table.statuses], dtype=object),
@@ -98,6 +102,7 @@ def status_frame(table: StatusTable) -> pd.DataFrame:
         "grace_ends_on": pd.Series([None if c is None else c.grace_ends_on for c in table.cycles],
                                    dtype=object),
         "flags": pd.Series([";".join(flags) for flags in table.flags], dtype=object),
+        "renewed_on": pd.Series(table.renewals, dtype=object),
     })
 
 

@@ -15,7 +15,8 @@ How events are applied, in order (see :func:`.events.same_day_rank`):
   if dated on or after the current cycle's window opening.
 * ``renewed`` must meet the renewal rule (stated in :func:`replay`, explained
   by :func:`why_not_renewed`); it then starts the next cycle at the old
-  ``expires_on`` (renewed by ``grace_ends_on``) or on the renewal date (later).
+  ``expires_on`` (renewed by ``grace_ends_on``) or on the renewal date (later),
+  and the status read in that cycle carries the renewal's date (``renewed_on``).
 * ``supervision`` hours and ``competent`` verdicts count toward a late renewal
   only when dated after the current cycle's ``grace_ends_on``.
 * ``not_competent`` refers the coach to the committee (and withdraws that
@@ -61,11 +62,12 @@ _COMPETENT = Verdict.COMPETENT
 _SUSPENDED = Decision.SUSPENDED
 _REVOKED = Decision.REVOKED
 _NO_FLAGS: tuple[Flag, ...] = ()
-#: What the fold reads on a date for one coach: status, current cycle, flags.
-_Reading = tuple[Status, "Cycle | None", tuple[Flag, ...]]
+#: What the fold reads on a date for one coach: status, current cycle, flags, the day of the
+#: renewal that began that cycle (None for a first certification's).
+_Reading = tuple[Status, "Cycle | None", tuple[Flag, ...], "date | None"]
 _NO_HOURS: Mapping[str, float] = MappingProxyType({})
 _NO_ONE: AbstractSet[str] = frozenset()
-_NOT_CERTIFIED_YET: _Reading = (Status.NOT_CERTIFIED, None, _NO_FLAGS)
+_NOT_CERTIFIED_YET: _Reading = (Status.NOT_CERTIFIED, None, _NO_FLAGS, None)
 (
     _STATUS_REVOKED, _STATUS_SUSPENDED, _STATUS_REFERRED, _STATUS_NOT_CERTIFIED,
     _STATUS_CERTIFIED, _STATUS_READY_TO_RENEW, _STATUS_RENEWAL_DUE, _STATUS_LAPSED,
@@ -252,11 +254,14 @@ def replay(
     status_column: list[Status] = []
     cycle_column: list[Cycle | None] = []
     flag_column: list[tuple[Flag, ...]] = []
+    renewal_column: list[date | None] = []
     add_status, add_cycle, add_flags = status_column.append, cycle_column.append, flag_column.append
+    add_renewal = renewal_column.append
     next_coach = 0  # position in coach_ids of the coach whose events start next
     next_start = 0  # where that coach's events start
     # One coach's state after each event:
     cycle: Cycle | None = None  # None once revoked
+    renewed_on: date | None = None  # the renewal that began `cycle` (None: a certification did)
     grace_end = date.max  # supervision and verdicts count only after it
     last_pass: date | None = None  # latest passed review (the window decides if it counts)
     supervised: Mapping[str, float] = _NO_HOURS  # hours per supervisor after grace_end
@@ -267,7 +272,7 @@ def replay(
 
     for index, when, kind, detail in zip(count(), whens, kinds, details):
         if when > on and reading is None:
-            reading = _classify(on, rules, cycle, last_pass, open_charges,
+            reading = _classify(on, rules, cycle, renewed_on, last_pass, open_charges,
                                 late_report, revoked, suspended, referred)
         if kind is review:
             if detail.passed:
@@ -286,6 +291,7 @@ def replay(
                     cycle=cycle, renewed_on=when, last_passed_review=last_pass, revoked=revoked,
                     suspended=suspended, referred=referred, rules=rules))
             cycle = cycles[cycle.expires_on if when <= grace_end else when]
+            renewed_on = when
             grace_end = cycle.grace_ends_on
             supervised = no_hours
             competent = no_one
@@ -293,11 +299,12 @@ def replay(
             if index == next_start:  # the next coach's first event: finish this one
                 if next_coach:
                     if reading is None:
-                        reading = _classify(on, rules, cycle, last_pass, open_charges,
+                        reading = _classify(on, rules, cycle, renewed_on, last_pass, open_charges,
                                             late_report, revoked, suspended, referred)
                     add_status(reading[0])
                     add_cycle(reading[1])
                     add_flags(reading[2])
+                    add_renewal(reading[3])
                 next_coach += 1
                 next_start = starts[next_coach]
                 open_charges = ()
@@ -306,6 +313,7 @@ def replay(
             elif revoked:  # a new certification after a revocation starts afresh
                 revoked = suspended = referred = False
             cycle = cycles[when]
+            renewed_on = None
             grace_end = cycle.grace_ends_on
             last_pass = None
             supervised = no_hours
@@ -340,19 +348,20 @@ def replay(
             elif detail == _REVOKED:
                 revoked = True
                 suspended = False
-                cycle = None
+                cycle = renewed_on = None
                 grace_end = date.max
             else:  # cleared
                 suspended = False
 
     if next_coach:
         if reading is None:
-            reading = _classify(on, rules, cycle, last_pass, open_charges,
+            reading = _classify(on, rules, cycle, renewed_on, last_pass, open_charges,
                                 late_report, revoked, suspended, referred)
         status_column.append(reading[0])
         cycle_column.append(reading[1])
         flag_column.append(reading[2])
-    return StatusTable(on, coach_ids, status_column, cycle_column, flag_column)
+        renewal_column.append(reading[3])
+    return StatusTable(on, coach_ids, status_column, cycle_column, flag_column, renewal_column)
 
 
 def _violation(
@@ -371,6 +380,7 @@ def _classify(
     on: date,
     rules: RenewalRules,
     cycle: Cycle | None,
+    renewed_on: date | None,
     last_pass: date | None,
     open_charges: tuple[date, ...],
     late_report: bool,
@@ -380,7 +390,7 @@ def _classify(
 ) -> _Reading:
     """Read the folded state on ``on``: the first matching status wins."""
     if revoked:
-        return (_STATUS_REVOKED, None, _flags(on, rules, open_charges, late_report))
+        return (_STATUS_REVOKED, None, _flags(on, rules, open_charges, late_report), None)
     if suspended:
         status = _STATUS_SUSPENDED
     elif referred:
@@ -399,8 +409,8 @@ def _classify(
     else:
         status = _STATUS_SUPERVISION_REQUIRED
     if late_report or open_charges:
-        return (status, cycle, _flags(on, rules, open_charges, late_report))
-    return (status, cycle, _NO_FLAGS)
+        return (status, cycle, _flags(on, rules, open_charges, late_report), renewed_on)
+    return (status, cycle, _NO_FLAGS, renewed_on)
 
 
 def _flags(

@@ -57,7 +57,9 @@ class CoachStatus:
     """A coach's status on ``on``, the current cycle and any flags.
 
     ``cycle`` is ``None`` when the coach holds no certification (never
-    certified by ``on``, or revoked).
+    certified by ``on``, or revoked). ``renewed_on`` is the day the renewal that began the
+    current cycle was recorded, ``None`` while the cycle is a first certification's: a renewed
+    coach's status is :attr:`Status.CERTIFIED` (or a later one of the cycle), like anyone's.
     """
 
     coach_id: str
@@ -65,6 +67,7 @@ class CoachStatus:
     status: Status
     cycle: Cycle | None
     flags: tuple[Flag, ...] = ()
+    renewed_on: date | None = None
 
     @property
     def expires_on(self) -> date | None:
@@ -82,7 +85,8 @@ class StatusTable(Sequence[CoachStatus]):
     """Many coaches' statuses on one date, held as columns (row ``i`` is one coach).
 
     Reads as a sequence of :class:`CoachStatus`, made as they are read, so
-    that a table of 100,000 coaches holds no object per coach.
+    that a table of 100,000 coaches holds no object per coach. ``renewals[i]`` is
+    :attr:`CoachStatus.renewed_on` of row ``i`` (``None`` for a first certification's cycle).
     """
 
     on: date
@@ -90,9 +94,11 @@ class StatusTable(Sequence[CoachStatus]):
     statuses: Sequence[Status]
     cycles: Sequence[Cycle | None]
     flags: Sequence[tuple[Flag, ...]]
+    renewals: Sequence[date | None]
 
     def __post_init__(self) -> None:
-        sizes = {len(self.coach_ids), len(self.statuses), len(self.cycles), len(self.flags)}
+        sizes = {len(self.coach_ids), len(self.statuses), len(self.cycles), len(self.flags),
+                 len(self.renewals)}
         if len(sizes) != 1:
             raise ValueError("every column of a StatusTable needs one entry per coach")
 
@@ -104,12 +110,12 @@ class StatusTable(Sequence[CoachStatus]):
             raise TypeError("a StatusTable is indexed by position, not sliced")
         return CoachStatus(
             self.coach_ids[index], self.on, self.statuses[index], self.cycles[index],
-            self.flags[index],
+            self.flags[index], self.renewals[index],
         )
 
     def __iter__(self) -> Iterator[CoachStatus]:
         on = self.on
-        for coach_id, status, cycle, flags in zip(
-            self.coach_ids, self.statuses, self.cycles, self.flags, strict=True
+        for coach_id, status, cycle, flags, renewed_on in zip(
+            self.coach_ids, self.statuses, self.cycles, self.flags, self.renewals, strict=True
         ):
-            yield CoachStatus(coach_id, on, status, cycle, flags)
+            yield CoachStatus(coach_id, on, status, cycle, flags, renewed_on)

@@ -50,6 +50,7 @@ __all__ = [
     "review_results_table",
     "status_counts_table",
     "status_table",
+    "status_words",
     "write_report",
 ]
 
@@ -251,14 +252,29 @@ def status_meanings(rules: RenewalRules = DEFAULT_RULES) -> dict[Status, str]:
     }
 
 
+def status_words(status: str, renewed_on: date | None) -> str:
+    """A status as the office reads it: ``certified, renewed on 6 Dec 2026`` when a renewal began the
+    coach's current cycle, else the status alone."""
+    return status if renewed_on is None else f"{status}, renewed on {renewed_on:%-d %b %Y}"
+
+
+def _with_renewals(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of :func:`.report.status_frame`) with each status in words and no renewed_on column."""
+    frame = frame.copy()
+    frame["status"] = [status_words(status, renewed_on)
+                       for status, renewed_on in zip(frame["status"], frame["renewed_on"], strict=True)]
+    return frame.drop(columns="renewed_on")
+
+
 def status_table(renewals: Renewals) -> pd.DataFrame | Notice:
-    """Every coach on the day: status, expiry, end of grace, conduct flags (one row each, by coach id)."""
+    """Every coach on the day: status (with the day of the renewal that began the current cycle), expiry,
+    end of grace, conduct flags (one row each, by coach id)."""
     from .report import status_frame
 
     nothing = _nothing_to_show(renewals)
     if nothing is not None:
         return nothing
-    return status_frame(renewals.table).set_index("coach_id")  # type: ignore[arg-type]
+    return _with_renewals(status_frame(renewals.table)).set_index("coach_id")  # type: ignore[arg-type]
 
 
 def needs_action(renewals: Renewals) -> pd.DataFrame | Notice:
@@ -285,7 +301,7 @@ def needs_action(renewals: Renewals) -> pd.DataFrame | Notice:
     chosen["list"] = [order.get(status, len(order)) for status in chosen["status"]]
     chosen = chosen.sort_values(["list", "expires_on", "coach_id"], na_position="last")
     columns = ["coach_id", "status", "what to do", "expires_on", "grace_ends_on", "last review", "flags"]
-    return chosen[columns].set_index("coach_id")
+    return _with_renewals(chosen)[columns].set_index("coach_id")
 
 
 def review_results_table(renewals: Renewals) -> pd.DataFrame | Notice:
@@ -312,7 +328,7 @@ def review_results_table(renewals: Renewals) -> pd.DataFrame | Notice:
     chosen["order"] = chosen["review this cycle"].map({"failed": 0, "not sat": 1, "passed": 2})
     chosen = chosen.sort_values(["order", "expires_on", "coach_id"], na_position="last")
     columns = ["coach_id", "status", "review this cycle", "score / cut score", "form", "on", "attempts", "expires_on"]
-    return chosen[columns].set_index("coach_id")
+    return _with_renewals(chosen)[columns].set_index("coach_id")
 
 
 def _last_review(row: Any) -> str:
