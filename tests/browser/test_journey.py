@@ -377,9 +377,11 @@ def test_the_feedback_reads_as_a_letter(feedback) -> None:
 
 
 def test_the_letter_opens_in_a_titled_frame(feedback, page) -> None:
-    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame."""
+    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame, and the
+    letter in it keeps its language (JupyterLab's viewer drops the letter's ``<html lang>``; the extension restores it)."""
     title = page.locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe").get_attribute("title")
     assert title == f"Feedback letter: {ASSIGNMENT}"
+    assert feedback.locator("html").get_attribute("lang") == "en"
 
 
 def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab) -> None:
