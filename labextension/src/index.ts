@@ -12,7 +12,8 @@
  * notebook that was clean before stays clean. Any other notebook is left alone.
  *
  * It also opens returned feedback as a page: nbgrader's "(view feedback)" link only moves
- * the file browser to a folder named by the submission time; the letters in it open here.
+ * the file browser to a folder named by the submission time; the letters in it open here, in a
+ * titled frame that keeps the letter's language.
  */
 
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -155,8 +156,38 @@ async function openFeedback(app: JupyterFrontEnd, path: string): Promise<void> {
     const viewer = await app.commands.execute('docmanager:open', { path: letter.path, factory: 'HTML Viewer' });
     // JupyterLab's viewer leaves its frame untitled: a screen reader would announce a nameless frame
     const frame = (viewer as { node?: HTMLElement } | undefined)?.node?.querySelector('iframe');
-    frame?.setAttribute('title', `Feedback letter: ${letter.name.replace(/\.html$/, '')}`);
+    if (frame) {
+      frame.setAttribute('title', `Feedback letter: ${letter.name.replace(/\.html$/, '')}`);
+      const source = await app.serviceManager.contents.get(letter.path, { content: true, format: 'text' });
+      keepLanguage(frame, declaredLanguage(String(source.content ?? '')));
+    }
   }
+}
+
+/** The language a letter declares on its `<html>` element ('' if none). */
+export function declaredLanguage(html: string): string {
+  return new DOMParser().parseFromString(html, 'text/html').documentElement.lang.trim();
+}
+
+/**
+ * Gives the letter in the viewer's frame the language the letter declares, each time the frame
+ * loads it. JupyterLab's HTML viewer shows only what is inside the letter's `<html>` element
+ * (`documentElement.innerHTML`), so its `lang` is lost and a screen reader would read the letter
+ * in no declared language. The viewer's frame is same-origin (`allow-same-origin`), so its
+ * document can be reached; nothing else in it is changed.
+ */
+function keepLanguage(frame: HTMLIFrameElement, lang: string): void {
+  if (!lang) {
+    return;
+  }
+  const apply = (): void => {
+    const root = frame.contentDocument?.documentElement;
+    if (root && root.lang !== lang) {
+      root.lang = lang;
+    }
+  };
+  frame.addEventListener('load', apply);
+  apply();
 }
 
 /** What nbgrader's Validate says when it finds nothing wrong, in the words of a workbook with no tests. */

@@ -28,6 +28,8 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import PROJECT, copy_course
+from trainingkit.answers import AnswerValue
+from trainingkit.bank.model import Kind, Vignette
 from trainingkit.build import build
 from trainingkit.course import Course
 from trainingkit.lab import lab_command, prepare_workbook, release_all, write_jupyter_config
@@ -283,6 +285,32 @@ def wait_saved(box) -> None:
     box.locator(".tk-status", has_text="Saved at").wait_for()
 
 
+def answer_vignette(page, vignette: Vignette, answer: AnswerValue | None = None) -> AnswerValue:
+    """Answer one vignette of the open notebook as a person does, wait until it says "Saved at", and
+    return the answer given.
+
+    A scenario folded behind a content note is opened first ("Show the scenario"). A choice is given
+    by clicking the words of each option in ``answer`` (an option's id, or a list of them; by default
+    the vignette's key); a reflection by clicking into its box and typing ``answer``, which it needs.
+    """
+    if vignette.content_notes:
+        page.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=page.locator("h2", has_text=vignette.title)
+                     ).locator("summary", has_text="Show the scenario").click()
+    box = question(page, vignette.id)
+    if vignette.kind is Kind.REFLECTION:
+        assert isinstance(answer, str), f"{vignette.id} is a reflection: give the text to type"
+        box.locator("textarea").click()
+        page.keyboard.type(answer)
+    else:
+        if answer is None:
+            keys = sorted(vignette.key)
+            answer = keys[0] if vignette.kind is Kind.SINGLE else keys
+        for key in [answer] if isinstance(answer, str) else answer:
+            click_option(box, key, vignette.option(key).text)
+    wait_saved(box)
+    return answer
+
+
 def wait_for_answers(folder: Path, expected: dict, timeout: float = 30) -> None:
     """Wait until the answers file beside a notebook holds ``expected`` (saves land one by one)."""
     from trainingkit.answers import AnswersFileError, read_answers
@@ -305,6 +333,14 @@ def assignments_panel(page) -> None:
     menu(page, "Nbgrader", "Assignment List")
     page.locator("#released_assignments_list_loading").wait_for(state="hidden")
     page.locator("#submitted_assignments_list_loading").wait_for(state="hidden")
+
+
+def read_panel(page, list_id: str = "submitted") -> None:
+    """Redraw the Assignments panel and wait until trainingkit's extension has read the listing for its rows."""
+    assignments_panel(page)
+    page.locator("#refresh_assignments_list").click()
+    page.locator(f"#{list_id}_assignments_list_loading").wait_for(state="hidden")
+    page.locator(f"#{list_id}_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
 
 
 #: axe-core's rules for WCAG 2.2 level AA (2.2's own, such as target-size, are off by default).

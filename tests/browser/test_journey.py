@@ -24,7 +24,8 @@ from trainingkit.criteria import criterion_cell
 
 from tests.browser.conftest import (
     ASSIGNMENT, IDLE, NOTEBOOK, assignments_panel, axe_violations, click_option, menu, new_page,
-    open_notebook, open_returned_feedback, option_label, question, shot, wait_for_answers, wait_for_questions,
+    open_notebook, open_returned_feedback, option_label, question, read_panel, shot, wait_for_answers,
+    wait_for_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -202,17 +203,9 @@ def test_the_submission_carries_every_answer(submitted: Path, plan) -> None:
 SUBMITTED_ROW = "#submitted_assignments_list > .list_item"
 
 
-def _panel_read(page, list_id: str = "submitted") -> None:
-    """Redraw the Assignments panel and wait until trainingkit's extension has read the listing for its rows."""
-    assignments_panel(page)
-    page.locator("#refresh_assignments_list").click()
-    page.locator(f"#{list_id}_assignments_list_loading").wait_for(state="hidden")
-    page.locator(f"#{list_id}_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
-
-
 def test_before_feedback_is_released_the_panel_says_not_graded_yet(submitted: Path, page) -> None:
     """A submission nobody has graded offers no Fetch Feedback: its row says "Not graded yet" in words."""
-    _panel_read(page)
+    read_panel(page)
     row = page.locator(SUBMITTED_ROW, has_text=ASSIGNMENT)
     shot(page, "journey-07b-not-graded-yet")
     assert row.get_by_role("button", name="Fetch Feedback").count() == 0  # hidden: not in the accessibility tree
@@ -313,7 +306,7 @@ def test_the_submission_list_speaks_of_points_lost_not_of_failed_tests(graded) -
 
 def test_once_feedback_is_released_fetch_feedback_is_offered(graded, page) -> None:
     """After the supervisor releases feedback, the row offers Fetch Feedback again and no longer says "Not graded yet"."""
-    _panel_read(page)
+    read_panel(page)
     row = page.locator(SUBMITTED_ROW, has_text=ASSIGNMENT)
     assert row.get_by_role("button", name="Fetch Feedback").is_visible()
     assert row.locator(".tk-panel-not-graded").count() == 0
@@ -384,9 +377,11 @@ def test_the_feedback_reads_as_a_letter(feedback) -> None:
 
 
 def test_the_letter_opens_in_a_titled_frame(feedback, page) -> None:
-    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame."""
+    """The viewer's frame is named, so a screen reader announces the letter rather than a nameless frame, and the
+    letter in it keeps its language (JupyterLab's viewer drops the letter's ``<html lang>``; the extension restores it)."""
     title = page.locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe").get_attribute("title")
     assert title == f"Feedback letter: {ASSIGNMENT}"
+    assert feedback.locator("html").get_attribute("lang") == "en"
 
 
 def test_the_assignment_notebook_shows_the_returned_summary(feedback, page, lab) -> None:
@@ -416,7 +411,7 @@ def test_the_panel_shows_the_letter_s_score_once_feedback_is_fetched(feedback, p
     """Each submission whose letter is fetched shows the letter's own score sentence beside "(view feedback)"."""
     (letter,) = (lab.course.workbook_dir / COURSE_ID / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
     said = re.search(r"Your score: [\d.]+ of [\d.]+ points\.", letter.read_text()).group(0)
-    _panel_read(page)
+    read_panel(page)
     submission = page.locator(f"{SUBMITTED_ROW} .nested_list_item", has_text="view feedback").first
     shot(page, "journey-12-score-in-panel")
     assert submission.locator(".tk-panel-score").inner_text().strip() == said
@@ -449,7 +444,7 @@ def test_a_review_sitting_shows_its_due_date_in_words(lab, browser, fetched: Pat
         page.locator("#fetched_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
         assert undated.locator(".tk-panel-due").count() == 0
         page.route("**/assignments?course_id=*", with_due_date)
-        _panel_read(page, "fetched")
+        read_panel(page, "fetched")
         row = page.locator("#fetched_assignments_list > .list_item", has_text=ASSIGNMENT)
         shot(page, "journey-13-due-date")
         assert row.locator(".tk-panel-due").inner_text() == "Due Wednesday 31 March 2027"

@@ -4,10 +4,12 @@ On the shared session hub (tests/hub/conftest.py): a trainee answers an assignme
 `trainingkit roster add` adds a newcomer with a one-word name, who logs in and submits and is
 removed again; a trainee changes their password on the password page by keyboard and mouse;
 a supervisor collects, scores a reflection per rubric criterion in the formgrader and returns
-it, and the trainee's letter shows the sum; axe-core (WCAG 2.2 AA) checks each page a trainee,
-a supervisor and the office open. Trainees used: ``names[20]`` and ``names[21]`` (no other
-module uses them), and a newcomer made and removed here. Only ``practice-scope`` is
-submitted, which no other hub module grades.
+it, and the trainee's letter shows the sum; the trainee's Assignments panel gives the letter's
+score beside "(view feedback)", which opens the letter as a page; the same trainee, in a fresh
+browser and with the keyboard alone, reaches Fetch Feedback and "(view feedback)" and opens the
+letter; axe-core (WCAG 2.2 AA) checks each page a trainee, a supervisor and the office open.
+Trainees used: ``names[20]`` and ``names[21]`` (no other module uses them), and a newcomer made
+and removed here. Only ``practice-scope`` is submitted, which no other hub module grades.
 
 What axe finds in nbgrader's and JupyterLab's own parts of these pages is listed in
 :data:`THEIRS` (and in the README's accessibility statement); anything else fails the test.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import pwd
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,8 +30,8 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser.conftest import (
-    ARTIFACTS, AXE, IDLE, NOTEBOOK, WCAG22_AA, assignments_panel, axe_violations, click_option, formgrader_button,
-    open_returned_feedback, question, shot, wait_for_answers, wait_for_questions,
+    ARTIFACTS, AXE, IDLE, NOTEBOOK, WCAG22_AA, answer_vignette, assignments_panel, axe_violations, formgrader_button,
+    open_returned_feedback, question, read_panel, shot, wait_for_answers, wait_for_questions,
 )
 from tests.hub.client import Hub, HubUser
 from tests.hub.test_enrol import roster_command, server_of, shown_password
@@ -137,21 +140,7 @@ def _open_assignment(page, count: int) -> None:
 
 def _answer(page, vignette: Vignette) -> object:
     """Answer one question with the mouse (its best answer) or the keyboard (a reflection); wait for "Saved at"."""
-    box = question(page, vignette.id)
-    if vignette.content_notes:
-        page.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=page.locator("h2", has_text=vignette.title)
-                     ).locator("summary", has_text="Show the scenario").click()
-    if vignette.kind is Kind.REFLECTION:
-        box.locator("textarea").click()
-        page.keyboard.type(REFLECTION)
-        value: object = REFLECTION
-    else:
-        keys = sorted(vignette.key)
-        for key in keys:
-            click_option(box, key, vignette.option(key).text)
-        value = keys[0] if vignette.kind is Kind.SINGLE else keys
-    box.locator(".tk-status", has_text="Saved at").wait_for()
-    return value
+    return answer_vignette(page, vignette, REFLECTION if vignette.kind is Kind.REFLECTION else None)
 
 
 REFLECTION = "I would name what coaching offers, stay within my scope and refer on with a warm hand-over."
@@ -345,19 +334,141 @@ def graded(browser, hub: Hub, answered: dict, newcomer: str, axe: Path) -> dict[
     return seen
 
 
+@pytest.fixture(scope="module")
+def returned(graded: dict, trainee):
+    """names[20] fetches the returned feedback in the Assignments panel and opens it: the letter's frame."""
+    return open_returned_feedback(trainee)
+
+
 def test_a_supervisor_scores_each_rubric_criterion_and_the_letter_shows_their_sum(
-        graded: dict, answered: dict, trainee, hub: Hub, axe: Path) -> None:
+        graded: dict, answered: dict, returned, trainee, hub: Hub, axe: Path) -> None:
     """Each criterion's score typed in the formgrader is the gradebook's; the returned letter gives their sum."""
     assert graded["stored"] == graded["given"]
     reflection: Vignette = answered["reflection"]
-    frame = open_returned_feedback(trainee)
     shot(trainee, "hub-class-08-letter")
-    text = frame.locator("body").inner_text()
+    text = returned.locator("body").inner_text()
     total = sum(graded["given"].values())
     assert f"Your supervisor's score: {total:g} of {reflection.points:g} points" in text, text[:3000]
     for number, criterion in enumerate(reflection.rubric, start=1):
         assert f"Criterion {number}: {graded['given'][criterion_cell(reflection.id, number)]:g} of " \
                f"{criterion.points:g}" in text
+
+
+def _score_sentence(hub: Hub, name: str) -> str:
+    """The score sentence of ``name``'s fetched letter, as the letter itself gives it."""
+    (letter,) = Path(f"/home/{name}/trauma-recovery-coaching/{ASSIGNMENT}/feedback").glob(f"*/{ASSIGNMENT}.html")
+    return re.search(r"Your score: [\d.]+ of [\d.]+ points\.", letter.read_text()).group(0)
+
+
+#: The letter's own viewer, named by trainingkit's extension when the panel opens it (a restored tab is not).
+LETTER = f".jp-HTMLViewer:not(.lm-mod-hidden) iframe[title='Feedback letter: {ASSIGNMENT}']"
+
+
+def test_the_panel_gives_the_letters_score_beside_its_link_which_opens_the_letter_as_a_page(
+        returned, trainee, hub: Hub) -> None:
+    """Once fetched, the submission in the Assignments panel shows the letter's own score sentence beside
+    "(view feedback)"; with the letter's tab closed, that link opens the letter again as the current tab, a page
+    in a named viewer, not a folder to search."""
+    said = _score_sentence(hub, hub.names("trainee")[ANSWERING])
+    tabs = trainee.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=f"{ASSIGNMENT}.html")
+    while tabs.count():
+        tabs.first.locator(".lm-TabBar-tabCloseIcon").click()
+    read_panel(trainee)
+    submission = trainee.locator("#submitted_assignments_list > .list_item .nested_list_item",
+                                 has_text="view feedback").first
+    shot(trainee, "hub-class-09-score-in-panel")
+    assert submission.locator(".tk-panel-score").inner_text().strip() == said
+    submission.locator("a", has_text="view feedback").click()
+    trainee.locator(LETTER).wait_for()
+    current = trainee.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+    assert current.inner_text() == f"{ASSIGNMENT}.html"
+    assert said in trainee.frame_locator(LETTER).locator("body").inner_text()
+    shot(trainee, "hub-class-10-letter-from-the-panel")
+
+
+#: Where the keyboard's focus is: the element's tag and words, the Assignments panel's list and row it is in,
+#: and whether it is an item of JupyterLab's menu bar.
+FOCUSED = """() => {
+    const element = document.activeElement || document.body;
+    const list = element.closest("#released_assignments_list, #fetched_assignments_list, #submitted_assignments_list");
+    const row = element.closest(".list_item:not(.nested_list_item)");  // the assignment's row, not a submission's
+    return {tag: element.tagName.toLowerCase(), text: (element.textContent || "").trim().slice(0, 80),
+            list: list ? list.id : "", row: row ? row.textContent : "",
+            menubar: element.classList.contains("lm-MenuBar-item")};
+}"""
+
+
+def _press_until(page, key: str, reached, limit: int = 300) -> dict:
+    """Press ``key`` until the focus is where ``reached(focus)`` says (see :data:`FOCUSED`)."""
+    focus: dict = {}
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focus = page.evaluate(FOCUSED)
+        if reached(focus):
+            return focus
+    raise AssertionError(f"{limit} presses of {key} did not get there; the focus is on {focus}")
+
+
+def _menu_by_keyboard(page, top: str, item: str) -> None:
+    """Shift+Tab back to JupyterLab's menu bar, the right arrow to ``top``, Enter, the down arrow to ``item``, Enter."""
+    _press_until(page, "Shift+Tab", lambda focus: focus["menubar"])
+    if page.evaluate(FOCUSED)["text"] != top:
+        _press_until(page, "ArrowRight", lambda focus: focus["text"] == top, limit=20)
+    page.keyboard.press("Enter")
+    active = page.locator(".lm-Menu .lm-Menu-item.lm-mod-active .lm-Menu-itemLabel")
+    for _ in range(20):
+        page.keyboard.press("ArrowDown")
+        if active.count() and active.first.inner_text() == item:
+            break
+    else:
+        raise AssertionError(f"the down arrow did not reach {top} > {item}")
+    page.keyboard.press("Enter")
+
+
+#: A workspace of its own, so the journey starts with no letter already open; deleted afterwards.
+KEYBOARD_WORKSPACE = "keyboard-journey"
+
+
+def test_a_trainee_reaches_and_opens_the_returned_letter_with_the_keyboard_alone(
+        browser, hub: Hub, graded: dict) -> None:
+    """Logged in by typing, names[20] opens Nbgrader > Assignment List from the menu bar, Tabs to Fetch
+    Feedback and presses Enter, Tabs to "(view feedback)" and presses Enter: the letter opens, and it has a
+    title and a language."""
+    name = hub.names("trainee")[ANSWERING]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    context.set_default_timeout(120_000)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        page.goto(f"{hub.url}/hub/login")  # the name box has the focus
+        page.keyboard.type(name)
+        page.keyboard.press("Tab")
+        page.keyboard.type(hub.passwords[name])
+        page.keyboard.press("Enter")
+        page.get_by_text(IDLE).wait_for()
+        page.goto(f"{hub.url}/user/{name}/lab/workspaces/{KEYBOARD_WORKSPACE}/tree/lessons/00-welcome.ipynb")
+        page.get_by_text(IDLE).wait_for()
+
+        _menu_by_keyboard(page, "Nbgrader", "Assignment List")
+        page.locator("#submitted_assignments_list > .list_item[data-tk-panel='done']").first.wait_for(state="attached")
+        in_row = (lambda focus: focus["list"] == "submitted_assignments_list" and ASSIGNMENT in focus["row"])
+        _press_until(page, "Tab", lambda focus: in_row(focus) and focus["tag"] == "button"
+                     and focus["text"] == "Fetch Feedback")
+        page.keyboard.press("Enter")
+        page.locator("#tk-assignments-announcer", has_text=f"Fetched the feedback for {ASSIGNMENT}").wait_for(
+            state="attached")
+        _press_until(page, "Tab", lambda focus: in_row(focus) and focus["tag"] == "a"
+                     and "view feedback" in focus["text"])
+        shot(page, "hub-class-11-keyboard-on-view-feedback")
+        page.keyboard.press("Enter")
+        letter = page.frame_locator(LETTER).locator("html")
+        letter.locator(".tk-summary").wait_for()
+        title, lang = letter.evaluate("(html) => [html.ownerDocument.title, html.lang]")
+        shot(page, "hub-class-12-keyboard-letter")
+    finally:
+        context.close()
+        _token_user(hub, name).server_page("DELETE", f"lab/api/workspaces/{KEYBOARD_WORKSPACE}")
+    assert title.startswith("Feedback: ") and lang.startswith("en"), (title, lang)
 
 
 def test_the_formgraders_lists_name_people_by_the_roster_and_hide_them_as_trainees(

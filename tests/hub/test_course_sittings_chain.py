@@ -117,27 +117,16 @@ def published(hub: Hub, office: HubUser, certified_on: dt.date) -> str:
 
 def _answer_every_item_right(page, hub: Hub, name: str) -> dict:
     """Click the key of every item of the review's form, and wait for each save."""
-    from tests.browser.conftest import NOTEBOOK, click_option, question, wait_for_answers, wait_for_questions
+    from tests.browser.conftest import answer_vignette, wait_for_answers, wait_for_questions
 
     from trainingkit.assignments import load_assignments
     from trainingkit.bank import load_bank
-    from trainingkit.bank.model import Kind
 
     bank = load_bank(hub.layout.course.bank_dir)
     items = load_assignments(hub.layout.course.assignments_file, bank)[REVIEW].vignettes(bank)
     assert items and all(item.kind.is_choice for item in items)
     wait_for_questions(page, len(items))
-    answers = {}
-    for vignette in items:
-        box = question(page, vignette.id)
-        if vignette.content_notes:
-            page.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=page.locator("h2", has_text=vignette.title)
-                         ).locator("summary", has_text="Show the scenario").click()
-        keys = sorted(vignette.key)
-        for key in keys:
-            click_option(box, key, vignette.option(key).text)
-        answers[vignette.id] = keys[0] if vignette.kind is Kind.SINGLE else keys
-        box.locator(".tk-status", has_text="Saved at").wait_for()
+    answers = {vignette.id: answer_vignette(page, vignette) for vignette in items}
     wait_for_answers(Path(f"/home/{name}/trauma-recovery-coaching/{REVIEW}"), answers)
     return answers
 

@@ -171,9 +171,8 @@ def _browser_login(browser, hub: Hub, name: str):
 def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hub: Hub, browser) -> None:
     """In chromium: a trainee opens lesson 00, fetches, answers and submits; a supervisor collects,
     grades and returns feedback in the formgrader service; the trainee reads the feedback."""
-    from tests.browser.conftest import (IDLE, NOTEBOOK, assignments_panel, click_option, formgrader_button,
-                                        open_returned_feedback, question, shot, wait_for_answers,
-                                        wait_for_questions)
+    from tests.browser.conftest import (IDLE, NOTEBOOK, answer_vignette, assignments_panel, formgrader_button,
+                                        open_returned_feedback, shot, wait_for_answers, wait_for_questions)
 
     from trainingkit.assignments import load_assignments
     from trainingkit.bank import load_bank
@@ -193,22 +192,8 @@ def test_a_trainee_and_a_supervisor_work_through_an_assignment_in_the_browser(hu
     trainee.locator("#fetched_assignments_list a.assignment-notebooks-link", has_text=ASSIGNMENT).click()
     trainee.locator("#fetched_assignments_list .nested_list_item a", has_text=ASSIGNMENT).click()
     wait_for_questions(trainee, len(items))  # drawn as it opens: nothing to run
-    answers = {}
-    for vignette in items:
-        box = question(trainee, vignette.id)
-        if vignette.content_notes:
-            trainee.locator(f"{NOTEBOOK} .jp-MarkdownCell", has=trainee.locator("h2", has_text=vignette.title)
-                            ).locator("summary", has_text="Show the scenario").click()
-        if vignette.kind is Kind.REFLECTION:
-            box.locator("textarea").click()
-            trainee.keyboard.type("I would stay within my scope and refer.")
-            answers[vignette.id] = "I would stay within my scope and refer."
-        else:
-            keys = sorted(vignette.key)
-            for key in keys:
-                click_option(box, key, vignette.option(key).text)
-            answers[vignette.id] = keys[0] if vignette.kind is Kind.SINGLE else keys
-        box.locator(".tk-status", has_text="Saved at").wait_for()
+    answers = {vignette.id: answer_vignette(trainee, vignette, "I would stay within my scope and refer."
+                                            if vignette.kind is Kind.REFLECTION else None) for vignette in items}
     folder = Path(f"/home/{name}/trauma-recovery-coaching/{ASSIGNMENT}")
     wait_for_answers(folder, answers)
     assert folder.stat().st_uid == pwd.getpwnam(name).pw_uid
