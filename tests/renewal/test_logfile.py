@@ -349,9 +349,15 @@ def test_a_renewal_recorded_on_the_day_of_a_registered_review_follows_that_revie
 # The vectorised reader and the pure rules agree ----------------------------------------------
 
 def write_events(path: Path, events: list[Event], seed: int) -> list[Event]:
-    """Write ``events`` in a shuffled order; return them with the lines they were written on."""
-    shuffled = events[:]
-    random.Random(seed).shuffle(shuffled)
+    """Write ``events`` with the coaches' lines shuffled among each other, each coach's own in the
+    order given (two decisions of one day, suspended then cleared, mean what their order says);
+    return them with the lines they were written on."""
+    queues: dict[str, list[Event]] = {}
+    for event in events:
+        queues.setdefault(event.coach_id, []).append(event)
+    turns = [event.coach_id for event in events]
+    random.Random(seed).shuffle(turns)
+    shuffled = [queues[coach_id].pop(0) for coach_id in turns]
     rows, placed = [HEADER], []
     for number, event in enumerate(shuffled, start=2):
         rows.append(",".join([
