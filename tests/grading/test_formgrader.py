@@ -178,3 +178,48 @@ def test_a_one_word_name_shows_alone_two_names_as_nbgrader_orders_them_and_no_na
                             "console.log(trainingkitName(c[0], c[1], c[2]));"],
                            capture_output=True, text=True, check=True, timeout=60).stdout.splitlines()
     assert shown == ["Ben", "Okafor, Ada Mae", "cal", "dee"]
+
+
+def _grading_page(**resources: object) -> str:
+    import nbformat
+    import nbgrader
+    from nbconvert import HTMLExporter
+
+    from trainingkit.grading import config
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    exporter = HTMLExporter(template_name="trainingkit-formgrade",
+                            extra_template_basedirs=[str(formgrader / "templates"),
+                                                     str(Path(config.__file__).with_name("templates"))],
+                            extra_template_paths=[str(formgrader / "templates")])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("A reflection")])
+    page, _ = exporter.from_notebook_node(notebook, resources={
+        "base_url": "", "index": 1, "total": 3, "notebook_id": "practice-scope", "submission_id": "s1",
+        "notebook_path": "p", **resources})
+    return page
+
+
+def test_the_grading_page_names_the_trainee_as_the_lists_do_and_counts_trainees_not_submissions() -> None:
+    """Shown: a one-word "Ben" alone (nbgrader showed the account), "Okafor, Ada", no name as the account, and a
+    name's markup escaped; hidden: "Trainee #2" and "Trainee 2 of 3", never "Submission"."""
+    from trainingkit.hub.roster import Member, Role
+
+    def shown(last: str | None, first: str | None) -> str:
+        page = _grading_page(last_name=last, first_name=first, student="tk-ben")
+        assert "Submission" not in page and '<span class="pull-right">Trainee 2 of 3</span>' in page
+        assert re.search(r'class="name-hidden"[^>]*>\s*Trainee #2\s*</a>', page)
+        return re.search(r'<a class="name-shown"[^>]*>([^<]*)</a>', page).group(1).strip()
+
+    first, last = Member("tk-ben", Role.TRAINEE, "Ben").first_and_last_name
+    assert shown(last, first or None) == "Ben"
+    assert shown("Okafor", "Ada") == "Okafor, Ada"
+    assert shown(None, None) == "tk-ben"
+    assert shown("<b>Okafor</b>", "Ada") == "&lt;b&gt;Okafor&lt;/b&gt;, Ada"
+
+
+def test_the_submissions_list_heads_its_names_trainee_not_student_name() -> None:
+    """nbgrader's plain "Student Name" heading (no class, unlike the others) is reworded too."""
+    assert "<th>Student Name</th>" in (Path(handlers.template_path) / "manage_submissions.tpl").read_text()
+    environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
+    source, _, _ = environment.loader.get_source(environment, "manage_submissions.tpl")
+    assert "Student Name" not in source and "<th>Trainee</th>" in source
