@@ -91,9 +91,9 @@ def copy_workspace(source: Path, home: Path, owner: str, workspace: Workspace) -
 
     The folder is made 0700 if missing; each notebook of ``source`` and each blank file is
     added only if the folder has nothing of that name, so a person's saved notebook or
-    event log is never replaced here (a workspace ``kept_current`` then has its notebooks brought
-    up to date as the person: :mod:`trainingkit.hub.fresh_lessons`). This runs as root in a folder the person owns, so nothing
-    is followed through a link: the folder is opened without following one (a link there
+    event log is never replaced here (a workspace ``kept_current`` then has its notebooks
+    brought up to date as the person: :mod:`trainingkit.hub.fresh_lessons`). This runs as root
+    in a folder the person owns, so nothing is followed through a link: the folder is opened without following one (a link there
     is left alone) and each file is created new (``O_EXCL``), private (0600), as theirs.
     """
     entry = pwd.getpwnam(owner)
@@ -151,7 +151,7 @@ def role_in_force(layout: HubLayout, name: str) -> Role:
 
 def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> None:
     """Set one person's server up as their role has it, just before it starts."""
-    from trainingkit.hub.fresh_lessons import refresh_lessons
+    from trainingkit.hub.fresh_lessons import refresh_workspace
 
     name = spawner.user.name
     role = role_in_force(layout, name)
@@ -163,7 +163,7 @@ def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> No
         # as root: the folder (0700) and each file it lacks, such as the office's log; none replaced
         copy_workspace(layout.course.notebooks_dir / workspace.source, home, name, workspace)
     if workspace is not None and workspace.kept_current:
-        refresh_lessons(layout, name, workspace)  # as them: answers kept, a copy they changed set aside
+        refresh_workspace(layout, name, workspace)  # as them: answers kept, a copy they changed set aside
     spawner.default_url = view.default_url
     spawner.environment.update({
         "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),

@@ -6,10 +6,10 @@ A copy the person never changed is replaced by the new build; a copy they change
 in ``~/lessons/.previous/`` (never deleted) when the build changes; ``answers.json`` is never
 touched, so every answer stays. In the office's ``~/renewals`` only the notebook is synced:
 its ``coaches.csv``, reports and any other file are never read or written, and the record of
-which build its copy came from is kept outside that folder (``~/.trainingkit/``). The hub (root) reads the built lessons, which only the grader
-and root may read, and hands their bytes to a process running as the person, which writes in
-their folder with their powers alone: nothing root does there can be led through a link they
-planted.
+which build its copy came from is kept outside that folder (``~/.trainingkit/``). The hub
+(root) reads the built notebooks, which only the grader and root may read, and hands their
+bytes to a process running as the person, which writes in their folder with their powers
+alone: nothing root does there can be led through a link they planted.
 
 On Kubernetes there is no hub-side copy to hand over: each pod's image holds the build, and
 the pod's ``postStart`` hook runs ``python -m trainingkit.hub.fresh_lessons ~/lessons --from
@@ -36,12 +36,8 @@ from trainingkit.workbook import LESSON_NOTEBOOKS, Sync, sync_lesson_copies
 if TYPE_CHECKING:
     from trainingkit.hub.roles import Workspace
 
-#: A person's own copies of the lessons, in their home.
-LESSONS_FOLDER = "lessons"
-
-
 class RefreshError(RuntimeError):
-    """The lessons could not be brought up to date; the message names the person and why."""
+    """A person's copies could not be brought up to date; the message names the person, the folder and why."""
 
 
 def built_lessons(notebooks_dir: Path, notebooks: str = LESSON_NOTEBOOKS) -> dict[str, bytes]:
@@ -49,11 +45,9 @@ def built_lessons(notebooks_dir: Path, notebooks: str = LESSON_NOTEBOOKS) -> dic
     return {path.name: path.read_bytes() for path in sorted(notebooks_dir.glob(notebooks))}
 
 
-def refresh_lessons(layout: HubLayout, username: str, workspace: Workspace | None = None) -> Sync:
-    """Bring ``username``'s ``~/lessons`` (or ``workspace``'s notebooks) up to date with the course's build, as them."""
-    from trainingkit.hub.roles import LESSONS
-
-    workspace = workspace or LESSONS
+def refresh_workspace(layout: HubLayout, username: str, workspace: Workspace) -> Sync:
+    """Bring ``workspace``'s notebooks in ``username``'s home (``~/lessons``, the office's renewals notebook) up to
+    date with the course's build, as them."""
     entry = pwd.getpwnam(username)
     built = built_lessons(layout.course.notebooks_dir / workspace.source, workspace.notebooks)
     payload = json.dumps({name: base64.b64encode(data).decode("ascii") for name, data in built.items()})
