@@ -298,7 +298,7 @@ def graded(browser, hub: Hub, answered: dict, newcomer: str, axe: Path) -> dict[
         page.reload()
         page.locator("#main-table tr", has_text=newcomer).locator("td a").first.wait_for()
         seen["submissions"] = page.locator("#main-table tr").all_inner_texts()
-        seen["submissions_headings"] = page.locator("#main-table thead th").all_inner_texts()
+        seen["submissions_headings"] = page.locator("thead th").all_inner_texts()
         seen["axe"]["submissions list"] = _ours("submissions list", axe_violations(page, axe, ["body"], tags=WCAG22_AA))
         shot(page, "hub-class-04-submissions")
 
