@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trainingkit.workbook import PREVIOUS, sync_lessons
+from trainingkit.workbook import MANIFEST, PREVIOUS, Step, Sync, next_step, sync_lesson_copies, sync_lessons
 
 
 @pytest.fixture()
@@ -62,6 +62,53 @@ def test_answers_beside_the_copies_are_never_touched(built: Path, tmp_path: Path
     sync_lessons(built, target)
     sync_lessons(built, target)
     assert (target / "answers.json").read_text() == '{"kept": true}'
+
+
+@pytest.mark.parametrize(("copy", "recorded", "built", "step"), [
+    (None, None, "b2", Step.COPY),  # no copy yet
+    (None, "b1", "b2", Step.COPY),  # the person deleted their copy: the build again
+    ("b2", None, "b2", Step.CURRENT),  # the build already, with or without a record
+    ("b2", "b1", "b2", Step.CURRENT),
+    ("b1", "b1", "b2", Step.UPDATE),  # never changed since it was copied: replaced
+    ("mine", "b2", "b2", Step.KEEP),  # changed, and the build is the one it came from
+    ("mine", "b1", "b2", Step.SET_ASIDE),  # changed, and a new build
+    ("b1", None, "b2", Step.SET_ASIDE),  # no record (an office made before records): never replaced unseen
+])
+def test_each_copy_is_copied_kept_replaced_or_set_aside_by_its_digests(copy, recorded, built, step) -> None:
+    """next_step decides from three digests alone: the copy's, the recorded build's and the new build's."""
+    assert next_step(copy, recorded, built) is step
+
+
+def test_the_offices_old_notebook_is_set_aside_and_replaced_and_nothing_else_in_its_folder_changes(
+        tmp_path: Path) -> None:
+    """An office made before the log grid (a notebook, no record): the new build replaces it, the old one is in
+    .previous; coaches.csv and a report are untouched; the record is kept outside the folder; a second start
+    writes nothing in the folder."""
+    renewals, record = tmp_path / "renewals", tmp_path / ".trainingkit" / "renewals-notebook.json"
+    renewals.mkdir()
+    (renewals / "renewals.ipynb").write_text("the notebook before the log grid")
+    (renewals / "coaches.csv").write_text("coach_id,date,event\nC1,2025-01-01,certified\n")
+    (renewals / "reports").mkdir()
+    (renewals / "reports" / "summary.csv").write_text("the office's report")
+    theirs = {path: path.read_bytes() for path in renewals.rglob("*") if path.is_file() and path.name != "renewals.ipynb"}
+    built = {"renewals.ipynb": b"the notebook with the log grid"}
+    assert sync_lesson_copies(built, renewals, record).set_aside == ("renewals.ipynb",)
+    assert (renewals / "renewals.ipynb").read_bytes() == built["renewals.ipynb"]
+    (aside,) = (renewals / PREVIOUS).iterdir()
+    assert aside.read_text() == "the notebook before the log grid"
+    assert {path: path.read_bytes() for path in theirs} == theirs
+    assert record.exists() and not (renewals / MANIFEST).exists()
+    listed = sorted(path.name for path in renewals.iterdir())
+    assert sync_lesson_copies(built, renewals, record) == Sync()
+    assert sorted(path.name for path in renewals.iterdir()) == listed
+
+
+def test_an_office_copy_never_changed_follows_the_next_build_silently(tmp_path: Path) -> None:
+    """Copied with a record, untouched, and a new build: replaced, nothing set aside."""
+    renewals, record = tmp_path / "renewals", tmp_path / "record.json"
+    sync_lesson_copies({"renewals.ipynb": b"build 1"}, renewals, record)
+    assert sync_lesson_copies({"renewals.ipynb": b"build 2"}, renewals, record).updated == ("renewals.ipynb",)
+    assert (renewals / "renewals.ipynb").read_bytes() == b"build 2" and not (renewals / PREVIOUS).exists()
 
 
 def test_make_lab_fetches_assignments_into_the_workbook_and_opens_the_own_copy(course_copy, tmp_path: Path) -> None:

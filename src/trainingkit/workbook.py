@@ -19,6 +19,7 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from trainingkit.answers import write_atomically
@@ -43,12 +44,42 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _read_manifest(target: Path) -> dict[str, str]:
+def _read_manifest(record: Path) -> dict[str, str]:
     try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(record.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         return {}
     return {str(k): str(v) for k, v in manifest.items()} if isinstance(manifest, dict) else {}
+
+
+class Step(Enum):
+    """What a sync does with one copy, decided by :func:`next_step`."""
+
+    COPY = "copy"  #: the person has no copy yet: copy the build
+    CURRENT = "current"  #: the copy is the build already: nothing to write
+    UPDATE = "update"  #: the copy is the build it came from, never changed: replace it
+    KEEP = "keep"  #: the person changed the copy, and the build has not changed since: keep it
+    SET_ASIDE = "set aside"  #: changed (or of unknown origin) and a new build: set it aside, then copy
+
+
+def next_step(copy: str | None, recorded: str | None, built: str) -> Step:
+    """What to do with one copy, from digests: the ``copy`` on disk (None: no copy), the build it was
+    ``recorded`` as copied from (None: no record), and the ``built`` one. Pure.
+
+    A copy with no record that differs from the build (an account made before records were kept,
+    or a record lost) is set aside rather than replaced: nobody can tell whether the person changed it.
+    """
+    if copy is None:
+        return Step.COPY
+    if copy == built:
+        return Step.CURRENT
+    if recorded is None:
+        return Step.SET_ASIDE
+    if copy == recorded:
+        return Step.UPDATE
+    if recorded == built:
+        return Step.KEEP
+    return Step.SET_ASIDE
 
 
 def sync_lessons(source: Path, target: Path) -> Sync:
@@ -57,35 +88,32 @@ def sync_lessons(source: Path, target: Path) -> Sync:
                                for notebook in sorted(source.glob(LESSON_NOTEBOOKS))}, target)
 
 
-def sync_lesson_copies(built: Mapping[str, bytes], target: Path) -> Sync:
-    """Bring ``target``'s copies up to date with ``built`` (lesson file name: the build's bytes).
+def sync_lesson_copies(built: Mapping[str, bytes], target: Path, record: Path | None = None) -> Sync:
+    """Bring ``target``'s copies up to date with ``built`` (file name: the build's bytes).
 
-    The hub runs this as the person themself (:mod:`trainingkit.hub.fresh_lessons`), so it
-    reads and writes only what they could; ``make lab`` runs it through :func:`sync_lessons`.
+    ``record`` is the file that remembers which build each copy came from (``target/MANIFEST``
+    unless given: the office's is kept outside its folder, which holds only its own files).
+    Nothing else in ``target`` is read or written. The hub runs this as the person themself
+    (:mod:`trainingkit.hub.fresh_lessons`), so it reads and writes only what they could;
+    ``make lab`` runs it through :func:`sync_lessons`.
     """
     target.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(target)
-    copied, updated, kept, set_aside = [], [], [], []
+    record = target / MANIFEST if record is None else record
+    manifest = _read_manifest(record)
+    done: dict[Step, list[str]] = {step: [] for step in Step}
     for name, data in sorted(built.items()):
         built_digest = hashlib.sha256(data).hexdigest()
         copy = target / name
-        current = _digest(copy) if copy.exists() else None
-        if current is None:
-            copied.append(name)
-        elif current == built_digest:
-            manifest[name] = built_digest
-            continue
-        elif current == manifest.get(name):
-            updated.append(name)
-        elif manifest.get(name) == built_digest:
-            kept.append(name)  # saved by the person; the build has not changed since
-            continue
-        else:
+        step = next_step(_digest(copy) if copy.exists() else None, manifest.get(name), built_digest)
+        done[step].append(name)
+        if step is Step.SET_ASIDE:
             aside = target / PREVIOUS / f"{copy.stem}-{time.strftime('%Y%m%dT%H%M%S')}{copy.suffix}"
             aside.parent.mkdir(exist_ok=True)
             copy.replace(aside)
-            set_aside.append(name)
-        write_atomically(copy, data)
-        manifest[name] = built_digest
-    write_atomically(target / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return Sync(tuple(copied), tuple(updated), tuple(kept), tuple(set_aside))
+        if step in (Step.COPY, Step.UPDATE, Step.SET_ASIDE):
+            write_atomically(copy, data)
+        if step is not Step.KEEP:
+            manifest[name] = built_digest
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(record, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return Sync(tuple(done[Step.COPY]), tuple(done[Step.UPDATE]), tuple(done[Step.KEEP]), tuple(done[Step.SET_ASIDE]))

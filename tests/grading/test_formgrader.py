@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
-from nbgrader.server_extensions.formgrader import handlers
+from nbgrader.server_extensions.formgrader import apihandlers, handlers
+from tornado import web
+from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 
-from trainingkit.grading.formgrader import SERVER_EXTENSION, Reworded, _load_jupyter_server_extension
+from trainingkit.grading.formgrader import (
+    REFUSED, SERVER_EXTENSION, PlainFeedback, Reworded, _load_jupyter_server_extension, plain_feedback_result,
+)
 
 LISTS = ("gradebook_notebook_submissions.tpl", "manage_students_notebook_submissions.tpl")
 SCORE_LISTS = (*LISTS, "gradebook_notebooks.tpl", "manage_students_assignments.tpl")
@@ -41,15 +46,21 @@ def test_the_reworded_lists_name_chosen_answers_and_reflections_not_code_or_task
 
 
 class _Server:
-    class log:  # noqa: N801 - stands in for the server's logger
-        @staticmethod
-        def info(*_: object) -> None: ...
+    """A server as the extension meets it: a real tornado application (with nbgrader's API routes when a formgrader
+    runs), and a logger."""
 
-        @staticmethod
-        def debug(*_: object) -> None: ...
+    log = logging.getLogger("tests.formgrader")
 
     def __init__(self, settings: dict) -> None:
-        self.web_app = type("WebApp", (), {"settings": settings})()
+        self.web_app = web.Application([], base_url="/", **settings)
+        if "nbgrader_jinja2_env" in settings:
+            self.web_app.add_handlers(".*$", apihandlers.default_handlers)
+
+
+def _handler(server: _Server, method: str, path: str) -> type:
+    request = HTTPServerRequest(start_line=RequestStartLine(method, path, "HTTP/1.1"),
+                                headers=HTTPHeaders({"Host": "localhost"}))
+    return server.web_app.default_router.find_handler(request).handler_class
 
 
 def test_loading_the_extension_twice_rewords_once_and_a_server_without_formgrader_is_untouched() -> None:
@@ -59,8 +70,36 @@ def test_loading_the_extension_twice_rewords_once_and_a_server_without_formgrade
     _load_jupyter_server_extension(server)
     assert isinstance(environment.loader, Reworded) and not isinstance(environment.loader.inner, Reworded)
     bare = _Server({})
+    rules = list(bare.web_app.default_router.rules)
     _load_jupyter_server_extension(bare)
-    assert bare.web_app.settings == {}
+    assert bare.web_app.default_router.rules == rules
+
+
+def test_generate_feedback_is_answered_by_nbgraders_handlers_with_a_refusal_made_plain_and_nothing_else_moves() -> None:
+    """The two Generate Feedback routes reach nbgrader's handlers with PlainFeedback mixed in; other routes are
+    nbgrader's own handlers as before."""
+    server = _Server({"nbgrader_jinja2_env": Environment(loader=FileSystemLoader([handlers.template_path]))})
+    _load_jupyter_server_extension(server)
+    one = _handler(server, "POST", "/formgrader/api/assignment/practice-scope/ada/generate_feedback")
+    every = _handler(server, "POST", "/formgrader/api/assignment/practice-scope/generate_feedback")
+    assert issubclass(one, PlainFeedback) and issubclass(one, apihandlers.GenerateFeedbackHandler)
+    assert issubclass(every, PlainFeedback) and issubclass(every, apihandlers.GenerateAllFeedbackHandler)
+    assert _handler(server, "POST", "/formgrader/api/assignment/practice-scope/ada/release_feedback") \
+        is apihandlers.ReleaseFeedbackHandler
+
+
+def test_a_refusal_reaches_the_formgrader_as_its_one_line_and_any_other_answer_as_nbgrader_gave_it() -> None:
+    """A traceback ending in LetterRefused becomes the refusal's line as the log, with no error; others pass."""
+    from trainingkit.grading.letter import LetterRefused
+
+    assert REFUSED == f"{LetterRefused.__module__}.{LetterRefused.__qualname__}: "
+    line = "/c/course.yaml: time_zone: 'Mars/Olympus_Mons' is not a time zone name ... generate the feedback again"
+    refused = json.dumps({"success": False, "log": f"[ERROR] {line}\n",
+                          "error": f"Traceback (most recent call last):\n  File \"x.py\", line 1\n{REFUSED}{line}\n"})
+    assert json.loads(plain_feedback_result(refused)) == {"success": False, "log": line}
+    other = json.dumps({"success": False, "error": "Traceback (most recent call last):\nKeyError: 'x'\n"})
+    for answer in (other, json.dumps({"success": True, "log": "done"}), "not json"):
+        assert plain_feedback_result(answer) == answer
 
 
 def test_make_lab_switches_the_extension_on(course_copy, tmp_path: Path) -> None:
@@ -139,3 +178,48 @@ def test_a_one_word_name_shows_alone_two_names_as_nbgrader_orders_them_and_no_na
                             "console.log(trainingkitName(c[0], c[1], c[2]));"],
                            capture_output=True, text=True, check=True, timeout=60).stdout.splitlines()
     assert shown == ["Ben", "Okafor, Ada Mae", "cal", "dee"]
+
+
+def _grading_page(**resources: object) -> str:
+    import nbformat
+    import nbgrader
+    from nbconvert import HTMLExporter
+
+    from trainingkit.grading import config
+
+    formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    exporter = HTMLExporter(template_name="trainingkit-formgrade",
+                            extra_template_basedirs=[str(formgrader / "templates"),
+                                                     str(Path(config.__file__).with_name("templates"))],
+                            extra_template_paths=[str(formgrader / "templates")])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("A reflection")])
+    page, _ = exporter.from_notebook_node(notebook, resources={
+        "base_url": "", "index": 1, "total": 3, "notebook_id": "practice-scope", "submission_id": "s1",
+        "notebook_path": "p", **resources})
+    return page
+
+
+def test_the_grading_page_names_the_trainee_as_the_lists_do_and_counts_trainees_not_submissions() -> None:
+    """Shown: a one-word "Ben" alone (nbgrader showed the account), "Okafor, Ada", no name as the account, and a
+    name's markup escaped; hidden: "Trainee #2" and "Trainee 2 of 3", never "Submission"."""
+    from trainingkit.hub.roster import Member, Role
+
+    def shown(last: str | None, first: str | None) -> str:
+        page = _grading_page(last_name=last, first_name=first, student="tk-ben")
+        assert "Submission" not in page and '<span class="pull-right">Trainee 2 of 3</span>' in page
+        assert re.search(r'class="name-hidden"[^>]*>\s*Trainee #2\s*</a>', page)
+        return re.search(r'<a class="name-shown"[^>]*>([^<]*)</a>', page).group(1).strip()
+
+    first, last = Member("tk-ben", Role.TRAINEE, "Ben").first_and_last_name
+    assert shown(last, first or None) == "Ben"
+    assert shown("Okafor", "Ada") == "Okafor, Ada"
+    assert shown(None, None) == "tk-ben"
+    assert shown("<b>Okafor</b>", "Ada") == "&lt;b&gt;Okafor&lt;/b&gt;, Ada"
+
+
+def test_the_submissions_list_heads_its_names_trainee_not_student_name() -> None:
+    """nbgrader's plain "Student Name" heading (no class, unlike the others) is reworded too."""
+    assert "<th>Student Name</th>" in (Path(handlers.template_path) / "manage_submissions.tpl").read_text()
+    environment = Environment(loader=Reworded(FileSystemLoader([handlers.template_path])))
+    source, _, _ = environment.loader.get_source(environment, "manage_submissions.tpl")
+    assert "Student Name" not in source and "<th>Trainee</th>" in source

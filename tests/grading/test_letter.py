@@ -159,18 +159,54 @@ def test_the_course_s_time_zone_setting_gives_the_letter_s_time_in_that_zone(gra
     assert "Submitted on Saturday 5 December 2026 at 15:12 (CST)." in reader.text
 
 
-def test_a_time_zone_the_course_names_wrongly_stops_the_letter_saying_so(graded_course) -> None:
-    """A time zone zoneinfo does not know fails generate_feedback, naming the file, the setting and the name."""
+def _feedback_folder(course: Course) -> dict[str, bytes]:
+    folder = course.coursework / "feedback"
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+#: The formgrader's Generate Feedback button, as its handler calls nbgrader's API (run in coursework/).
+FORMGRADER_CALL = """
+import json, sys
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.apps.baseapp import NbGrader
+from trainingkit.grading.formgrader import plain_feedback_result
+app = NbGrader()
+app.load_config_file()
+api = NbGraderAPI(parent=app)
+print(plain_feedback_result(json.dumps(api.generate_feedback(sys.argv[1], sys.argv[2]))))
+"""
+
+
+def test_a_time_zone_the_course_names_wrongly_stops_generate_feedback_in_one_line_and_keeps_every_letter(
+        graded_course) -> None:
+    """course.yaml edited after the build to a zone zoneinfo does not know: `nbgrader generate_feedback --force`
+    ends with status 1 and one error line naming the file, the setting, the value and what to do, no traceback;
+    the formgrader's call gets the same line as its log and no traceback; the letter written before is unchanged."""
     course, _ = graded_course
+    before = _feedback_folder(course)
+    assert f"ada/{ASSIGNMENT}/{ASSIGNMENT}.html" in before
     course.settings_file.write_text("time_zone: Mars/Olympus_Mons\n")
     env = {**os.environ, "HOME": str(course.root / "home"), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
     try:
         done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", ASSIGNMENT, "--force"],
                               cwd=course.coursework, env=env, capture_output=True, text=True)
+        after_command = _feedback_folder(course)
+        formgrader = subprocess.run([sys.executable, "-c", FORMGRADER_CALL, ASSIGNMENT, "ada"],
+                                    cwd=course.coursework, env=env, capture_output=True, text=True)
     finally:
         course.settings_file.write_text('time_zone: ""\n')
-    assert done.returncode != 0
-    assert f"{course.settings_file}: time_zone: 'Mars/Olympus_Mons' is not a time zone name" in done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in said, said
+    errors = [line for line in said.splitlines() if "ERROR" in line]
+    expected = (f"{course.settings_file}: time_zone: 'Mars/Olympus_Mons' is not a time zone name zoneinfo knows "
+                "(an IANA name such as Europe/London or America/Chicago). Correct that file (time_zone left empty "
+                "uses this machine's zone) and generate the feedback again: no letter was written, and letters "
+                "generated before are kept.")
+    assert errors == [f"[GenerateFeedbackApp | ERROR] {expected}"], said
+    assert after_command == before
+    assert formgrader.returncode == 0, formgrader.stderr
+    assert json.loads(formgrader.stdout.splitlines()[-1]) == {"success": False, "log": expected}
+    assert _feedback_folder(course) == before
 
 
 def test_a_graded_reflection_is_in_the_summary_with_the_supervisors_comment(graded) -> None:

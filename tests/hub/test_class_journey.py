@@ -286,6 +286,7 @@ def graded(browser, hub: Hub, answered: dict, newcomer: str, axe: Path) -> dict[
         page.reload()
         page.locator("#main-table tr", has_text=newcomer).locator("td a").first.wait_for()
         seen["submissions"] = page.locator("#main-table tr").all_inner_texts()
+        seen["submissions_headings"] = page.locator("thead th").all_inner_texts()
         seen["axe"]["submissions list"] = _ours("submissions list", axe_violations(page, axe, ["body"], tags=WCAG22_AA))
         shot(page, "hub-class-04-submissions")
 
@@ -301,6 +302,19 @@ def graded(browser, hub: Hub, answered: dict, newcomer: str, axe: Path) -> dict[
         page.locator("#toggle_names").click()
         seen["manual_shown"] = page.locator("#main-table tr").all_inner_texts()
         shot(page, "hub-class-05-manual-grading")
+        # the newcomer's grading page, reached from the list by their one-word name
+        page.locator("#main-table tr a.name-shown").filter(has_text=re.compile(rf"^\s*{ONE_WORD_NAME}\s*$")).click()
+        header = page.locator(".live-notebook")
+        header.locator("a.name-hidden").wait_for()
+        seen["newcomer_page"] = {"hidden": header.locator("a.name-hidden").inner_text().strip(),
+                                 "shown": (header.locator("a.name-shown").text_content() or "").strip(),
+                                 "place": page.locator(".panel-title .pull-right").inner_text().strip()}
+        header.locator("span.name-hidden").click()  # the eye: the supervisor shows the name
+        seen["newcomer_page"]["after_click"] = header.locator("a.name-shown").inner_text().strip()
+        shot(page, "hub-class-05b-newcomer-grading-page")
+        page.goto(f"{formgrader}/gradebook/{ASSIGNMENT}/{ASSIGNMENT}")
+        page.locator("#main-table tr a").first.wait_for()
+        page.locator("#toggle_names").click()
         page.locator("#main-table tr a.name-shown", has_text=name).click()
 
         boxes = {cell: page.locator(f"input.score#{cell}") for cell in given}
@@ -488,6 +502,17 @@ def test_the_formgraders_lists_name_people_by_the_roster_and_hide_them_as_traine
     names = [row.split("\t")[0] for row in (*rows, *students)] + [row.split("\t")[1] for row in graded["manual_shown"]]
     assert len(names) == len(rows) + len(students) + len(graded["manual_shown"]) and "" not in names, names
     assert not [shown_name for shown_name in names if "None" in shown_name], names
+
+
+def test_the_grading_page_names_a_one_word_newcomer_alone_and_hidden_names_as_trainees(graded: dict) -> None:
+    """The newcomer's grading page says "Trainee #N" and "Trainee N of M" while names are hidden, and "Ben" (not
+    their account) once shown; the submissions list heads its names "Trainee", never "Student Name"."""
+    page = graded["newcomer_page"]
+    assert re.fullmatch(r"Trainee #\d+", page["hidden"]), page
+    assert re.fullmatch(r"Trainee \d+ of \d+", page["place"]), page
+    assert page["shown"] == page["after_click"] == ONE_WORD_NAME, page
+    headings = [heading.strip() for heading in graded["submissions_headings"]]
+    assert headings[0] == "Trainee" and "Student Name" not in headings and "Student ID" not in headings, headings
 
 
 def test_the_supervisors_pages_have_no_serious_or_critical_axe_violation_of_the_projects(graded: dict) -> None:

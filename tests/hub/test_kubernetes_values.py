@@ -263,6 +263,30 @@ def test_a_pod_gets_its_role_folder_once_and_never_loses_what_is_in_it(values: d
     assert (office / "renewals" / "coaches.csv").read_text().endswith("certified,,,,\n")
 
 
+def test_each_start_brings_the_offices_notebook_up_to_date_and_leaves_its_other_files_alone(
+        values: dict[str, Any], tmp_path: Path) -> None:
+    """postStart for an office whose pod started before a new notebook: its old copy (no record) is set aside in
+    ~/renewals/.previous and the image's notebook takes its place; coaches.csv and a report are as they were, and
+    the record of the notebook's build is outside ~/renewals."""
+    image, office = tmp_path / "opt", tmp_path / "office"
+    (image / "office").mkdir(parents=True)
+    (image / "office" / "renewals.ipynb").write_text("notebook with the log grid")
+    renewals = office / "renewals"
+    renewals.mkdir(parents=True, mode=0o700)
+    (renewals / "renewals.ipynb").write_text("notebook before the log grid")
+    (renewals / "coaches.csv").write_text(BLANK_LOG + "C1,2026-01-05,certified,,,,\n")
+    (renewals / "reports").mkdir()
+    (renewals / "reports" / "status.csv").write_text("a report")
+    _post_start(values, "office", office, image)
+    assert (renewals / "renewals.ipynb").read_text() == "notebook with the log grid"
+    (aside,) = (renewals / ".previous").iterdir()
+    assert aside.read_text() == "notebook before the log grid"
+    assert (renewals / "coaches.csv").read_text() == BLANK_LOG + "C1,2026-01-05,certified,,,,\n"
+    assert (renewals / "reports" / "status.csv").read_text() == "a report"
+    assert sorted(path.name for path in renewals.iterdir()) == [".previous", "coaches.csv", "renewals.ipynb", "reports"]
+    assert (office / ".trainingkit" / "renewals-notebook.json").exists()
+
+
 def test_each_start_brings_the_lessons_up_to_date_and_loses_nothing(values: dict[str, Any], tmp_path: Path) -> None:
     """postStart at the next start (a new image): a lesson left as it was is replaced, one the trainee changed is
     set aside in ~/lessons/.previous, a new lesson appears, and answers.json is not touched."""
@@ -631,6 +655,7 @@ def test_deploy_md_names_every_setting(values: dict[str, Any]) -> None:
              "jupyterhub-idle-culler", "cull.enabled", "singleuser.memory", str(values["singleuser"]["memory"]["limit"]),
              values["hub"]["config"]["JupyterHub"]["authenticator_class"], "make hub",
              "trainingkit.hub.fresh_lessons", "postStart", "--from /opt/trainingkit/lessons", ".previous",
+             "--from /opt/trainingkit/office", "--notebooks renewals.ipynb",
              "/services/password/", "password-page", ELSEWHERE, f"hub.services.{LAYOUT.password_service}.apiToken",
              "trainingkit.hub.change_password"]
     assert [name for name in names if name not in text] == []

@@ -16,10 +16,20 @@ showed as "Ben, None", and nobody's name as "None, None". The three lists that s
 names read "Trainee #N", as the grading page's do. Each change is made only if nbgrader's
 script still holds the exact text it replaces; otherwise the page keeps nbgrader's script as
 it is (tests/grading/test_formgrader.py fails first).
+
+The grading page (``trainingkit-formgrade``) names the trainee the same way: the one-word "Ben"
+where nbgrader showed the account, "Trainee #N" while names are hidden.
+
+Generate Feedback: when trainingkit refuses to write letters (:class:`trainingkit.grading.letter.LetterRefused`,
+such as a time zone in ``course.yaml`` that zoneinfo does not know), nbgrader's API hands the
+formgrader a Python traceback to show. This extension answers the two Generate Feedback routes
+before nbgrader does, with nbgrader's own handlers, and gives the page that refusal's one line
+instead (:func:`plain_feedback_result`); any other answer passes unchanged.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,8 +52,9 @@ WORDS = {
     "Student ID": "Trainee's account",
     "Student Name": "Trainee",
 }
-HEADINGS = {f"<th class=\"text-center\">{theirs}</th>": f"<th class=\"text-center\">{ours}</th>"
-            for theirs, ours in WORDS.items()}
+#: ... in a centred heading, and in a plain one (the submissions list's first column, "Student Name").
+HEADINGS = {f"<th{kind}>{theirs}</th>": f"<th{kind}>{ours}</th>"
+            for theirs, ours in WORDS.items() for kind in (' class="text-center"', "")}
 
 
 #: How a list shows a trainee: "last, first" as nbgrader does, whichever of them exists, else the account.
@@ -118,13 +129,54 @@ class Reworded(BaseLoader):
         return source, filename, uptodate
 
 
+#: How a :class:`trainingkit.grading.letter.LetterRefused` ends the traceback nbgrader's API returns.
+REFUSED = "trainingkit.grading.letter.LetterRefused: "
+
+
+def plain_feedback_result(response: str) -> str:
+    """nbgrader's JSON answer to Generate Feedback, with a trainingkit refusal's traceback replaced by its one line
+    (as the log, so the formgrader's dialog shows it and no "Traceback" panel); any other answer unchanged. Pure."""
+    try:
+        result = json.loads(response)
+    except ValueError:
+        return response
+    error = result.get("error") if isinstance(result, dict) else None
+    lines = error.strip().splitlines() if isinstance(error, str) else []
+    if not lines or not lines[-1].startswith(REFUSED):
+        return response
+    return json.dumps({"success": False, "log": lines[-1][len(REFUSED):]})
+
+
+class PlainFeedback:
+    """Mixed into nbgrader's Generate Feedback handlers: what they write passes :func:`plain_feedback_result`."""
+
+    def write(self, chunk: Any) -> None:
+        super().write(plain_feedback_result(chunk) if isinstance(chunk, str) else chunk)  # type: ignore[misc]
+
+
+def plain_feedback_handlers(base_url: str) -> list[tuple[str, type]]:
+    """nbgrader's two Generate Feedback routes, served by its handlers with :class:`PlainFeedback` mixed in."""
+    from jupyter_server.utils import url_path_join
+    from nbgrader.server_extensions.formgrader import apihandlers
+
+    return [(url_path_join(base_url, pattern.lstrip("/")), type(f"Plain{handler.__name__}", (PlainFeedback, handler), {}))
+            for pattern, handler in apihandlers.default_handlers
+            if handler in (apihandlers.GenerateFeedbackHandler, apihandlers.GenerateAllFeedbackHandler)]
+
+
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    environment = server_app.web_app.settings.get("nbgrader_jinja2_env")
+    web_app = server_app.web_app
+    environment = web_app.settings.get("nbgrader_jinja2_env")
     if environment is None:
         server_app.log.debug("trainingkit: no formgrader in this server, nothing to reword")
         return
     if not isinstance(environment.loader, Reworded):
         environment.loader = Reworded(environment.loader)
+        # ahead of nbgrader's routes: tornado takes the first rule that matches, and add_handlers puts a new one
+        # just before the last
+        web_app.add_handlers(".*$", plain_feedback_handlers(web_app.settings.get("base_url", "/")))
+        rules = web_app.default_router.rules
+        rules.insert(0, rules.pop(-2))
     server_app.log.info("trainingkit: the formgrader's submission lists use the course's words")
 
 

@@ -9,7 +9,9 @@ in the course's time zone to the minute, the score in words and each reflection'
 
 The course's time zone is one setting, ``time_zone`` in ``coursework/course.yaml``
 (:mod:`trainingkit.course_settings`; an IANA name such as ``Europe/London``); unset, it is the
-grading machine's own zone. A file or name that cannot be used stops the letter, saying why.
+grading machine's own zone. A file or name that cannot be used (course.yaml edited after the
+build) stops Generate Feedback before it touches any feedback folder, in one line naming the file,
+the setting and what to do (:func:`refusal`); letters generated before are kept, none is written.
 
 :class:`FeedbackLetterExporter` is a class of its own so that its template applies to
 feedback only: the formgrader keeps rendering submissions with nbgrader's template.
@@ -25,9 +27,11 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.converters.base import NbGraderException
 from traitlets import Bool, Unicode
 
 from trainingkit.bank.model import Kind, Vignette
+from trainingkit.course_settings import CourseSettingsError, read_course_settings
 from trainingkit.criteria import item_of_cell
 from trainingkit.grading.feedback import ReflectionGrade, points, summary_html
 from trainingkit.grading.graded import result_from_record
@@ -36,6 +40,22 @@ from trainingkit.render.cells import NOT_IN_LETTER
 
 class FeedbackLetterExporter(HTMLExporter):
     """nbgrader's feedback page, rendered as a letter to the trainee."""
+
+
+class LetterRefused(NbGraderException):
+    """No letter can be written as the course is set; the message is one line saying why and what to do.
+
+    An :class:`NbGraderException`, so ``nbgrader generate_feedback`` ends with status 1 and the
+    logged line alone; the formgrader shows that line instead of a traceback
+    (:func:`trainingkit.grading.formgrader.plain_feedback_result`).
+    """
+
+
+def refusal(error: CourseSettingsError) -> str:
+    """The one line Generate Feedback ends with when the course's settings cannot be used (``error`` names the
+    file, the setting and the value). Pure."""
+    return (f"{error}. Correct that file (time_zone left empty uses this machine's zone) and generate the "
+            "feedback again: no letter was written, and letters generated before are kept.")
 
 
 def submitted_words(when: dt.datetime, zone: dt.tzinfo | None = None) -> str:
@@ -93,6 +113,18 @@ class CompleteLetter(Preprocessor):
     settings_file = Unicode("", help="The course's settings (coursework/course.yaml), for its time zone; "
                                      "configure() sets it.").tag(config=True)
 
+    def __init__(self, **kwargs: object) -> None:
+        """Read the course's time zone once, as nbgrader makes this step: before any feedback folder is touched."""
+        super().__init__(**kwargs)
+        self.zone: dt.tzinfo | None = None
+        if self.settings_file:
+            try:
+                self.zone = read_course_settings(Path(self.settings_file)).zone
+            except CourseSettingsError as error:
+                line = refusal(error)
+                self.log.error(line)
+                raise LetterRefused(line) from None
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         from trainingkit.grading.preprocessors import GradeFromAnswers
 
@@ -136,7 +168,4 @@ class CompleteLetter(Preprocessor):
             return ""
         if not when:
             return ""
-        from trainingkit.course_settings import read_course_settings
-
-        zone = read_course_settings(Path(self.settings_file)).zone if self.settings_file else None
-        return submitted_words(when, zone)
+        return submitted_words(when, self.zone)

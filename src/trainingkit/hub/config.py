@@ -24,8 +24,9 @@
   at each spawn, and the ``people`` service's token lets `trainingkit roster` add, disable and
   remove hub users without a restart. Each person changes their own password on the
   ``password`` service's page (:mod:`trainingkit.hub.change_password`).
-* Lessons stay current: each spawn brings a person's ``~/lessons`` up to date with the course's
-  build (:mod:`trainingkit.hub.fresh_lessons`), answers kept and a changed copy set aside.
+* Lessons stay current: each spawn brings a person's ``~/lessons`` (and the office's renewals
+  notebook) up to date with the course's build (:mod:`trainingkit.hub.fresh_lessons`), answers
+  kept and a changed copy set aside.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ def copy_workspace(source: Path, home: Path, owner: str, workspace: Workspace) -
 
     The folder is made 0700 if missing; each notebook of ``source`` and each blank file is
     added only if the folder has nothing of that name, so a person's saved notebook or
-    event log is never replaced. This runs as root in a folder the person owns, so nothing
-    is followed through a link: the folder is opened without following one (a link there
+    event log is never replaced here (a workspace ``kept_current`` then has its notebooks
+    brought up to date as the person: :mod:`trainingkit.hub.fresh_lessons`). This runs as root
+    in a folder the person owns, so nothing is followed through a link: the folder is opened without following one (a link there
     is left alone) and each file is created new (``O_EXCL``), private (0600), as theirs.
     """
     entry = pwd.getpwnam(owner)
@@ -152,17 +154,19 @@ def role_in_force(layout: HubLayout, name: str) -> Role:
 
 def pre_spawn(spawner: Any, *, layout: HubLayout, course_service_url: str) -> None:
     """Set one person's server up as their role has it, just before it starts."""
-    from trainingkit.hub.fresh_lessons import refresh_lessons
+    from trainingkit.hub.fresh_lessons import refresh_workspace
 
     name = spawner.user.name
     role = role_in_force(layout, name)
     view = VIEWS[role]
     home = Path(pwd.getpwnam(name).pw_dir)
     os.chmod(home, 0o700)
-    if view.workspace is not None and view.workspace.kept_current:
-        refresh_lessons(layout, name)  # as them: answers kept, a copy they changed set aside
-    elif view.workspace is not None:
-        copy_workspace(layout.course.notebooks_dir / view.workspace.source, home, name, view.workspace)
+    workspace = view.workspace
+    if workspace is not None and (workspace.blank_files or not workspace.kept_current):
+        # as root: the folder (0700) and each file it lacks, such as the office's log; none replaced
+        copy_workspace(layout.course.notebooks_dir / workspace.source, home, name, workspace)
+    if workspace is not None and workspace.kept_current:
+        refresh_workspace(layout, name, workspace)  # as them: answers kept, a copy they changed set aside
     spawner.default_url = view.default_url
     spawner.environment.update({
         "JUPYTER_CONFIG_DIR": str(layout.role_config(role.value)),

@@ -6,8 +6,9 @@ which runs as the grader account. So the formgrader, course list and create-assi
 parts are off for every role, and the office (who submits nothing) has no assignment list.
 
 Each person's own folder (a :class:`Workspace`: the lessons, or the office's renewals) is
-filled from the course's notebooks when their server starts (the lessons brought up to date at
-every start, the office's files only when missing), and their server opens on it.
+filled from the course's notebooks when their server starts (the lessons and the office's
+notebook brought up to date at every start, the office's log only when missing), and their
+server opens on it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ class Workspace:
     ``notebooks`` (a glob) are copied from ``source`` (a folder under the course's
     ``notebooks/``, ``"."`` for the lessons) and ``blank_files`` are written, each only
     if the person has no file of that name yet; the server opens on ``opens``. A workspace
-    ``kept_current`` is brought up to date with the build at every start instead
-    (:mod:`trainingkit.hub.fresh_lessons`: answers kept, a changed copy set aside).
+    ``kept_current`` has its notebooks brought up to date with the build at every start instead
+    (:mod:`trainingkit.hub.fresh_lessons`: answers kept, a changed copy set aside), the build
+    each copy came from remembered in ``record`` (a path in the home; "" for a file in the folder).
     """
 
     folder: str
@@ -50,6 +52,7 @@ class Workspace:
     opens: str
     blank_files: tuple[tuple[str, str], ...] = ()
     kept_current: bool = False
+    record: str = ""
 
     @property
     def default_url(self) -> str:
@@ -58,9 +61,11 @@ class Workspace:
 
 #: Trainees' and supervisors' own copies of the lessons.
 LESSONS = Workspace("lessons", ".", LESSON_NOTEBOOKS, "00-welcome.ipynb", kept_current=True)
-#: The office's renewals notebook and its event log, empty but for the header at first.
+#: The office's renewals notebook, kept current (an office made before the log grid gets it at its
+#: next start), and its event log, empty but for the header at first and never replaced. The record
+#: of the notebook's build is kept outside ~/renewals, which holds only the office's own files.
 RENEWALS = Workspace("renewals", "office", "renewals.ipynb", "renewals.ipynb",
-                     (("coaches.csv", BLANK_LOG),))
+                     (("coaches.csv", BLANK_LOG),), kept_current=True, record=".trainingkit/renewals-notebook.json")
 LESSON_00 = LESSONS.default_url
 
 
