@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 
 MANIFEST = ".trainingkit-lessons.json"
 #: The lessons among the built notebooks ("00-welcome.ipynb", ...): only these are copied.
