@@ -54,6 +54,22 @@ def test_an_old_log_gets_the_current_header_and_keeps_every_line(tmp_path: Path)
     assert [(r.passed, r.legacy) for r in results] == [(True, True), (False, False)]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another account needs root")
+def test_root_giving_an_old_log_the_current_header_leaves_it_the_offices(tmp_path: Path) -> None:
+    """Root appending to the office's (nobody's) log of the legacy header leaves it nobody's, so the office can still write it."""
+    import pwd
+
+    office = pwd.getpwnam("nobody")
+    path = tmp_path / "events.csv"
+    path.write_text(",".join(LEGACY_EVENT_COLUMNS) + "\nC1,2024-01-01,certified,,,,\n")
+    os.chown(path, office.pw_uid, office.pw_gid)
+    os.chmod(path, 0o600)
+    append_events(path, [review("2025-12-01", 70, cut_score=72.1)])
+    after = path.stat()
+    assert path.read_text().startswith(HEADER_LINE)
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (office.pw_uid, office.pw_gid, 0o600)
+
+
 def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
     """A register made with mode 0640 is 0640 even under a umask of 077."""
     previous = os.umask(0o077)
