@@ -116,16 +116,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
     assert path.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["status.csv"]
 
 
-def test_the_file_is_synced_before_its_rename_and_the_folder_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_file_is_synced_before_its_rename_and_the_folder_after(tmp_path: Path, fsynced: list[str]) -> None:
     """The temporary file is fsynced (still under its own name), then the folder, so the new file survives a power cut."""
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(descriptor: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", fsync)
     write_atomically(tmp_path / "status.csv", "new")
-    assert len(synced) == 2 and synced[0].startswith(str(tmp_path / ".status.csv.")) and synced[0].endswith(".tmp")
-    assert synced[1] == str(tmp_path)
+    assert len(fsynced) == 2 and fsynced[0].startswith(str(tmp_path / ".status.csv.")) and fsynced[0].endswith(".tmp")
+    assert fsynced[1] == str(tmp_path)
