@@ -182,27 +182,6 @@ def test_a_readable_file_past_the_size_limit_is_never_set_aside_and_may_only_shr
     assert not list(tmp_path.glob("answers.json.unreadable-*"))
 
 
-def test_the_folder_is_synced_after_the_answers_file_is_renamed(tmp_path: Path, monkeypatch) -> None:
-    """After the new answers file is renamed into place, the folder itself is fsynced."""
-    happened: list[tuple[str, str]] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(descriptor: int) -> None:
-        happened.append(("fsync", os.readlink(f"/proc/self/fd/{descriptor}")))
-        real_fsync(descriptor)
-
-    def replace(source, target) -> None:
-        real_replace(source, target)
-        happened.append(("replace", str(target)))
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
-    save_answer(tmp_path / "answers.json", "q-001", "a")
-    renamed = happened.index(("replace", str(tmp_path / "answers.json")))
-    assert ("fsync", str(tmp_path)) in happened[renamed + 1:]
-    assert happened[renamed - 1][0] == "fsync" and happened[renamed - 1][1].endswith(".tmp")
-
-
 def _save_and_die_in_fsync(path: Path) -> None:
     def die(descriptor: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -3,11 +3,12 @@
 The file travels with ``nbgrader submit``. Every change is written to a temporary
 file in the same folder and renamed over the old one, under a lock file, so a
 crash or two writers never leave a half-written or stale answers file. Files are
-created readable by their owner only, and the folder is synced after each rename, so
-a save the widget called saved survives a power cut. Temporary files a killed writer left
-are removed by the next save. A save never writes more than a reader accepts
-(:data:`MAX_ANSWERS_BYTES`): it refuses, naming the longest answers, instead. This module is
-imported in trainees' kernels: standard library only.
+created readable by their owner only, and the folder is synced after each rename
+(:func:`trainingkit.files.write_atomically`), so a save the widget called saved survives
+a power cut. Temporary files a killed writer left are removed by the next save. A save
+never writes more than a reader accepts (:data:`MAX_ANSWERS_BYTES`): it refuses, naming
+the longest answers, instead. This module is imported in trainees' kernels: standard
+library (and :mod:`trainingkit.files`) only.
 
 Grading reads a submitted answers file as hostile data: it must be a regular file (not a
 link) of at most :data:`MAX_ANSWERS_BYTES`, shaped as this module writes it; a reflection
@@ -22,13 +23,14 @@ import itertools
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
+
+from trainingkit.files import sync_folder, write_atomically
 
 ANSWERS_FILE = "answers.json"
 SCHEMA_VERSION = 1
@@ -151,41 +153,6 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         fcntl.flock(descriptor, fcntl.LOCK_UN)
-        os.close(descriptor)
-
-
-def write_atomically(path: Path, content: str | bytes, *, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``content`` in one rename; the file is private (0600) unless ``mode`` says
-    otherwise (set before the rename, so no reader ever sees it with another mode).
-
-    The content goes to a temporary file (mkstemp creates it 0600) in the same folder,
-    is flushed to disk, then replaces ``path``, and the folder is synced: a reader sees
-    the old file or the whole new one, never half of it, and after a power cut the new
-    one is there if this returned. Text is written as UTF-8.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        if mode != 0o600:
-            os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    sync_folder(path.parent)
-
-
-def sync_folder(folder: Path | str) -> None:
-    """Flush a folder's entries to disk, so a file created, renamed or removed in it stays so."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
         os.close(descriptor)
 
 

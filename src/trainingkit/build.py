@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
 from trainingkit.assignments import Assignment, load_assignments
 from trainingkit.bank import load_bank
 from trainingkit.course import Course
+from trainingkit.files import write_atomically
 from trainingkit.render import notebook_bytes, render_assignment
 
 

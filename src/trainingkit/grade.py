@@ -48,8 +48,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from trainingkit.answers import write_atomically
 from trainingkit.course import Course
+from trainingkit.files import write_atomically
 from trainingkit.gradebook import (GradebookUnreachable, gradebook_down, masked_url, sqlite_file, unreachable,
                                    unreachable_message, wait_for_busy_sqlite)
 from trainingkit.grading.process import load_course_material, share_gradebook_engines, skip_unused_slow_imports

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 
 MANIFEST = ".trainingkit-lessons.json"
 #: The lessons among the built notebooks ("00-welcome.ipynb", ...): only these are copied.

@@ -78,15 +78,3 @@ def test_an_appender_after_the_save_adds_to_the_new_file(tmp_path: Path) -> None
     append_events(path, [Event("C1", date(2025, 12, 1), EventKind.RENEWED)])
     assert path.read_bytes() == NEW + b"C1,2025-12-01,renewed,,,,,,\n"
 
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another account needs root")
-def test_a_save_by_root_leaves_the_log_its_owners(tmp_path: Path) -> None:
-    """A log owned by another account (nobody) is still theirs, with its mode, after root saves it."""
-    import pwd
-
-    nobody = pwd.getpwnam("nobody")
-    path = _log(tmp_path, 0o600)
-    os.chown(path, nobody.pw_uid, nobody.pw_gid)
-    replace_log(path, NEW, expected=LOG)
-    after = path.stat()
-    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (nobody.pw_uid, nobody.pw_gid, 0o600)

@@ -54,6 +54,22 @@ def test_an_old_log_gets_the_current_header_and_keeps_every_line(tmp_path: Path)
     assert [(r.passed, r.legacy) for r in results] == [(True, True), (False, False)]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another account needs root")
+def test_root_giving_an_old_log_the_current_header_leaves_it_the_offices(tmp_path: Path) -> None:
+    """Root appending to the office's (nobody's) log of the legacy header leaves it nobody's, so the office can still write it."""
+    import pwd
+
+    office = pwd.getpwnam("nobody")
+    path = tmp_path / "events.csv"
+    path.write_text(",".join(LEGACY_EVENT_COLUMNS) + "\nC1,2024-01-01,certified,,,,\n")
+    os.chown(path, office.pw_uid, office.pw_gid)
+    os.chmod(path, 0o600)
+    append_events(path, [review("2025-12-01", 70, cut_score=72.1)])
+    after = path.stat()
+    assert path.read_text().startswith(HEADER_LINE)
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (office.pw_uid, office.pw_gid, 0o600)
+
+
 def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
     """A register made with mode 0640 is 0640 even under a umask of 077."""
     previous = os.umask(0o077)
@@ -64,23 +80,16 @@ def test_the_mode_asked_for_holds_whatever_the_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
-def test_a_new_log_is_private_and_starts_with_the_header_and_its_folder_is_synced(tmp_path: Path, monkeypatch) -> None:
+def test_a_new_log_is_private_and_starts_with_the_header_and_its_folder_is_synced(tmp_path: Path,
+                                                                                   fsynced: list[str]) -> None:
     """A log made by an append is 0600, begins with the header, and the file then its folder are fsynced."""
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(descriptor: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", fsync)
     path = append_events(tmp_path / "events.csv", [certified("2024-01-01")])
     assert path.read_text() == HEADER_LINE + "C1,2024-01-01,certified,,,,,,\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert synced == [str(path), str(tmp_path)]
-    synced.clear()
+    assert fsynced == [str(path), str(tmp_path)]
+    fsynced.clear()
     append_events(path, [review("2025-12-01", 90)])
-    assert synced == [str(path)]
+    assert fsynced == [str(path)]
 
 
 def test_nothing_is_added_after_a_last_line_that_may_be_cut_off(tmp_path: Path) -> None:

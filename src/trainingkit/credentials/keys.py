@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 
 __all__ = ["KeyFolderError", "SigningKey", "current_key", "private_folder", "read_keys", "rotate_key"]
 

@@ -22,7 +22,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 
 from .keys import KeyFolderError, private_folder
 

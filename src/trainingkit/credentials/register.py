@@ -13,7 +13,7 @@ import secrets
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 
 from .model import CertifiedFacts
 from .statuslist import LIST_BITS

@@ -14,8 +14,8 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
 from trainingkit.credentials.model import COACH_ID, CertifiedFacts
+from trainingkit.files import write_atomically
 from trainingkit.renewal.cycle import cycle_starting_on
 from trainingkit.renewal.settings import DEFAULT_RULES, RenewalRules
 

@@ -205,7 +205,7 @@ def _write_report(path, course, bank, blueprint, planned, cycles, rated, item_st
                                 _measured_reliability(course, [c for c in cycles if planned[c].fixed]))
     except ReportError as error:
         _refuse(error)
-    from trainingkit.answers import write_atomically
+    from trainingkit.files import write_atomically
 
     write_atomically(path, html)
     click.echo(f"Technical report: {path}", err=True)

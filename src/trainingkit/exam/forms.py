@@ -25,12 +25,12 @@ from pathlib import Path
 
 import yaml
 
-from trainingkit.answers import write_atomically
 from trainingkit.bank.model import Vignette
 from trainingkit.exam.angoff import CutScore, Ratings, RatingsError, cut_score
 from trainingkit.exam.assemble import Form, Profile, assemble_cycles, profile
 from trainingkit.exam.blueprint import Blueprint
 from trainingkit.exam.exposure import item_uses, overexposed
+from trainingkit.files import write_atomically
 
 HEADER = ("# Ethics review forms already given: fixed, never assembled again (written by\n"
           "# `trainingkit review-form --cycle N --fix`), each with a hash of its items' content as fixed and any\n"

@@ -4,7 +4,7 @@ The register is the instructor side's: ``STORE/sittings.jsonl`` in the course se
 (the grader's alone, 0700; the file 0600). It is append-only: one JSON line per event
 (``opened``, ``submitted``, ``result``; :func:`trainingkit.exam.sittings.fold` reads them),
 each change written under a lock as a whole new file renamed into place
-(:func:`trainingkit.answers.write_atomically`), so a reader sees the old register or the new
+(:func:`trainingkit.files.write_atomically`), so a reader sees the old register or the new
 one, never half a line, and nothing already in it is ever rewritten.
 
 The office's list of open renewal windows (:mod:`trainingkit.renewal.windows`) names the coaches
@@ -21,9 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from trainingkit.answers import locked, write_atomically
+from trainingkit.answers import locked
 from trainingkit.course import Course
 from trainingkit.exam.sittings import ReviewForm, Sitting, SittingError, fold, open_sitting
+from trainingkit.files import write_atomically
 from trainingkit.renewal.settings import DEFAULT_RULES, RenewalRules
 from trainingkit.renewal.windows import Window
 

@@ -27,8 +27,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import sync_folder
 from trainingkit.exchange.submission import Submission, canonical_answers
+from trainingkit.files import sync_folder
 
 USERNAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 ASSIGNMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

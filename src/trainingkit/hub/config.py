@@ -80,7 +80,7 @@ class HubSettings:
         return HubLayout(Path(self.prefix), self.grader)
 
     def write(self, path: Path) -> None:
-        from trainingkit.answers import write_atomically
+        from trainingkit.files import write_atomically
 
         write_atomically(path, json.dumps(asdict(self), indent=1) + "\n")
 

@@ -33,10 +33,10 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
 from trainingkit.build import write_if_changed
 from trainingkit.course import INSTRUCTOR_FILES, Course
 from trainingkit.exchange.store import CourseStore
+from trainingkit.files import write_atomically
 from trainingkit.hub import accounts, checkout
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roles import GRADER_VIEW, VIEWS, runtime_dir, write_role_config

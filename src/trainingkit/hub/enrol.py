@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
+from trainingkit.files import write_atomically
 from trainingkit.hub import accounts
 from trainingkit.hub.layout import HubLayout
 from trainingkit.hub.roster import HEADER, OPTIONAL, Member, Role, RosterError, parse_roster

@@ -71,7 +71,7 @@ def prepare(*, layout: HubLayout, project: Course, roster: Path, ip: str, port: 
 
     ``limits`` is what each person may use (None: no limits).
     """
-    from trainingkit.answers import write_atomically
+    from trainingkit.files import write_atomically
     from trainingkit.hub.config import HubSettings
     from trainingkit.hub.deploy import deploy
     from trainingkit.hub.roster import read_roster

@@ -14,7 +14,7 @@ score, the one pass mark: :class:`.events.ReviewResult`); ``eventlog`` holds the
 runs ``rules`` (the one fold, using ``dates``, ``settings``, ``cycle``) into a
 ``status`` table. ``reviews`` counts review attempts and failures per coach;
 ``history``, ``report`` and ``plots`` make the office's tables and figures;
-``private_files`` writes them; ``records`` appends events to the log (whole lines,
+``private_files`` makes their private folders; ``records`` appends events to the log (whole lines,
 fsynced; for ``renewal record``, only once the log with them reads and keeps every rule);
 ``commands`` and ``cli`` are the commands, and
 ``workspace`` is the office's notebook (``notebooks/office/renewals.ipynb``), section by section.

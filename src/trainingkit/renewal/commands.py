@@ -2,7 +2,7 @@
 
 The click layer in :mod:`.cli` only parses options and calls these. Every
 function reads and checks all of its input before it writes anything, and
-writes each file privately and atomically (:mod:`.private_files`).
+writes each file privately and atomically (:func:`trainingkit.files.write_atomically`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from trainingkit.files import write_atomically
+
 from .eventlog import EventLog, EventLogError, paused_garbage_collection
 from .history import status_history
 from .logfile import read_event_log, read_results, read_statuses
-from .private_files import make_private_directory, write_private
+from .private_files import make_private_directory
 from .reviews import ReviewAttempts, review_attempts
 from .settings import DEFAULT_RULES, RenewalRules
 from .status import StatusTable
@@ -61,7 +63,7 @@ def run_status(
     table = load_statuses(events=events, on=on, results=results, rules=rules)
     text = status_csv(table)
     if output is not None:
-        write_private(output, text)
+        write_atomically(output, text)
     return text
 
 
@@ -70,8 +72,6 @@ def run_windows(*, events: Path, on: date, publish: Path | None = None, results:
     """The office's list of open renewal windows on ``on`` (CSV); also published to ``publish`` if given:
     replaced in one rename, and readable by the course's grader account (0644 in a folder only the
     grader and the office's group can enter)."""
-    from trainingkit.answers import write_atomically
-
     from .windows import open_windows, windows_csv
 
     text = windows_csv(open_windows(load_statuses(events=events, on=on, results=results, rules=rules)))
@@ -116,7 +116,7 @@ def run_report(
     if office is not None:
         lines, certificates = apply_committee(decisions, office, Path(output_dir))
         paths += certificates
-        paths.append(write_private(Path(output_dir) / CREDENTIAL_CHANGES, "\n".join(lines) + "\n"))
+        paths.append(write_atomically(Path(output_dir) / CREDENTIAL_CHANGES, "\n".join(lines) + "\n"))
     return paths
 
 
@@ -183,7 +183,7 @@ def write_report(
         "due_plot": png_bytes(renewals_due_figure(due_per_month, on=table.on)),
     }
     directory = make_private_directory(output_dir)
-    return [write_private(directory / REPORT_FILES[name], content)
+    return [write_atomically(directory / REPORT_FILES[name], content)
             for name, content in contents.items()]
 
 
@@ -204,8 +204,8 @@ def run_timeline(
     """
     log = read_event_log(events, reviews=read_results(results))
     log.check(rules)
-    return write_private(output, timeline_png(log, coach_id=coach_id, until=until, rules=rules,
-                                              pseudonym=pseudonym))
+    return write_atomically(output, timeline_png(log, coach_id=coach_id, until=until, rules=rules,
+                                                 pseudonym=pseudonym))
 
 
 def timeline_png(log: EventLog, *, coach_id: str, until: date, rules: RenewalRules = DEFAULT_RULES,

@@ -1,21 +1,20 @@
 """Saving the event log the office edited in its grid: the whole file replaced in one rename.
 
 :func:`replace_log` takes the log's lock (the one :func:`.records.append_events` takes, on the file
-itself), makes sure the file is still byte for byte what the grid loaded, and only then writes the
-new log to a temporary file beside it, with the old file's permissions and owner, and renames it
-over the log. A reader sees the old log or the whole new one, never half; an appender waiting on
-the lock finds the file replaced and appends to the new one; a log changed since it was loaded is
-never overwritten (:class:`LogChanged`). A log that did not exist when loaded is created private (0600).
+itself), makes sure the file is still byte for byte what the grid loaded, and only then replaces it
+whole (:func:`trainingkit.files.write_atomically`, keeping the old file's permissions and owner).
+A reader sees the old log or the whole new one, never half; an appender waiting on the lock finds
+the file replaced and appends to the new one; a log changed since it was loaded is never
+overwritten (:class:`LogChanged`). A log that did not exist when loaded is created private (0600).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
 from pathlib import Path
 
-from trainingkit.answers import sync_folder
+from trainingkit.files import write_atomically
 
 __all__ = ["LogChanged", "read_log", "replace_log"]
 
@@ -56,33 +55,10 @@ def replace_log(path: str | Path, data: bytes, *, expected: bytes | None) -> Non
             raise LogChanged(f"{path} was replaced since the grid loaded")
         if expected is not None and os.pread(descriptor, status.st_size + 1, 0) != expected:
             raise LogChanged(f"{path} was changed since the grid loaded")
-        _write_beside(path, data, status)
+        write_atomically(path, data, keep_owner=True)
     except BaseException:
         if expected is None and os.fstat(descriptor).st_size == 0:
             path.unlink(missing_ok=True)  # the empty file made above, never a log
         raise
     finally:
         os.close(descriptor)
-
-
-def _write_beside(path: Path, data: bytes, status: os.stat_result) -> None:
-    """Write ``data`` to a temporary file beside ``path`` with ``status``'s mode and owner; rename it over."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), status.st_mode & 0o7777)
-            try:
-                os.fchown(stream.fileno(), status.st_uid, status.st_gid)
-            except PermissionError:  # not root: the caller's own file; keep its group where allowed
-                try:
-                    os.fchown(stream.fileno(), -1, status.st_gid)
-                except PermissionError:
-                    pass
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)

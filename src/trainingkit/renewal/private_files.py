@@ -1,22 +1,13 @@
-"""Writing coach records: private to their owner, and never half-written."""
+"""Folders for coach records, private to their owner (the files in them: :func:`trainingkit.files.write_atomically`)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from trainingkit.answers import write_atomically
-
-__all__ = ["make_private_directory", "write_private"]
+__all__ = ["make_private_directory"]
 
 PRIVATE_DIRECTORY_MODE = 0o700
-
-
-def write_private(path: str | Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path``, readable only by its owner, atomically (UTF-8 for text)."""
-    path = Path(path)
-    write_atomically(path, content)
-    return path
 
 
 def make_private_directory(path: str | Path) -> Path:

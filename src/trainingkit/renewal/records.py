@@ -29,11 +29,10 @@ import csv
 import fcntl
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from trainingkit.answers import sync_folder
+from trainingkit.files import sync_folder, write_atomically
 
 from .eventlog import EventLogError
 from .events import EVENT_COLUMNS, LEGACY_EVENT_COLUMNS, Event, EventKind, exact
@@ -163,30 +162,14 @@ def _has_legacy_header(descriptor: int) -> bool:
 def _give_current_header(path: Path, descriptor: int) -> None:
     """Replace the legacy header of the log open at ``descriptor`` by the current one, in one rename.
 
-    Every other byte is kept, and the file keeps its permissions (and group, where allowed).
+    Every other byte is kept, and the file keeps its permissions, owner and group (where the caller
+    may set them: run as root on the office's log, the log stays the office's).
     The caller holds the log's lock, so no line is appended meanwhile; an appender waiting on
     the old file sees it replaced and opens the new one.
     """
     data = os.pread(descriptor, os.fstat(descriptor).st_size, 0)
     start = data.find(b"\n") + 1 if b"\n" in data else len(data)
-    upgraded = HEADER_LINE.encode() + data[start:]
-    status = os.fstat(descriptor)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            os.fchmod(stream.fileno(), status.st_mode & 0o777)
-            try:
-                os.fchown(stream.fileno(), -1, status.st_gid)
-            except PermissionError:  # not a member of the file's group: the folder's group stays
-                pass
-            stream.write(upgraded)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_folder(path.parent)
+    write_atomically(path, HEADER_LINE.encode() + data[start:], keep_owner=True)
 
 
 def _start_of_append(path: Path, descriptor: int) -> bytes:
