@@ -80,3 +80,14 @@ def test_a_later_case_parts_feedback_repeats_its_question(project: Course) -> No
         vignette = bank[part]
         html = item_feedback_html(vignette, score_choice(vignette, vignette.options[0].id), FeedbackMode.REVIEW)
         assert (f"The question: {html_escape(vignette.question.strip())}" in html) is shown
+
+
+def test_the_summary_tells_the_parts_of_one_case_apart(project: Course) -> None:
+    """Two parts of one case set share a title; the summary names each with its part, never one title twice."""
+    bank = load_bank(project.bank_dir)
+    first, second = bank["safety-406"], bank["safety-407"]
+    assert first.case and first.case == second.case and first.title == second.title
+    results = [score_choice(v, next(iter(v.key))) for v in (first, second)]
+    html = summary_html([first, second], results, pass_mark=None)
+    assert f"{html_escape(first.title)} (part 1 of {first.parts})" in html
+    assert f"{html_escape(first.title)} (part 2 of {first.parts})" in html

@@ -120,6 +120,11 @@ class Vignette:
     def domain_title(self) -> str:
         return DOMAINS[self.domain]
 
+    @property
+    def heading(self) -> str:
+        """The title as a trainee reads it: a case set's parts share a title, so each says its part."""
+        return f"{self.title} (part {self.part} of {self.parts})" if self.case else self.title
+
     def option(self, option_id: str) -> Option:
         for option in self.options:
             if option.id == option_id:

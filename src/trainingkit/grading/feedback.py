@@ -112,7 +112,7 @@ def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *
         parts.append(f"<p><strong>Note:</strong> {_esc(problem)}</p>")
     parts.append("<h3>What you did well</h3>")
     if strong or strong_reflections:
-        items = "".join(f"<li>{_esc(by_id[r.question_id].title)} "
+        items = "".join(f"<li>{_esc(by_id[r.question_id].heading)} "
                         f"(<em>{_esc(by_id[r.question_id].domain_title)}</em>)</li>" for r in strong)
         items += "".join(f"<li>{_esc(g.title)} (your reflection){_comment(g)}</li>" for g in strong_reflections)
         count = len(results) + len(graded)
@@ -124,7 +124,7 @@ def summary_html(vignettes: Sequence[Vignette], results: Sequence[ItemResult], *
                      f"{'s' if answered != 1 else ''}; that is the first step, and every question "
                      "below comes with a pointer to what to read.</p>")
     if revisit or revisit_reflections:
-        items = "".join(f"<li>{_esc(by_id[r.question_id].title)}: "
+        items = "".join(f"<li>{_esc(by_id[r.question_id].heading)}: "
                         f"<em>{_esc(by_id[r.question_id].code_section)}</em></li>" for r in revisit)
         items += "".join(f"<li>{_esc(g.title)} (your reflection, {points(g.earned or 0)} of {points(g.possible)} "
                          f"points): <em>{_esc(g.code_section)}</em>{_comment(g)}</li>" for g in revisit_reflections)

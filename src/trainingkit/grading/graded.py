@@ -104,7 +104,7 @@ def graded_notebook(source: NotebookNode, *, bank: Mapping[str, Vignette], assig
             text = answer.value if answer and isinstance(answer.value, str) else ""
             cell.outputs = [reflection_output(text, is_cut(text))]
             vignette = bank[question]
-            reflections.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section, None,
+            reflections.append(ReflectionGrade(vignette.id, vignette.heading, vignette.code_section, None,
                                                vignette.points))
     summary = summary_html(vignettes, results, pass_mark=pass_mark, problem=submission.problem,
                            cut_score=assignment is not None and assignment.form_cycle is not None,

@@ -97,7 +97,7 @@ def reflection_grades(cells: Sequence[NotebookNode], bank: Mapping[str, Vignette
     for item, given in scores.items():
         vignette = bank[item]
         earned = None if any(score is None for score in given) else sum(given)  # type: ignore[arg-type]
-        grades.append(ReflectionGrade(vignette.id, vignette.title, vignette.code_section, earned, vignette.points,
+        grades.append(ReflectionGrade(vignette.id, vignette.heading, vignette.code_section, earned, vignette.points,
                                       "\n".join(comments.get(item, []))))
     return grades
 

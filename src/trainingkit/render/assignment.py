@@ -86,9 +86,8 @@ those starts with a short content note, and you can skip it and come back whenev
 
 
 def _vignette_markdown(number: int, total: int, vignette: Vignette) -> str:
-    title, case_line = vignette.title, ""
+    title, case_line = vignette.heading, ""
     if vignette.case:
-        title += f" (part {vignette.part} of {vignette.parts})"
         case_line = (f" · one case, {vignette.parts} linked questions, each scored on its own"
                      if vignette.part == 1 else " · the same case as the question before")
     header = (f"## Question {number} of {total}: {title}\n\n"
