@@ -26,6 +26,9 @@ TRAINEES = 30
 #: renewal journey of test_course_sittings_chain.py, untouched before it), names[12] (its late submission) and
 #: names[22] (test_course_sittings.py's coach refused a third sitting in one window).
 COACHES = {6: "C0007", 9: "C0010", 11: "C0012", 12: "C0013", 22: "C0023"}
+#: Other places are each one module's own: a module taking a trainee nobody else touches picks a
+#: place that no ``hub.user("trainee", N)`` (place N - 1) or ``names("trainee")[N]`` uses yet;
+#: test_eavesdropping.py has places 14 and 15, test_class_reflow.py place 24.
 
 
 def _postgres_missing() -> str:

@@ -89,7 +89,7 @@ def office(hub: Hub) -> Iterator[HubUser]:
             windows.unlink(missing_ok=True)
         else:
             windows.write_bytes(kept_windows)
-        for left in set(renewals.iterdir()) - before:  # reports, and the lock `renewal record` takes on the log
+        for left in set(renewals.iterdir()) - before:  # reports, and anything else the office's commands leave
             if left.is_dir() and not left.is_symlink():
                 shutil.rmtree(left)
             else:
